@@ -1,0 +1,311 @@
+"""The one place where laborgraph writes IRIs.
+
+``LG`` is closed: a typo such as ``LG.Claimm`` raises instead of minting a new
+IRI, and a test checks that ``LG`` and ``ontology/laborgraph.ttl`` list the same
+terms. Data IRIs are minted only by the helpers below, from article slugs and
+mapping ids, so re-building the same mappings gives the same IRIs.
+
+>>> str(LG.Claim)
+'https://w3id.org/laborgraph/ns#Claim'
+>>> str(claim_iri("2024-07-15-dailynk-x", "c01-deployment"))
+'https://w3id.org/laborgraph/id/article/2024-07-15-dailynk-x/claim/c01-deployment'
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from rdflib import Namespace, URIRef
+from rdflib.namespace import (
+    DCTERMS,
+    ORG,
+    OWL,
+    PROV,
+    RDF,
+    RDFS,
+    SDO,
+    SKOS,
+    TIME,
+    XSD,
+    DefinedNamespace,
+)
+
+__all__ = [
+    "DCTERMS", "LG", "LGC", "OA", "ORG", "OWL", "PREFIXES", "PROV", "RDF", "RDFS",
+    "SDO", "SKOS", "TIME", "XSD",
+]
+
+ONTOLOGY_IRI = URIRef("https://w3id.org/laborgraph/ns")
+ID = "https://w3id.org/laborgraph/id/"
+
+
+class LG(DefinedNamespace):
+    """laborgraph's own terms (ontology/laborgraph.ttl)."""
+
+    _NS = Namespace("https://w3id.org/laborgraph/ns#")
+    _fail = True
+
+    # classes
+    Analyst: URIRef
+    AnalystNote: URIRef
+    Article: URIRef
+    Attitude: URIRef
+    Behaviour: URIRef
+    BorderClosure: URIRef
+    Brokerage: URIRef
+    Claim: URIRef
+    Company: URIRef
+    ControlMeasure: URIRef
+    Deployment: URIRef
+    Earnings: URIRef
+    Hedge: URIRef
+    MaritalStatus: URIRef
+    MeasureKind: URIRef
+    MediaKind: URIRef
+    Occupation: URIRef
+    Outlet: URIRef
+    Penalty: URIRef
+    PenaltyKind: URIRef
+    Permission: URIRef
+    PersonGroup: URIRef
+    Practice: URIRef
+    Precision: URIRef
+    Price: URIRef
+    Prohibition: URIRef
+    QuotationKind: URIRef
+    Rank: URIRef
+    Role: URIRef
+    Rule: URIRef
+    Situation: URIRef
+    Source: URIRef
+    SourceKind: URIRef
+    SourceNetwork: URIRef
+    Stage: URIRef
+    StateAuthority: URIRef
+    TimeSpec: URIRef
+    WorkerGroup: URIRef
+    WorkforcePresence: URIRef
+
+    # properties
+    about: URIRef
+    affiliatedWith: URIRef
+    ageBand: URIRef
+    aheadOf: URIRef
+    amount: URIRef
+    anonymous: URIRef
+    appliedBy: URIRef
+    appliedTo: URIRef
+    approximate: URIRef
+    before: URIRef
+    behaviour: URIRef
+    broker: URIRef
+    cause: URIRef
+    children: URIRef
+    circumstance: URIRef
+    cites: URIRef
+    claimId: URIRef
+    closedBy: URIRef
+    concerns: URIRef
+    concernsBehaviour: URIRef
+    contactTime: URIRef
+    contrastedWith: URIRef
+    counterparty: URIRef
+    description: URIRef
+    destination: URIRef
+    device: URIRef
+    earliest: URIRef
+    earner: URIRef
+    frequency: URIRef
+    hedge: URIRef
+    hedgeWording: URIRef
+    holder: URIRef
+    identifiedAs: URIRef
+    immediate: URIRef
+    inferred: URIRef
+    informed: URIRef
+    item: URIRef
+    latest: URIRef
+    linksParty: URIRef
+    locatedIn: URIRef
+    location: URIRef
+    maintainedBy: URIRef
+    manages: URIRef
+    mappedBy: URIRef
+    mappedOn: URIRef
+    mappingFile: URIRef
+    mappingLine: URIRef
+    maritalStatus: URIRef
+    measureKind: URIRef
+    media: URIRef
+    obtainedThrough: URIRef
+    occupation: URIRef
+    ongoing: URIRef
+    origin: URIRef
+    penalty: URIRef
+    penaltyKind: URIRef
+    per: URIRef
+    permittedAt: URIRef
+    playsRole: URIRef
+    practitioner: URIRef
+    precision: URIRef
+    prevents: URIRef
+    priorDeployment: URIRef
+    quotationKind: URIRef
+    quote: URIRef
+    quoteSpan: URIRef
+    rank: URIRef
+    reasonText: URIRef
+    regulates: URIRef
+    relativeTo: URIRef
+    repetition: URIRef
+    sentBy: URIRef
+    share: URIRef
+    size: URIRef
+    sourceKind: URIRef
+    stage: URIRef
+    stance: URIRef
+    subgroupOf: URIRef
+    supports: URIRef
+    target: URIRef
+    textLength: URIRef
+    time: URIRef
+    wording: URIRef
+    workers: URIRef
+
+
+class OA(DefinedNamespace):
+    """The W3C Web Annotation terms laborgraph uses to locate quotes."""
+
+    _NS = Namespace("http://www.w3.org/ns/oa#")
+    _fail = True
+
+    SpecificResource: URIRef
+    TextQuoteSelector: URIRef
+    TextPositionSelector: URIRef
+    hasSource: URIRef
+    hasSelector: URIRef
+    exact: URIRef
+    prefix: URIRef
+    suffix: URIRef
+    start: URIRef
+    end: URIRef
+
+
+# Concepts are data (ontology/concepts.ttl), so their namespace stays open.
+LGC = Namespace("https://w3id.org/laborgraph/concept/")
+
+PREFIXES: dict[str, Namespace] = {
+    "lg": LG._NS,
+    "lgc": LGC,
+    "lgid": Namespace(ID),
+    "rdf": Namespace(str(RDF)),
+    "rdfs": Namespace(str(RDFS)),
+    "owl": Namespace(str(OWL)),
+    "xsd": Namespace(str(XSD)),
+    "skos": Namespace(str(SKOS)),
+    "prov": Namespace(str(PROV)),
+    "schema": Namespace(str(SDO)),
+    "org": Namespace(str(ORG)),
+    "time": Namespace(str(TIME)),
+    "oa": OA._NS,
+    "dcterms": Namespace(str(DCTERMS)),
+}
+
+# Entity types an analyst may write in a mapping, by name. Standard classes first.
+ENTITY_TYPES: dict[str, URIRef] = {
+    "Country": SDO.Country,
+    "Place": SDO.Place,
+    "Person": SDO.Person,
+    "Organization": ORG.Organization,
+    "Event": SDO.Event,
+    "Product": SDO.Product,
+    "MedicalCondition": SDO.MedicalCondition,
+    "Outlet": LG.Outlet,
+    "StateAuthority": LG.StateAuthority,
+    "Company": LG.Company,
+    "PersonGroup": LG.PersonGroup,
+    "WorkerGroup": LG.WorkerGroup,
+    "Deployment": LG.Deployment,
+    "WorkforcePresence": LG.WorkforcePresence,
+    "BorderClosure": LG.BorderClosure,
+    "ControlMeasure": LG.ControlMeasure,
+    "Prohibition": LG.Prohibition,
+    "Permission": LG.Permission,
+    "Penalty": LG.Penalty,
+    "Earnings": LG.Earnings,
+    "Price": LG.Price,
+    "Practice": LG.Practice,
+    "Attitude": LG.Attitude,
+    "Brokerage": LG.Brokerage,
+    "Situation": LG.Situation,
+    "SourceNetwork": LG.SourceNetwork,
+}
+
+# Standard properties an analyst may state, with the kind of value each takes.
+REUSED_PROPERTIES: dict[str, tuple[URIRef, str]] = {
+    "schema:attendee": (SDO.attendee, "entity"),
+    "schema:location": (SDO.location, "entity"),
+    "schema:containedInPlace": (SDO.containedInPlace, "entity"),
+    "schema:publisher": (SDO.publisher, "entity"),
+    "schema:datePublished": (SDO.datePublished, "datetime"),
+    "schema:startDate": (SDO.startDate, "date"),
+}
+
+# lg properties the builder writes itself; a mapping's `states` may not use them.
+BUILDER_PROPERTIES: frozenset[URIRef] = frozenset({
+    LG.about, LG.approximate, LG.before, LG.cites, LG.claimId, LG.earliest, LG.hedge,
+    LG.hedgeWording, LG.inferred, LG.latest, LG.mappedBy, LG.mappedOn, LG.mappingFile,
+    LG.mappingLine, LG.per, LG.precision, LG.quotationKind, LG.quote, LG.quoteSpan,
+    LG.relativeTo, LG.supports, LG.textLength, LG.wording, LG.sourceKind, LG.informed,
+    LG.identifiedAs,
+})
+
+WIKIDATA = Namespace("http://www.wikidata.org/entity/")
+
+
+def article_iri(slug: str) -> URIRef:
+    return URIRef(f"{ID}article/{slug}")
+
+
+def article_graph_iri(slug: str) -> URIRef:
+    return URIRef(f"{ID}graph/article/{slug}")
+
+
+REGISTRY_GRAPH = URIRef(f"{ID}graph/registry")
+ONTOLOGY_GRAPH = URIRef(f"{ID}graph/ontology")
+
+
+def claim_iri(slug: str, claim_id: str) -> URIRef:
+    return URIRef(f"{ID}article/{slug}/claim/{claim_id}")
+
+
+def source_iri(slug: str, source_id: str) -> URIRef:
+    return URIRef(f"{ID}article/{slug}/source/{source_id}")
+
+
+def local_entity_iri(slug: str, entity_id: str) -> URIRef:
+    return URIRef(f"{ID}article/{slug}/entity/{entity_id}")
+
+
+def entity_iri(entity_id: str) -> URIRef:
+    """A registry entity, shared by every article that mentions it."""
+    return URIRef(f"{ID}entity/{entity_id}")
+
+
+def analyst_iri(analyst_id: str) -> URIRef:
+    return URIRef(f"{ID}analyst/{analyst_id}")
+
+
+def note_iri(note_id: str) -> URIRef:
+    return URIRef(f"{ID}note/{note_id}")
+
+
+def statement_iri(s: URIRef, p: URIRef, o: object) -> URIRef:
+    """One IRI per distinct triple, so claims from several articles share it.
+
+    >>> a = statement_iri(URIRef("x:s"), URIRef("x:p"), URIRef("x:o"))
+    >>> a == statement_iri(URIRef("x:s"), URIRef("x:p"), URIRef("x:o"))
+    True
+    """
+    key = " ".join(t.n3() for t in (s, p, o))  # type: ignore[attr-defined]
+    return URIRef(f"{ID}statement/{hashlib.sha1(key.encode()).hexdigest()[:16]}")

@@ -1,0 +1,122 @@
+"""Read YAML safely and remember the line of every key and list item.
+
+Mapping errors must name a line, and PyYAML's plain ``safe_load`` forgets
+lines. This loader keeps them, and also refuses what analysts never need but
+attackers use: aliases (the "billion laughs" bomb), duplicate keys (a silent
+overwrite hides a typo), and files larger than ``MAX_BYTES``. Dates stay
+strings, so ``2024-02-30`` reaches our own checker and gets a located message.
+
+>>> doc = loads("a: 1\\nb:\\n  - x\\n  - y\\n", "t.yaml")
+>>> doc["b"], doc.line_of("b"), doc["b"].line_of(1)
+(['x', 'y'], 2, 4)
+>>> loads("on: 2024-06-01\nok: no\n", "t.yaml")
+{'on': '2024-06-01', 'ok': 'no'}
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import yaml
+from yaml.events import AliasEvent
+
+from .errors import MappingError
+
+MAX_BYTES = 2_000_000
+
+
+class LDict(dict):
+    """A mapping that knows its own line and the line of each key."""
+
+    line: int
+    key_lines: dict[str, int]
+
+    def line_of(self, key: str) -> int:
+        return self.key_lines.get(key, self.line)
+
+
+class LList(list):
+    """A sequence that knows its own line and the line of each item."""
+
+    line: int
+    item_lines: list[int]
+
+    def line_of(self, index: int) -> int:
+        return self.item_lines[index] if index < len(self.item_lines) else self.line
+
+
+class _Loader(yaml.SafeLoader):
+    def compose_node(self, parent: Any, index: Any) -> Any:  # type: ignore[override]
+        if self.check_event(AliasEvent):
+            event = self.peek_event()
+            raise yaml.MarkedYAMLError(
+                problem="YAML aliases (*name) are not allowed in mappings; write the value out",
+                problem_mark=event.start_mark,
+            )
+        return super().compose_node(parent, index)
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> LDict:  # type: ignore[override]
+        result = LDict()
+        result.line = node.start_mark.line + 1
+        result.key_lines = {}
+        for key_node, value_node in node.value:
+            key = self.construct_object(key_node, deep=True)
+            if not isinstance(key, str):
+                key = str(key)
+            if key in result:
+                raise yaml.MarkedYAMLError(
+                    problem=f"duplicate key '{key}' (the second would silently replace the first)",
+                    problem_mark=key_node.start_mark,
+                )
+            result[key] = self.construct_object(value_node, deep=True)
+            result.key_lines[key] = key_node.start_mark.line + 1
+        return result
+
+    def construct_sequence(self, node: yaml.SequenceNode, deep: bool = False) -> LList:  # type: ignore[override]
+        result = LList(self.construct_object(child, deep=True) for child in node.value)
+        result.line = node.start_mark.line + 1
+        result.item_lines = [child.start_mark.line + 1 for child in node.value]
+        return result
+
+
+_Loader.add_constructor("tag:yaml.org,2002:map", _Loader.construct_mapping)
+_Loader.add_constructor("tag:yaml.org,2002:seq", _Loader.construct_sequence)
+# Timestamps stay text: our date parser gives located, analyst-friendly errors.
+# Booleans are YAML 1.2's true/false only: YAML 1.1 reads `on:` and `no` as booleans.
+_BOOL = "tag:yaml.org,2002:bool"
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag not in (_BOOL, "tag:yaml.org,2002:timestamp")]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+_Loader.add_implicit_resolver(_BOOL, re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF"))
+
+
+def loads(text: str, path: str | Path) -> Any:
+    """Parse YAML text; errors become :class:`MappingError` at ``path:line``."""
+    try:
+        return yaml.load(text, Loader=_Loader)  # noqa: S506 - _Loader derives from SafeLoader
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else None
+        problem = exc.problem or exc.context or "not valid YAML"
+        raise MappingError(path, line, f"malformed YAML: {problem}") from None
+    except yaml.YAMLError as exc:
+        raise MappingError(path, None, f"malformed YAML: {exc}") from None
+
+
+def load_file(path: Path, display: str | None = None) -> Any:
+    """Read and parse a YAML file, refusing oversized input before parsing it."""
+    name = display or str(path)
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise MappingError(name, None, f"cannot read file: {exc.strerror}") from None
+    if size > MAX_BYTES:
+        raise MappingError(name, None, f"file is {size} bytes; mapping files are limited to {MAX_BYTES}")
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise MappingError(name, None, f"not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+    return loads(text, name)
