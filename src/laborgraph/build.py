@@ -1,0 +1,269 @@
+"""Model -> RDF: one named graph per article, one for the registry, one for the ontology.
+
+Every fact a claim states is written as a plain triple (what analysts query)
+and as an ``rdf:Statement`` that the claim ``lg:supports`` (how any triple is
+traced back to its claim, quote, source and article). Statement IRIs depend
+only on the triple, so claims from different articles that state the same fact
+support the same statement: that is how corroboration is found.
+
+>>> from pathlib import Path
+>>> from laborgraph.load import load_corpus
+>>> ds = build_dataset(load_corpus(Path("data")))
+>>> len(list(ds.graphs())) >= 3
+True
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from decimal import Decimal
+
+from rdflib import Dataset, Graph, Literal, Node, URIRef
+from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SDO, SKOS, TIME, XSD
+
+from .model import (
+    AnalystNote,
+    Article,
+    Claim,
+    ConceptRef,
+    Corpus,
+    Entity,
+    Money,
+    Quantity,
+    Ref,
+    Registry,
+    Statement,
+    TimeSpec,
+    Value,
+    Where,
+)
+from .ontology import ontology_graph
+from .vocab import (
+    LG,
+    LGC,
+    OA,
+    ONTOLOGY_GRAPH,
+    PREFIXES,
+    REGISTRY_GRAPH,
+    WIKIDATA,
+    article_graph_iri,
+    statement_iri,
+)
+
+Triple = tuple[URIRef, URIRef, Node]
+_PERIOD_UNITS = {"day": TIME.unitDay, "week": TIME.unitWeek, "month": TIME.unitMonth,
+                 "year": TIME.unitYear}
+
+
+def literal(value: object) -> Literal:
+    """A typed literal; floats become xsd:decimal so output never depends on float printing."""
+    if isinstance(value, bool):
+        return Literal(value, datatype=XSD.boolean)
+    if isinstance(value, float):
+        return Literal(Decimal(str(value)), datatype=XSD.decimal)
+    if isinstance(value, int):
+        return Literal(value, datatype=XSD.integer)
+    if isinstance(value, dt.datetime):
+        return Literal(value.isoformat(timespec="seconds"), datatype=XSD.dateTime)
+    if isinstance(value, dt.date):
+        return Literal(value.isoformat(), datatype=XSD.date)
+    return Literal(str(value))
+
+
+def _value_triples(node: URIRef, value: TimeSpec | Quantity | Money) -> list[Triple]:
+    """The triples describing a time, quantity or money node (all stated by the claim)."""
+    out: list[Triple] = []
+
+    def add(p: URIRef, o: object) -> None:
+        if o is not None:
+            out.append((node, p, o if isinstance(o, URIRef) else literal(o)))
+
+    if isinstance(value, TimeSpec):
+        add(RDF.type, LG.TimeSpec)
+        add(LG.earliest, value.earliest)
+        add(LG.latest, value.latest)
+        add(LG.precision, LGC[value.precision])
+        add(LG.wording, value.wording)
+        add(LG.relativeTo, value.relative_to)
+        add(LG.inferred, value.inferred or None)
+        add(LG.before, value.before)
+    elif isinstance(value, Quantity):
+        add(RDF.type, SDO.QuantitativeValue)
+        add(SDO.value, value.value)
+        add(SDO.minValue, value.minimum)
+        add(SDO.maxValue, value.maximum)
+        add(SDO.unitText, value.unit)
+        add(LG.approximate, value.approximate)
+        add(LG.wording, value.wording)
+    else:
+        add(RDF.type, SDO.MonetaryAmount)
+        add(SDO.value, value.amount)
+        add(SDO.minValue, value.minimum)
+        add(SDO.maxValue, value.maximum)
+        add(SDO.currency, value.currency)
+        add(LG.per, _PERIOD_UNITS.get(value.per) if value.per else None)
+        add(LG.approximate, value.approximate)
+        add(LG.wording, value.wording)
+    return out
+
+
+def content_triples(owner: URIRef, statements: Iterable[Statement]) -> list[Triple]:
+    """The fact triples a claim or note states, with value nodes minted under ``owner``."""
+    out: list[Triple] = []
+    used: dict[str, int] = {}
+    for st in statements:
+        value: Value = st.value
+        if isinstance(value, Ref | ConceptRef):
+            out.append((st.subject, st.prop, value.iri))
+        elif isinstance(value, TimeSpec | Quantity | Money):
+            local = st.prop.split("#")[-1].split("/")[-1]
+            key = f"{st.subject_id}.{local}"
+            used[key] = used.get(key, 0) + 1
+            node = URIRef(f"{owner}/value/{key}" + (f"-{used[key]}" if used[key] > 1 else ""))
+            out.append((st.subject, st.prop, node))
+            out.extend(_value_triples(node, value))
+        else:
+            out.append((st.subject, st.prop, literal(value)))
+    return out
+
+
+def _supported(g: Graph, evidence: URIRef, triples: list[Triple], subjects: Iterable[URIRef]) -> None:
+    for s, p, o in triples:
+        g.add((s, p, o))
+        st = statement_iri(s, p, o)
+        g.add((st, RDF.type, RDF.Statement))
+        g.add((st, RDF.subject, s))
+        g.add((st, RDF.predicate, p))
+        g.add((st, RDF.object, o))
+        g.add((evidence, LG.supports, st))
+    for subject in subjects:
+        g.add((evidence, LG.about, subject))
+
+
+def _located(g: Graph, node: URIRef, where: Where) -> None:
+    g.add((node, LG.mappingFile, Literal(where.file)))
+    g.add((node, LG.mappingLine, Literal(where.line, datatype=XSD.positiveInteger)))
+
+
+def _entity(g: Graph, e: Entity) -> None:
+    g.add((e.iri, RDF.type, e.type))
+    g.add((e.iri, RDFS.label, Literal(e.label)))
+    for alias in e.aliases:
+        g.add((e.iri, SKOS.altLabel, Literal(alias)))
+    if e.note:
+        g.add((e.iri, SKOS.note, Literal(e.note)))
+    if e.wikidata:
+        g.add((e.iri, OWL.sameAs, WIKIDATA[e.wikidata]))
+    _located(g, e.iri, e.where)
+
+
+def _claim(g: Graph, article: Article, c: Claim) -> None:
+    g.add((c.iri, RDF.type, LG.Claim))
+    g.add((c.iri, LG.claimId, Literal(c.id)))
+    g.add((c.iri, PROV.wasDerivedFrom, article.iri))
+    g.add((c.iri, PROV.wasAttributedTo, c.source))
+    g.add((c.iri, LG.quotationKind, c.quotation))
+    for hedge in c.hedges:
+        g.add((c.iri, LG.hedge, hedge))
+    if c.hedge_wording:
+        g.add((c.iri, LG.hedgeWording, Literal(c.hedge_wording)))
+    if c.note:
+        g.add((c.iri, SKOS.note, Literal(c.note)))
+    _located(g, c.iri, c.where)
+    for i, q in enumerate(c.quotes, start=1):
+        g.add((c.iri, LG.quote, Literal(q.text)))
+        span = URIRef(f"{c.iri}/span/{i}")
+        g.add((c.iri, LG.quoteSpan, span))
+        g.add((span, RDF.type, OA.SpecificResource))
+        g.add((span, OA.hasSource, article.iri))
+        selector = URIRef(f"{span}/quote")
+        g.add((span, OA.hasSelector, selector))
+        g.add((selector, RDF.type, OA.TextQuoteSelector))
+        g.add((selector, OA.exact, Literal(q.text)))
+        if q.prefix is not None:
+            g.add((selector, OA.prefix, Literal(q.prefix)))
+            g.add((selector, OA.suffix, Literal(q.suffix)))
+        if q.start is not None:
+            position = URIRef(f"{span}/position")
+            g.add((span, OA.hasSelector, position))
+            g.add((position, RDF.type, OA.TextPositionSelector))
+            g.add((position, OA.start, Literal(q.start, datatype=XSD.nonNegativeInteger)))
+            g.add((position, OA.end, Literal(q.end, datatype=XSD.nonNegativeInteger)))
+    _supported(g, c.iri, content_triples(c.iri, c.statements), {s.subject for s in c.statements})
+
+
+def article_graph(article: Article, graph: Graph | None = None) -> Graph:
+    """The named graph of one article: the article, its sources, entities and claims."""
+    g = graph if graph is not None else Graph()
+    a = article
+    g.add((a.iri, RDF.type, LG.Article))
+    g.add((a.iri, RDFS.label, Literal(a.label)))
+    g.add((a.iri, SDO.publisher, a.outlet))
+    g.add((a.iri, SDO.datePublished, literal(a.published)))
+    g.add((a.iri, SDO.inLanguage, Literal(a.language)))
+    g.add((a.iri, LG.mappedBy, a.mapped_by))
+    g.add((a.iri, LG.mappedOn, literal(a.mapped_on)))
+    if a.title:
+        g.add((a.iri, SDO.headline, Literal(a.title)))
+    if a.url:
+        g.add((a.iri, SDO.url, Literal(a.url, datatype=XSD.anyURI)))
+    if a.text is not None:
+        g.add((a.iri, LG.textLength, Literal(len(a.text), datatype=XSD.nonNegativeInteger)))
+    _located(g, a.iri, a.where)
+    for s in a.sources:
+        g.add((s.iri, RDF.type, LG.Source))
+        g.add((s.iri, RDFS.label, Literal(s.label)))
+        g.add((s.iri, LG.sourceKind, s.kind))
+        if s.informed is not None:
+            g.add((s.iri, LG.informed, s.informed))
+        if s.identified_as is not None:
+            g.add((s.iri, LG.identifiedAs, s.identified_as))
+        _located(g, s.iri, s.where)
+    for e in a.entities:
+        _entity(g, e)
+    for c in a.claims:
+        _claim(g, a, c)
+    return g
+
+
+def _note(g: Graph, n: AnalystNote) -> None:
+    g.add((n.iri, RDF.type, LG.AnalystNote))
+    g.add((n.iri, PROV.wasAttributedTo, n.by))
+    g.add((n.iri, DCTERMS.date, literal(n.date)))
+    g.add((n.iri, SKOS.note, Literal(n.text)))
+    g.add((n.iri, LG.cites, Literal(n.cites)))
+    _located(g, n.iri, n.where)
+    _supported(g, n.iri, content_triples(n.iri, n.statements), {s.subject for s in n.statements})
+
+
+def registry_graph(registry: Registry, graph: Graph | None = None) -> Graph:
+    g = graph if graph is not None else Graph()
+    for analyst in registry.analysts:
+        g.add((analyst.iri, RDF.type, LG.Analyst))
+        g.add((analyst.iri, RDFS.label, Literal(analyst.label)))
+        _located(g, analyst.iri, analyst.where)
+    for e in registry.entities:
+        _entity(g, e)
+    for n in registry.notes:
+        _note(g, n)
+    return g
+
+
+def bind_prefixes(graph: Graph) -> None:
+    for prefix, ns in PREFIXES.items():
+        graph.bind(prefix, ns, override=True, replace=True)
+
+
+def build_dataset(corpus: Corpus, *, with_ontology: bool = True) -> Dataset:
+    """The whole corpus as an rdflib Dataset of named graphs."""
+    ds = Dataset()
+    bind_prefixes(ds)
+    registry_graph(corpus.registry, ds.graph(REGISTRY_GRAPH))
+    for article in corpus.articles:
+        article_graph(article, ds.graph(article_graph_iri(article.slug)))
+    if with_ontology:
+        target = ds.graph(ONTOLOGY_GRAPH)
+        for triple in ontology_graph():
+            target.add(triple)
+    return ds

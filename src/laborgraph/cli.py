@@ -1,0 +1,105 @@
+"""The ``laborgraph`` command: a thin click layer over the library.
+
+Exit codes: 0 success; 1 the data does not conform (validation); 2 bad input.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+
+from .errors import LaborgraphError
+
+DATA = click.option("--data", "data_dir", type=click.Path(path_type=Path), default=Path("data"),
+                    show_default=True, help="Folder holding entities.yaml and articles/.")
+
+
+def _fails_cleanly(func: Callable[..., Any]) -> Callable[..., Any]:
+    """Turn library errors into one line on stderr and exit code 2."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except LaborgraphError as exc:
+            click.echo(f"error: {exc}", err=True)
+            sys.exit(2)
+
+    return wrapper
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="laborgraph")
+def main() -> None:
+    """Build, check and export a knowledge graph of reporting on North Korean overseas labor."""
+
+
+@main.command()
+@DATA
+@click.option("--out", "out_dir", type=click.Path(path_type=Path), default=Path("build"),
+              show_default=True, help="Folder for the graph files.")
+@_fails_cleanly
+def build(data_dir: Path, out_dir: Path) -> None:
+    """Build the graph from mapping files and write TriG, Turtle, JSON-LD and N-Triples."""
+    from .pipeline import build as run
+
+    result = run(data_dir, out_dir)
+    s = result.stats
+    click.echo(f"built {s.articles} article(s), {s.claims} claims, {s.triples} triples")
+    for path in result.written:
+        click.echo(f"  wrote {path}")
+
+
+@main.command()
+@DATA
+@click.option("--format", "fmt", type=click.Choice(["turtle", "json-ld", "trig", "nt", "nquads"]),
+              default="turtle", show_default=True, help="Output syntax.")
+@click.option("-o", "--output", type=click.Path(path_type=Path), default=None,
+              help="File to write (atomically); standard output if omitted.")
+@_fails_cleanly
+def export(data_dir: Path, fmt: str, output: Path | None) -> None:
+    """Export the graph built from mappings in one RDF syntax."""
+    from .export import Format, serialize, write_atomic
+    from .pipeline import load_and_build
+
+    text = serialize(load_and_build(data_dir)[1], Format.from_name(fmt))
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        write_atomic(output, text)
+
+
+@main.command()
+@DATA
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True, help="Output format.")
+@_fails_cleanly
+def stats(data_dir: Path, fmt: str) -> None:
+    """Count articles, claims, entities and triples."""
+    from .pipeline import load_and_build
+    from .stats import corpus_stats
+
+    s = corpus_stats(*load_and_build(data_dir))
+    click.echo(json.dumps(s.as_dict(), indent=2) if fmt == "json" else s.as_text())
+
+
+@main.command("ontology-docs")
+@click.option("-o", "--output", type=click.Path(path_type=Path), default=None,
+              help="File to write; standard output if omitted.")
+@_fails_cleanly
+def ontology_docs(output: Path | None) -> None:
+    """Generate the ontology reference page (Markdown) from ontology/."""
+    from .docgen import ontology_markdown
+    from .export import write_atomic
+
+    text = ontology_markdown()
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        write_atomic(output, text)

@@ -1,0 +1,170 @@
+"""Graph -> text: Turtle, TriG, N-Triples, N-Quads, JSON-LD; byte-identical every run.
+
+rdflib's N-Triples and JSON-LD writers emit in hash order, which changes with
+PYTHONHASHSEED; here line formats are sorted and JSON-LD nodes and values are
+ordered, so a rebuilt graph diffs cleanly in git. Files are written atomically.
+
+>>> Format.from_name("ttl") is Format.TURTLE
+True
+"""
+
+from __future__ import annotations
+
+import enum
+import json
+import os
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+
+from rdflib import Dataset, Graph, Literal, URIRef
+from rdflib.namespace import OWL, RDF
+
+from .build import bind_prefixes
+from .errors import LaborgraphError
+from .ontology import ontology_graph
+from .vocab import PREFIXES
+
+
+class Format(enum.Enum):
+    TURTLE = ("turtle", ".ttl", "text/turtle")
+    TRIG = ("trig", ".trig", "application/trig")
+    NT = ("nt", ".nt", "application/n-triples")
+    NQUADS = ("nquads", ".nq", "application/n-quads")
+    JSONLD = ("json-ld", ".jsonld", "application/ld+json")
+
+    def __init__(self, label: str, suffix: str, media_type: str) -> None:
+        self.label = label
+        self.suffix = suffix
+        self.media_type = media_type
+
+    @classmethod
+    def from_name(cls, name: str) -> Format:
+        aliases = {"ttl": "turtle", "n-triples": "nt", "ntriples": "nt", "nq": "nquads",
+                   "jsonld": "json-ld"}
+        name = aliases.get(name.lower(), name.lower())
+        for fmt in cls:
+            if fmt.label == name:
+                return fmt
+        raise LaborgraphError(f"unknown format '{name}'; use one of {', '.join(f.label for f in cls)}")
+
+    @classmethod
+    def names(cls) -> list[str]:
+        return [f.label for f in cls]
+
+
+def union(ds: Dataset) -> Graph:
+    """All named graphs merged into one plain graph (for triple-only formats)."""
+    g = Graph()
+    bind_prefixes(g)
+    for ctx in ds.graphs():
+        for triple in ctx:
+            g.add(triple)
+    return g
+
+
+def _nt_line(terms: Iterable[object]) -> str:
+    return " ".join(t.n3() for t in terms) + " .\n"  # type: ignore[attr-defined]
+
+
+def ntriples(g: Graph) -> str:
+    return "".join(sorted({_nt_line(t) for t in g}))
+
+
+def nquads(ds: Dataset) -> str:
+    lines = set()
+    for ctx in ds.graphs():
+        name = ctx.identifier
+        for s, p, o in ctx:
+            terms = (s, p, o) if name == URIRef("urn:x-rdflib:default") else (s, p, o, name)
+            lines.add(_nt_line(terms))
+    return "".join(sorted(lines))
+
+
+def jsonld_context() -> dict[str, object]:
+    """Our JSON-LD context: prefixes, plus a short term for each class and property.
+
+    Built from the ontology, shipped inside every JSON-LD file; never fetched.
+    """
+    onto = ontology_graph()
+    lg = str(PREFIXES["lg"])
+    ctx: dict[str, object] = {"id": "@id", "type": "@type", "label": "rdfs:label",
+                              "altLabel": "skos:altLabel", "note": "skos:note",
+                              "datePublished": "schema:datePublished"}
+    ctx.update({prefix: str(ns) for prefix, ns in sorted(PREFIXES.items())})
+    for term, iri in (("wasDerivedFrom", "prov:wasDerivedFrom"),
+                      ("wasAttributedTo", "prov:wasAttributedTo"),
+                      ("publisher", "schema:publisher"), ("sameAs", "owl:sameAs")):
+        ctx[term] = {"@id": iri, "@type": "@id"}
+    for s in sorted({s for s in onto.subjects(RDF.type, None) if str(s).startswith(lg)}):
+        local = str(s)[len(lg):]
+        if (s, RDF.type, OWL.ObjectProperty) in onto:
+            ctx[local] = {"@id": f"lg:{local}", "@type": "@id"}
+        else:
+            ctx[local] = f"lg:{local}"
+    return ctx
+
+
+def trig(ds: Dataset) -> str:
+    """Named graphs in IRI order, each written by rdflib's (ordered) Turtle writer."""
+    parts = [f"@prefix {p}: <{ns}> .\n" for p, ns in sorted(PREFIXES.items())]
+    for ctx in sorted(ds.graphs(), key=lambda c: str(c.identifier)):
+        if len(ctx) == 0:
+            continue
+        g = Graph()
+        bind_prefixes(g)
+        for triple in ctx:
+            g.add(triple)
+        body = g.serialize(format="turtle")
+        lines = [ln for ln in body.splitlines() if not ln.startswith("@prefix")]
+        parts.append(f"\n<{ctx.identifier}> {{\n" + "\n".join(lines).strip("\n") + "\n}\n")
+    return "".join(parts)
+
+
+def _sort_json(value: object) -> object:
+    if isinstance(value, dict):
+        return {k: _sort_json(v) for k, v in value.items()}
+    if isinstance(value, list):
+        items = [_sort_json(v) for v in value]
+        return sorted(items, key=lambda v: json.dumps(v, sort_keys=True, ensure_ascii=False))
+    return value
+
+
+def jsonld(g: Graph) -> str:
+    context = jsonld_context()
+    raw = json.loads(g.serialize(format="json-ld", context=context, auto_compact=True))
+    body = {k: v for k, v in raw.items() if k != "@context"}
+    nodes = body.get("@graph", [body] if body else [])
+    nodes = sorted((_sort_json(n) for n in nodes), key=lambda n: str(n.get("id", "")))  # type: ignore[union-attr]
+    doc = {"@context": context, "@graph": nodes}
+    return json.dumps(doc, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
+
+
+def serialize(ds: Dataset, fmt: Format) -> str:
+    """The dataset as text in ``fmt``; triple formats get the union of all graphs."""
+    if fmt is Format.TRIG:
+        return trig(ds)
+    if fmt is Format.NQUADS:
+        return nquads(ds)
+    g = union(ds)
+    if fmt is Format.NT:
+        return ntriples(g)
+    if fmt is Format.JSONLD:
+        return jsonld(g)
+    return g.serialize(format="turtle")
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write via a temporary file and rename, so readers never see half a file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+            fh.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+__all__ = ["Format", "Literal", "serialize", "write_atomic"]
