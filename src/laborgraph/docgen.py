@@ -8,7 +8,7 @@ from __future__ import annotations
 from rdflib import Graph, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
-from .ontology import ontology_graph
+from .ontology import load_terms, ontology_graph
 from .vocab import PREFIXES
 
 
@@ -50,6 +50,13 @@ def ontology_markdown(g: Graph | None = None) -> str:
             out.append(f"| `{_curie(g, p)}` | {_cell(g.value(p, RDFS.label))} | "
                        f"{_curie(g, g.value(p, RDFS.domain))} | {_curie(g, g.value(p, RDFS.range))} | "
                        f"{_cell(g.value(p, SKOS.definition))} |")
+    out += ["", "## Writing values in mappings", "",
+            "The name to write under `states:` in a mapping, and the kind of value it takes "
+            "(see docs/mapping.md).", "", "| name in mappings | property | value kind | range |",
+            "|---|---|---|---|"]
+    for info in load_terms().properties.values():
+        out.append(f"| `{info.name}` | `{_curie(g, info.iri)}` | {info.kind} | "
+                   f"{_curie(g, info.range)} |")
     out += ["", "## Concept schemes", "",
             "Mappings name a concept by its notation (the value in the first column)."]
     for scheme in sorted(g.subjects(RDF.type, SKOS.ConceptScheme)):  # type: ignore[type-var]
