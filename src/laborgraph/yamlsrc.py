@@ -9,7 +9,7 @@ strings, so ``2024-02-30`` reaches our own checker and gets a located message.
 >>> doc = loads("a: 1\\nb:\\n  - x\\n  - y\\n", "t.yaml")
 >>> doc["b"], doc.line_of("b"), doc["b"].line_of(1)
 (['x', 'y'], 2, 4)
->>> loads("on: 2024-06-01\nok: no\n", "t.yaml")
+>>> loads("on: 2024-06-01\\nok: no\\n", "t.yaml")
 {'on': '2024-06-01', 'ok': 'no'}
 """
 

@@ -1,0 +1,58 @@
+"""Shared fixtures: the seed corpus, built once, and a scratch copy of data/ to break."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from rdflib import Dataset
+
+from laborgraph.build import build_dataset
+from laborgraph.load import load_corpus
+from laborgraph.model import Corpus
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT / "data"
+SEED = "2024-07-15-dailynk-military-construction-workers-russia"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--update-golden", action="store_true",
+                     help="rewrite golden files from the current output instead of comparing")
+
+
+@pytest.fixture(scope="session")
+def corpus() -> Corpus:
+    return load_corpus(DATA)
+
+
+@pytest.fixture(scope="session")
+def dataset(corpus: Corpus) -> Dataset:
+    return build_dataset(corpus)
+
+
+@pytest.fixture
+def scratch_data(tmp_path: Path) -> Path:
+    """A copy of data/ that a test may edit."""
+    target = tmp_path / "data"
+    shutil.copytree(DATA, target)
+    return target
+
+
+EditFn = Callable[[str, str, int], Path]
+
+
+@pytest.fixture
+def edit_seed(scratch_data: Path) -> EditFn:
+    """Replace text in the scratch seed mapping; returns the mapping path."""
+
+    def edit(old: str, new: str, count: int = 1) -> Path:
+        path = scratch_data / "articles" / f"{SEED}.yaml"
+        text = path.read_text(encoding="utf-8")
+        assert old in text, f"test setup: {old!r} not in the seed mapping"
+        path.write_text(text.replace(old, new, count), encoding="utf-8")
+        return path
+
+    return edit

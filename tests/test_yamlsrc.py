@@ -1,0 +1,37 @@
+import pytest
+
+from laborgraph.errors import MappingError
+from laborgraph.yamlsrc import MAX_BYTES, load_file, loads
+
+
+def test_keys_and_items_know_their_lines():
+    doc = loads("article:\n  outlet: daily-nk\nclaims:\n  - id: a\n  - id: b\n", "m.yaml")
+    assert doc.line_of("claims") == 3
+    assert doc["claims"].line_of(1) == 5
+    assert doc["article"].line_of("outlet") == 2
+
+
+def test_dates_and_yaml11_booleans_stay_text():
+    doc = loads("on: 2024-06-01\nanswer: no\nflag: true\n", "m.yaml")
+    assert doc == {"on": "2024-06-01", "answer": "no", "flag": True}
+
+
+@pytest.mark.parametrize(("text", "line", "words"), [
+    ("a: &x [1, 2]\nb: *x\n", 2, "aliases"),
+    ("a: 1\nb: 2\na: 3\n", 3, "duplicate key 'a'"),
+    ("a: [1, 2\nb: 3\n", 2, "malformed YAML"),
+    ("a: !!python/object:os.system ls\n", 1, "malformed YAML"),
+])
+def test_hostile_or_broken_yaml_is_refused_with_its_line(text, line, words):
+    with pytest.raises(MappingError) as err:
+        loads(text, "m.yaml")
+    assert err.value.line == line
+    assert words in str(err.value)
+    assert str(err.value).startswith(f"m.yaml:{line}: ")
+
+
+def test_oversized_file_is_refused_before_parsing(tmp_path):
+    big = tmp_path / "big.yaml"
+    big.write_text("a: " + "x" * (MAX_BYTES + 1))
+    with pytest.raises(MappingError, match="limited to"):
+        load_file(big)
