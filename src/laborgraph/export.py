@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from rdflib import Dataset, Graph, Literal, URIRef
-from rdflib.namespace import OWL, RDF
+from rdflib.namespace import OWL, RDF, XSD
 
 from .build import bind_prefixes
 from .errors import LaborgraphError
@@ -63,8 +63,25 @@ def union(ds: Dataset) -> Graph:
     return g
 
 
+_NT_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
+
+
+def _nt_term(term: object) -> str:
+    """One term in N-Triples syntax (rdflib's ``n3()`` may emit Turtle long strings)."""
+    if isinstance(term, Literal):
+        text = f'"{str(term).translate(_NT_ESCAPES)}"'
+        if term.language:
+            return f"{text}@{term.language}"
+        if term.datatype is not None and term.datatype != XSD.string:
+            return f"{text}^^<{term.datatype}>"
+        return text
+    if isinstance(term, URIRef):
+        return f"<{term}>"
+    raise LaborgraphError(f"cannot write {term!r} as N-Triples: laborgraph graphs have no blank nodes")
+
+
 def _nt_line(terms: Iterable[object]) -> str:
-    return " ".join(t.n3() for t in terms) + " .\n"  # type: ignore[attr-defined]
+    return " ".join(_nt_term(t) for t in terms) + " .\n"
 
 
 def ntriples(g: Graph) -> str:

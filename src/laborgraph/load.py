@@ -149,7 +149,7 @@ def _period(ctx: _Ctx, raw: Any, line: int) -> tuple[dt.date, dt.date, str]:
 
 
 def _date(ctx: _Ctx, raw: Any, line: int) -> dt.date:
-    start, end, precision = _period(ctx, raw, line)
+    start, _end, precision = _period(ctx, raw, line)
     if precision != "day":
         raise ctx.error(line, f"'{raw}' must be a full date YYYY-MM-DD")
     return start

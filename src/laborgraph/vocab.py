@@ -1,7 +1,7 @@
 """The one place where laborgraph writes IRIs.
 
-``LG`` is closed: a typo such as ``LG.Claimm`` raises instead of minting a new
-IRI, and a test checks that ``LG`` and ``ontology/laborgraph.ttl`` list the same
+``LG`` is closed: a misspelt term name raises instead of minting a new IRI,
+and a test checks that ``LG`` and ``ontology/laborgraph.ttl`` list the same
 terms. Data IRIs are minted only by the helpers below, from article slugs and
 mapping ids, so re-building the same mappings gives the same IRIs.
 

@@ -1,0 +1,100 @@
+"""Exports re-parse to the same graph (rdflib and pyoxigraph) and are byte-stable."""
+
+import io
+import json
+import subprocess
+import sys
+
+import pyoxigraph
+import pytest
+from rdflib import XSD, Dataset, Graph, Literal, URIRef
+
+from laborgraph.export import Format, serialize, union, write_atomic
+
+from .conftest import DATA, ROOT
+
+OX_FORMATS = {Format.TURTLE: pyoxigraph.RdfFormat.TURTLE, Format.TRIG: pyoxigraph.RdfFormat.TRIG,
+              Format.NT: pyoxigraph.RdfFormat.N_TRIPLES, Format.NQUADS: pyoxigraph.RdfFormat.N_QUADS,
+              Format.JSONLD: pyoxigraph.RdfFormat.JSON_LD}
+RDFLIB_FORMATS = {Format.TURTLE: "turtle", Format.TRIG: "trig", Format.NT: "nt",
+                  Format.NQUADS: "nquads", Format.JSONLD: "json-ld"}
+
+
+def _ox_term(term):
+    if isinstance(term, pyoxigraph.NamedNode):
+        return URIRef(term.value)
+    assert isinstance(term, pyoxigraph.Literal), term
+    if term.language:
+        return Literal(term.value, lang=term.language)
+    if term.datatype.value == str(XSD.string):
+        return Literal(term.value)
+    return Literal(term.value, datatype=URIRef(term.datatype.value))
+
+
+def _canonical(triples):
+    """Triples with literals compared by lexical form and datatype (no normalisation)."""
+    return {tuple((t.n3() if not isinstance(t, Literal) else (str(t), t.datatype, t.language))
+                  for t in triple) for triple in triples}
+
+
+@pytest.mark.parametrize("fmt", list(Format), ids=lambda f: f.label)
+def test_round_trip_through_rdflib(dataset, fmt):
+    text = serialize(dataset, fmt)
+    if fmt in (Format.TRIG, Format.NQUADS):
+        parsed = Dataset()
+        parsed.parse(data=text, format=RDFLIB_FORMATS[fmt])
+        expected = {(s, p, o, c.identifier) for c in dataset.graphs() for s, p, o in c}
+        got = {(s, p, o, c.identifier) for c in parsed.graphs() for s, p, o in c}
+        assert got == expected
+    else:
+        parsed = Graph().parse(data=text, format=RDFLIB_FORMATS[fmt])
+        assert _canonical(parsed) == _canonical(union(dataset))
+
+
+@pytest.mark.parametrize("fmt", list(Format), ids=lambda f: f.label)
+def test_round_trip_through_pyoxigraph(dataset, fmt):
+    text = serialize(dataset, fmt)
+    quads = list(pyoxigraph.parse(io.BytesIO(text.encode()), format=OX_FORMATS[fmt]))
+    got = {tuple(_ox_term(t) for t in (q.subject, q.predicate, q.object)) for q in quads}
+    assert _canonical(got) == _canonical(union(dataset))
+    if fmt in (Format.TRIG, Format.NQUADS):
+        names = {q.graph_name.value for q in quads if isinstance(q.graph_name, pyoxigraph.NamedNode)}
+        assert names == {str(c.identifier) for c in dataset.graphs() if len(c)}
+
+
+def test_jsonld_carries_its_context_inline(dataset):
+    doc = json.loads(serialize(dataset, Format.JSONLD))
+    assert isinstance(doc["@context"], dict)
+    assert doc["@context"]["lg"] == "https://w3id.org/laborgraph/ns#"
+    claim = next(n for n in doc["@graph"] if n.get("claimId") == "publication")
+    assert claim["type"] == "Claim"
+
+
+SCRIPT = """
+import hashlib, sys
+from pathlib import Path
+from laborgraph.pipeline import load_and_build
+from laborgraph.export import Format, serialize
+ds = load_and_build(Path(sys.argv[1]))[1]
+print(" ".join(hashlib.sha256(serialize(ds, f).encode()).hexdigest() for f in Format))
+"""
+
+
+def test_output_is_byte_identical_across_hash_seeds():
+    digests = set()
+    for seed in ("0", "1", "12345"):
+        env = {"PYTHONHASHSEED": seed, "PATH": ""}
+        out = subprocess.run([sys.executable, "-c", SCRIPT, str(DATA)], env=env, cwd=ROOT,
+                             capture_output=True, text=True, check=True)
+        digests.add(out.stdout)
+    assert len(digests) == 1
+
+
+def test_atomic_write_leaves_old_file_when_writing_fails(tmp_path):
+    target = tmp_path / "graph.ttl"
+    target.write_text("old")
+
+    with pytest.raises(TypeError):
+        write_atomic(target, 42)  # type: ignore[arg-type]
+    assert target.read_text() == "old"
+    assert [p.name for p in tmp_path.iterdir()] == ["graph.ttl"]

@@ -1,0 +1,60 @@
+"""The closed namespace and the ontology agree, and every term is documented."""
+
+import re
+
+import pytest
+from rdflib.namespace import OWL, RDF, RDFS, SKOS
+
+from laborgraph.ontology import ontology_graph
+from laborgraph.vocab import LG
+
+from .conftest import ROOT
+
+
+def _ontology_terms():
+    g = ontology_graph()
+    ns = str(LG._NS)
+    return g, {str(s)[len(ns):] for s in g.subjects() if str(s).startswith(ns)}
+
+
+def test_namespace_and_ontology_list_the_same_terms():
+    _, terms = _ontology_terms()
+    assert set(LG.__annotations__) == terms
+
+
+def test_a_typo_in_a_term_raises():
+    with pytest.raises(AttributeError):
+        LG.Claimm  # noqa: B018
+
+
+def test_every_term_has_a_label_and_definition():
+    g, terms = _ontology_terms()
+    missing = [t for t in terms if g.value(LG[t], RDFS.label) is None
+               or g.value(LG[t], SKOS.definition) is None]
+    assert missing == []
+
+
+def test_every_term_is_typed():
+    g, terms = _ontology_terms()
+    kinds = {OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty}
+    assert [t for t in terms if not set(g.objects(LG[t], RDF.type)) & kinds] == []
+
+
+def test_every_lg_term_written_in_code_or_shapes_exists():
+    _, terms = _ontology_terms()
+    used = set()
+    for path in [*(ROOT / "src").rglob("*.py"), *(ROOT / "shapes").glob("*.ttl"),
+                 *(ROOT / "queries").rglob("*.rq")]:
+        text = path.read_text()
+        used |= set(re.findall(r"\bLG\.([A-Za-z]\w*)", text))
+        used |= set(re.findall(r"(?<![\w/])lg:([A-Za-z]\w*)", text))
+    assert used, "found no term uses at all"
+    assert sorted(used - terms) == []
+
+
+def test_every_concept_has_notation_label_and_definition():
+    g = ontology_graph()
+    concepts = set(g.subjects(SKOS.inScheme, None))
+    assert len(concepts) > 30
+    for c in concepts:
+        assert g.value(c, SKOS.notation) and g.value(c, SKOS.prefLabel) and g.value(c, SKOS.definition)
