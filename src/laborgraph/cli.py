@@ -41,15 +41,45 @@ def main() -> None:
 
 
 @main.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "turtle"]), default="text",
+              show_default=True, help="text for people, json for tools, turtle for the raw SHACL report.")
+@click.option("--strict", is_flag=True, help="Fail (exit 1) on warnings too.")
+@_fails_cleanly
+def validate(paths: tuple[Path, ...], fmt: str, strict: bool) -> None:
+    """Validate mapping folders (default data/) or RDF files against the SHACL shapes.
+
+    Exit 0 when the data conforms (warnings allowed unless --strict), 1 when it
+    does not, 2 on bad input.
+    """
+    from .validate import validate_paths
+
+    report = validate_paths(list(paths) or [Path("data")])
+    text = {"text": report.as_text, "json": report.as_json, "turtle": report.as_turtle}[fmt]()
+    click.echo(text, nl=False)
+    failed = not report.conforms or (strict and report.counts["Warning"] > 0)
+    sys.exit(1 if failed else 0)
+
+
+@main.command()
 @DATA
 @click.option("--out", "out_dir", type=click.Path(path_type=Path), default=Path("build"),
               show_default=True, help="Folder for the graph files.")
 @_fails_cleanly
 def build(data_dir: Path, out_dir: Path) -> None:
-    """Build the graph from mapping files and write TriG, Turtle, JSON-LD and N-Triples."""
+    """Build and validate the graph from mapping files; write TriG, Turtle, JSON-LD and N-Triples.
+
+    Nothing is written when the graph has SHACL violations (exit 1).
+    """
     from .pipeline import build as run
 
-    result = run(data_dir, out_dir)
+    from .pipeline import NotConforming
+
+    try:
+        result = run(data_dir, out_dir)
+    except NotConforming as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(1)
     s = result.stats
     click.echo(f"built {s.articles} article(s), {s.claims} claims, {s.triples} triples")
     for path in result.written:

@@ -20,9 +20,20 @@ from .export import Format, serialize, write_atomic
 from .load import load_corpus
 from .model import Corpus
 from .stats import Stats, corpus_stats
+from .validate import Report, validate_dataset
 
 BUILD_NAME = "laborgraph"
 BUILD_FORMATS = (Format.TRIG, Format.TURTLE, Format.JSONLD, Format.NT)
+
+
+class NotConforming(Exception):
+    """The built graph has SHACL violations, so nothing was written."""
+
+    def __init__(self, report: Report) -> None:
+        self.report = report
+        n = report.counts["Violation"]
+        super().__init__(f"{n} SHACL violation(s); nothing was written. Run `laborgraph validate` for "
+                         "the list, with file, line and fix for each")
 
 
 @dataclass(frozen=True)
@@ -30,6 +41,7 @@ class BuildResult:
     corpus: Corpus
     dataset: Dataset
     stats: Stats
+    report: Report
     written: list[Path] = field(default_factory=list)
 
 
@@ -41,11 +53,15 @@ def load_and_build(data_dir: Path) -> tuple[Corpus, Dataset]:
 def build(data_dir: Path, out_dir: Path) -> BuildResult:
     """Build ``out_dir/laborgraph.{trig,ttl,jsonld,nt}`` from the mappings in ``data_dir``.
 
-    Everything is serialised in memory first, so an input error leaves any
-    earlier outputs untouched, and each file is replaced atomically.
+    The graph is validated first and everything is serialised in memory, so an
+    input error or a SHACL violation leaves earlier outputs untouched; each file
+    is replaced atomically.
     """
     corpus, ds = load_and_build(data_dir)
+    report = validate_dataset(ds)
+    if not report.conforms:
+        raise NotConforming(report)
     texts = {out_dir / f"{BUILD_NAME}{fmt.suffix}": serialize(ds, fmt) for fmt in BUILD_FORMATS}
     for path, text in texts.items():
         write_atomic(path, text)
-    return BuildResult(corpus, ds, corpus_stats(corpus, ds), sorted(texts))
+    return BuildResult(corpus, ds, corpus_stats(corpus, ds), report, sorted(texts))

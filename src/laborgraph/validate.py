@@ -1,0 +1,238 @@
+"""Graph -> Report: SHACL validation whose findings an analyst can act on.
+
+Each article is validated on its own (its named graph + the shared registry +
+the ontology), so checking one edited article costs about as much as checking
+one article; the rules in ``shapes/corpus/`` need every article and run once
+over the union. No RDFS inference is applied: ``sh:class`` sees subclasses
+through the ontology's ``rdfs:subClassOf`` triples, which pyshacl reads from
+the ontology graph, and nothing else is entailed.
+
+Each finding says where to look (mapping file and line, claim id), what is
+wrong (the shape's ``sh:message``) and what would fix it (its ``sh:description``).
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from collections import Counter
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from rdflib import Dataset, Graph, Literal, Namespace, URIRef
+from rdflib.namespace import RDF, SKOS
+
+from .errors import LaborgraphError
+from .ontology import ontology_graph
+from .vocab import LG, ONTOLOGY_GRAPH, REGISTRY_GRAPH
+
+SH = Namespace("http://www.w3.org/ns/shacl#")
+SEVERITY_ORDER = {"Violation": 0, "Warning": 1, "Info": 2}
+
+
+def default_shapes_dir() -> Path:
+    return Path(__file__).resolve().parents[2] / "shapes"
+
+
+@functools.lru_cache(maxsize=8)
+def shapes_graph(shapes_dir: Path | None = None, *, corpus: bool = False) -> Graph:
+    """Per-article shapes (``shapes/*.ttl``) or corpus-wide ones (``shapes/corpus/*.ttl``)."""
+    folder = shapes_dir or default_shapes_dir()
+    g = Graph()
+    files = [folder / "prefixes.ttl", *sorted((folder / "corpus").glob("*.ttl"))] if corpus else sorted(
+        folder.glob("*.ttl"))
+    for path in files:
+        try:
+            g.parse(path, format="turtle")
+        except Exception as exc:
+            raise LaborgraphError(f"{path}: cannot parse shapes: {exc}") from None
+    return g
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One validation result, in an analyst's terms."""
+
+    severity: str
+    message: str
+    fix: str
+    file: str
+    line: int | None
+    claim: str | None
+    focus: str
+    shape: str
+    component: str
+    path: str | None = None
+    value: str | None = None
+
+    def location(self) -> str:
+        return f"{self.file}:{self.line}" if self.line else self.file
+
+
+@dataclass
+class Report:
+    findings: list[Finding] = field(default_factory=list)
+    raw: list[Graph] = field(default_factory=list)
+
+    @property
+    def counts(self) -> Counter[str]:
+        return Counter(f.severity for f in self.findings)
+
+    @property
+    def conforms(self) -> bool:
+        return self.counts["Violation"] == 0
+
+    def sorted(self) -> list[Finding]:
+        return sorted(self.findings, key=lambda f: (f.file, f.claim or "", f.line or 0,
+                                                    SEVERITY_ORDER[f.severity], f.shape, f.focus))
+
+    def as_text(self) -> str:
+        """Grouped by mapping file, then claim; one line per finding plus its fix."""
+        lines: list[str] = []
+        current: tuple[str, str | None] | None = None
+        for f in self.sorted():
+            if current is None or current[0] != f.file:
+                lines.append(f"{f.file}")
+                current = (f.file, None)
+            if f.claim != current[1]:
+                lines.append(f"  claim {f.claim}" if f.claim else "  (not in a claim)")
+                current = (f.file, f.claim)
+            lines.append(f"    {f.severity.upper():9} {f.location()}: {f.message}")
+            lines.append(f"              fix: {f.fix}")
+        c = self.counts
+        lines.append(f"{c['Violation']} violation(s), {c['Warning']} warning(s), {c['Info']} note(s)")
+        return "\n".join(lines) + "\n"
+
+    def as_json(self) -> str:
+        return json.dumps({"conforms": self.conforms, "counts": dict(sorted(self.counts.items())),
+                           "findings": [asdict(f) for f in self.sorted()]}, indent=2) + "\n"
+
+    def as_turtle(self) -> str:
+        merged = Graph()
+        merged.bind("sh", SH)
+        for g in self.raw:
+            for triple in g:
+                merged.add(triple)
+        return merged.serialize(format="turtle")
+
+
+def _short(node: object) -> str:
+    text = str(node)
+    for sep in ("#", "/"):
+        if sep in text:
+            text = text.rsplit(sep, 1)[-1]
+    return text
+
+
+def _owner_claim(data: Graph, focus: URIRef) -> URIRef | None:
+    """The claim a node belongs to: itself, the claim its IRI is minted under, or one about it."""
+    if (focus, RDF.type, LG.Claim) in data:
+        return focus
+    text = str(focus)
+    if "/claim/" in text:
+        head, tail = text.split("/claim/", 1)
+        candidate = URIRef(f"{head}/claim/{tail.split('/', 1)[0]}")
+        if (candidate, RDF.type, LG.Claim) in data:
+            return candidate
+    claims = sorted(data.subjects(LG.about, focus))
+    return claims[0] if claims else None  # type: ignore[return-value]
+
+
+def _finding(data: Graph, shapes: Graph, results: Graph, result: URIRef, default_file: str) -> Finding:
+    focus = results.value(result, SH.focusNode)
+    severity = _short(results.value(result, SH.resultSeverity))
+    source = results.value(result, SH.sourceConstraint) or results.value(result, SH.sourceShape)
+    message = results.value(result, SH.resultMessage) or shapes.value(source, SH.message) or "does not conform"
+    fix = shapes.value(source, SH.description) or ""
+    claim = _owner_claim(data, focus) if isinstance(focus, URIRef) else None
+    where = focus if (focus, LG.mappingLine, None) in data else claim
+    line = data.value(where, LG.mappingLine) if where is not None else None
+    file = data.value(where, LG.mappingFile) if where is not None else None
+    path = results.value(result, SH.resultPath)
+    value = results.value(result, SH.value)
+    return Finding(
+        severity=severity, message=str(message), fix=str(fix), file=str(file or default_file),
+        line=int(line) if isinstance(line, Literal) else None,
+        claim=str(data.value(claim, LG.claimId)) if claim is not None else None,
+        focus=str(focus), shape=str(source), component=str(results.value(result, SH.sourceConstraintComponent)),
+        path=str(path) if isinstance(path, URIRef) else None,
+        value=str(value) if value is not None else None,
+    )
+
+
+def validate_graph(data: Graph, *, corpus_rules: bool = False, default_file: str = "(graph)",
+                   shapes_dir: Path | None = None) -> Report:
+    """Validate one data graph against the per-article (or corpus-wide) shapes."""
+    from pyshacl import validate as shacl  # imported late: pyshacl is slow to import
+
+    shapes = shapes_graph(shapes_dir, corpus=corpus_rules)
+    data = _plain(data, ontology_graph())
+    _conforms, results, _text = shacl(data, shacl_graph=shapes, inference="none", allow_warnings=True,
+                                      abort_on_first=False)
+    assert isinstance(results, Graph)
+    findings = [_finding(data, shapes, results, r, default_file)
+                for r in results.subjects(RDF.type, SH.ValidationResult)]
+    return Report(findings, [results])
+
+
+def _plain(*graphs: Graph) -> Graph:
+    g = Graph()
+    for part in graphs:
+        for triple in part:
+            g.add(triple)
+    return g
+
+
+def validate_dataset(ds: Dataset, *, shapes_dir: Path | None = None) -> Report:
+    """Each article graph with the registry; the registry alone; corpus rules once over all."""
+    registry = ds.graph(REGISTRY_GRAPH)
+    report = Report()
+    articles = [g for g in ds.graphs() if g.identifier not in (REGISTRY_GRAPH, ONTOLOGY_GRAPH) and len(g)]
+    for g in sorted(articles, key=lambda g: str(g.identifier)):
+        part = validate_graph(_plain(g, registry), default_file=str(g.identifier), shapes_dir=shapes_dir)
+        part.findings = [f for f in part.findings if not f.focus.startswith(str(registry_prefix()))]
+        report.findings += part.findings
+        report.raw += part.raw
+    reg = validate_graph(_plain(registry), default_file="entities.yaml", shapes_dir=shapes_dir)
+    report.findings += reg.findings
+    report.raw += reg.raw
+    union = _plain(*articles, registry)
+    whole = validate_graph(union, corpus_rules=True, default_file="(corpus)", shapes_dir=shapes_dir)
+    report.findings += whole.findings
+    report.raw += whole.raw
+    return report
+
+
+def validate_paths(paths: list[Path]) -> Report:
+    """Validate mapping folders and RDF files; a folder is loaded and built first."""
+    from .build import build_dataset
+    from .load import load_corpus
+    from .rdfinput import read_rdf
+
+    report = Report()
+    for path in paths:
+        if path.is_dir():
+            part = validate_dataset(build_dataset(load_corpus(path), with_ontology=False))
+        elif path.is_file():
+            ds = read_rdf(path)
+            graphs = [g for g in ds.graphs() if len(g)]
+            if any(g.identifier == REGISTRY_GRAPH for g in graphs):
+                part = validate_dataset(ds)
+            else:
+                part = validate_graph(_plain(*graphs), default_file=str(path))
+                corpus = validate_graph(_plain(*graphs), corpus_rules=True, default_file=str(path))
+                part.findings += corpus.findings
+                part.raw += corpus.raw
+        else:
+            raise LaborgraphError(f"{path}: no such file or folder")
+        report.findings += part.findings
+        report.raw += part.raw
+    return report
+
+
+def registry_prefix() -> URIRef:
+    """Registry nodes are validated once with the registry, not again with every article."""
+    return URIRef("https://w3id.org/laborgraph/id/entity/")
+
+
+__all__ = ["SKOS", "Finding", "Report", "validate_dataset", "validate_graph"]
