@@ -43,7 +43,7 @@ def test_every_term_is_typed():
 def test_every_lg_term_written_in_code_or_shapes_exists():
     _, terms = _ontology_terms()
     used = set()
-    for path in [*(ROOT / "src").rglob("*.py"), *(ROOT / "shapes").glob("*.ttl"),
+    for path in [*(ROOT / "src").rglob("*.py"), *(ROOT / "shapes").rglob("*.ttl"),
                  *(ROOT / "queries").rglob("*.rq")]:
         text = path.read_text()
         used |= set(re.findall(r"\bLG\.([A-Za-z]\w*)", text))
