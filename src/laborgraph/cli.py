@@ -71,9 +71,8 @@ def build(data_dir: Path, out_dir: Path) -> None:
 
     Nothing is written when the graph has SHACL violations (exit 1).
     """
-    from .pipeline import build as run
-
     from .pipeline import NotConforming
+    from .pipeline import build as run
 
     try:
         result = run(data_dir, out_dir)

@@ -152,7 +152,7 @@ def _finding(data: Graph, shapes: Graph, results: Graph, result: URIRef, default
     value = results.value(result, SH.value)
     return Finding(
         severity=severity, message=str(message), fix=str(fix), file=str(file or default_file),
-        line=int(line) if isinstance(line, Literal) else None,
+        line=int(line) if isinstance(line, Literal) and str(line).isdigit() else None,
         claim=str(data.value(claim, LG.claimId)) if claim is not None else None,
         focus=str(focus), shape=str(source), component=str(results.value(result, SH.sourceConstraintComponent)),
         path=str(path) if isinstance(path, URIRef) else None,
