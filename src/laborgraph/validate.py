@@ -200,7 +200,30 @@ def validate_dataset(ds: Dataset, *, shapes_dir: Path | None = None) -> Report:
     whole = validate_graph(union, corpus_rules=True, default_file="(corpus)", shapes_dir=shapes_dir)
     report.findings += whole.findings
     report.raw += whole.raw
+    report.findings += check_findings(_plain(union, ontology_graph()))
     return report
+
+
+def check_findings(graph: Graph) -> list[Finding]:
+    """Rows of the quality-control queries, reported as violations."""
+    from .checks import load_checks, run_checks
+
+    titles = {c.name: c.title for c in load_checks()}
+    out = []
+    for name, rows in run_checks(graph).items():
+        for row in rows:
+            focus = URIRef(row[0])
+            claim = _owner_claim(graph, focus)
+            where = focus if (focus, LG.mappingLine, None) in graph else claim
+            line = graph.value(where, LG.mappingLine) if where is not None else None
+            file = graph.value(where, LG.mappingFile) if where is not None else None
+            out.append(Finding(
+                severity="Violation", message=f"{titles[name]}: {' '.join(_short(v) for v in row)}",
+                fix=f"see queries/checks/{name}.rq", file=str(file or "(checks)"),
+                line=int(line) if isinstance(line, Literal) and str(line).isdigit() else None,
+                claim=str(graph.value(claim, LG.claimId)) if claim is not None else None,
+                focus=row[0], shape=f"queries/checks/{name}.rq", component="check"))
+    return out
 
 
 def validate_paths(paths: list[Path]) -> Report:
