@@ -33,6 +33,7 @@ def test_every_stated_fact_traces_to_a_claim(dataset):
     provenance_nodes = set(g.subjects(RDF.type, LG.Claim)) | set(g.subjects(RDF.type, RDF.Statement))
     provenance_nodes |= set(g.subjects(RDF.type, LG.Source)) | set(g.subjects(RDF.type, LG.Article))
     provenance_nodes |= set(g.subjects(RDF.type, OA.SpecificResource))
+    provenance_nodes |= set(g.subjects(RDF.type, LG.IndicatorCoding))
     provenance_nodes |= set(g.subjects(RDF.type, OA.TextQuoteSelector))
     provenance_nodes |= set(g.subjects(RDF.type, OA.TextPositionSelector))
     supported = {(g.value(st, RDF.subject), g.value(st, RDF.predicate), g.value(st, RDF.object))

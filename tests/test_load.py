@@ -92,6 +92,8 @@ BAD_INPUT = {
     "bad currency": ("currency: USD, per: year", "currency: usd, per: year", "ISO 4217", None),
     "bounds reversed": ("at_least: 20, at_most: 39", "at_least: 39, at_most: 20",
                         "at_least 39 is more than at_most 20", None),
+    "unknown indicator": ("      - code: isolation", "      - code: isolaton",
+                          "unknown forced labour indicator 'isolaton' (did you mean 'isolation'?)", None),
     "publication date mismatch": ("published: 2024-07-15T07:00", "published: 2024-07-16T07:00",
                                   "does not match the date 2024-07-15 in the file name", 8),
 }

@@ -191,6 +191,16 @@ def _claim(g: Graph, article: Article, c: Claim) -> None:
             g.add((position, OA.start, Literal(q.start, datatype=XSD.nonNegativeInteger)))
             g.add((position, OA.end, Literal(q.end, datatype=XSD.nonNegativeInteger)))
     _supported(g, c.iri, content_triples(c.iri, c.statements), {s.subject for s in c.statements})
+    for coding in c.codings:
+        node = URIRef(f"{c.iri}/coding/{coding.notation}")
+        g.add((c.iri, LG.coding, node))
+        g.add((node, RDF.type, LG.IndicatorCoding))
+        g.add((node, LG.indicator, coding.indicator))
+        g.add((node, PROV.wasAttributedTo, coding.by))
+        g.add((node, DCTERMS.date, literal(coding.on)))
+        if coding.note:
+            g.add((node, SKOS.note, Literal(coding.note)))
+        _located(g, node, coding.where)
 
 
 def article_graph(article: Article, graph: Graph | None = None) -> Graph:

@@ -26,6 +26,7 @@ from .model import (
     AnalystNote,
     Article,
     Claim,
+    Coding,
     ConceptRef,
     Corpus,
     Entity,
@@ -314,6 +315,10 @@ def _value(ctx: _Ctx, prop: PropertyInfo, raw: Any, line: int, publication: URIR
         return raw
     if kind == "date":
         return _date(ctx, raw, line)
+    if kind == "integer":
+        if isinstance(raw, bool) or not isinstance(raw, int):
+            raise ctx.error(line, f"{prop.name} must be a whole number, not '{raw}'")
+        return raw
     if kind == "datetime":
         return _datetime(ctx, raw, line)
     if not isinstance(raw, str) or not raw.strip():
@@ -422,7 +427,7 @@ def _entities(ctx: _Ctx, raw: Any, line: int, mint: Any) -> list[Entity]:
 
 ARTICLE_KEYS = ({"label", "outlet", "published", "mapped_by", "mapped_on"},
                 {"language", "text", "url", "title"})
-CLAIM_KEYS = ({"id", "quote", "source", "quotation", "states"}, {"hedge", "hedge_wording", "note"})
+CLAIM_KEYS = ({"id", "quote", "source", "quotation", "states"}, {"hedge", "hedge_wording", "note", "indicators"})
 
 
 def load_article(path: Path, registry: Registry, data_dir: Path, terms: Terms | None = None) -> Article:
@@ -458,11 +463,12 @@ def load_article(path: Path, registry: Registry, data_dir: Path, terms: Terms | 
     sources = _sources(ctx, doc["sources"], doc.line_of("sources"), slug)
     ctx.names.update({s.id: s.iri for s in sources})
     ctx.names["article"] = iri
-    claims = _claims(ctx, doc["claims"], doc.line_of("claims"), slug, iri, text, {s.id for s in sources})
+    mapped_on = _date(ctx, meta["mapped_on"], meta.line_of("mapped_on"))
+    coder = _Coder(analysts, analysts[meta["mapped_by"]], mapped_on)
+    claims = _claims(ctx, doc["claims"], doc.line_of("claims"), slug, iri, text, {s.id for s in sources}, coder)
     return Article(
         slug, iri, ctx.where(meta.line), _text(ctx, meta, "label") or slug, outlet, published,
-        _text(ctx, meta, "language", "en") or "en", analysts[meta["mapped_by"]],
-        _date(ctx, meta["mapped_on"], meta.line_of("mapped_on")), text,
+        _text(ctx, meta, "language", "en") or "en", analysts[meta["mapped_by"]], mapped_on, text,
         _text(ctx, meta, "url"), _text(ctx, meta, "title"),
         tuple(entities), tuple(sources), tuple(claims),
     )
@@ -504,8 +510,46 @@ def _sources(ctx: _Ctx, raw: Any, line: int, slug: str) -> list[Source]:
     return out
 
 
+@dataclass(frozen=True)
+class _Coder:
+    """Who codes indicators in an article, by default: the analyst and date of the mapping."""
+
+    analysts: dict[str, URIRef]
+    by: URIRef
+    on: dt.date
+
+
+def _codings(ctx: _Ctx, spec: LDict, coder: _Coder) -> tuple[Coding, ...]:
+    if "indicators" not in spec:
+        return ()
+    raw = spec["indicators"]
+    if not isinstance(raw, LList):
+        raise ctx.error(spec.line_of("indicators"), "`indicators` is a list, e.g. [withholding-of-wages]")
+    scheme = ctx.terms.concepts.get(LG.ForcedLabourIndicator, {})
+    out = []
+    for item, line in _values(raw, raw.line):
+        if isinstance(item, str):
+            item_d = LDict(code=item)
+            item_d.line, item_d.key_lines = line, {"code": line}
+            item = item_d
+        item = _mapping(ctx, item, line, "an indicator")
+        _check_keys(ctx, item, "an indicator", {"code"}, {"note", "by", "on"})
+        code = item["code"]
+        if code not in scheme:
+            raise ctx.error(item.line_of("code"), f"unknown forced labour indicator '{code}'"
+                            f"{_did_you_mean(str(code), scheme)}; allowed: {', '.join(sorted(scheme))}")
+        by = coder.by
+        if "by" in item:
+            if item["by"] not in coder.analysts:
+                raise ctx.error(item.line_of("by"), f"unknown analyst '{item['by']}'")
+            by = coder.analysts[item["by"]]
+        on = _date(ctx, item["on"], item.line_of("on")) if "on" in item else coder.on
+        out.append(Coding(scheme[code], code, by, on, ctx.where(item.line), _text(ctx, item, "note")))
+    return tuple(out)
+
+
 def _claims(ctx: _Ctx, raw: Any, line: int, slug: str, article: URIRef, text: str | None,
-            source_ids: set[str]) -> list[Claim]:
+            source_ids: set[str], coder: _Coder) -> list[Claim]:
     if not isinstance(raw, LList) or not raw:
         raise ctx.error(line, "`claims` is a list of claims, each starting with '- id:'")
     hedges = ctx.terms.concepts.get(LG.Hedge, {})
@@ -540,6 +584,7 @@ def _claims(ctx: _Ctx, raw: Any, line: int, slug: str, article: URIRef, text: st
             tuple(hedges[h] for h in hedge_names), _text(ctx, spec, "hedge_wording"),
             _text(ctx, spec, "note"),
             _statements(ctx, spec["states"], spec.line_of("states"), article),
+            _codings(ctx, spec, coder),
         ))
     return out
 

@@ -96,6 +96,18 @@ class Quote:
 
 
 @dataclass(frozen=True)
+class Coding:
+    """An analyst's tag: this claim evidences a forced labour indicator (not the article's words)."""
+
+    indicator: URIRef
+    notation: str
+    by: URIRef
+    on: dt.date
+    where: Where
+    note: str | None = None
+
+
+@dataclass(frozen=True)
 class Claim:
     id: str
     iri: URIRef
@@ -107,6 +119,7 @@ class Claim:
     hedge_wording: str | None
     note: str | None
     statements: tuple[Statement, ...]
+    codings: tuple[Coding, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -19,12 +19,13 @@ from rdflib.namespace import OWL, RDF, RDFS, SDO, SKOS, XSD
 from .errors import LaborgraphError
 from .vocab import BUILDER_PROPERTIES, LG, REUSED_PROPERTIES
 
-ONTOLOGY_FILES = ("laborgraph.ttl", "concepts.ttl")
+ONTOLOGY_FILES = ("laborgraph.ttl", "concepts.ttl", "ilo-indicators.ttl")
 
 _KIND_BY_RANGE = {
     XSD.string: "string",
     XSD.boolean: "boolean",
     XSD.date: "date",
+    XSD.integer: "integer",
     LG.TimeSpec: "time",
     SDO.QuantitativeValue: "quantity",
     SDO.MonetaryAmount: "money",

@@ -58,6 +58,8 @@ class LG(DefinedNamespace):
     ControlMeasure: URIRef
     Deployment: URIRef
     Earnings: URIRef
+    ForcedLabourIndicator: URIRef
+    IndicatorCoding: URIRef
     Hedge: URIRef
     MaritalStatus: URIRef
     MeasureKind: URIRef
@@ -76,6 +78,7 @@ class LG(DefinedNamespace):
     Rank: URIRef
     Role: URIRef
     Rule: URIRef
+    SanctionsProvision: URIRef
     Situation: URIRef
     Source: URIRef
     SourceKind: URIRef
@@ -88,6 +91,7 @@ class LG(DefinedNamespace):
 
     # properties
     about: URIRef
+    adoptedOn: URIRef
     affiliatedWith: URIRef
     ageBand: URIRef
     aheadOf: URIRef
@@ -105,11 +109,13 @@ class LG(DefinedNamespace):
     cites: URIRef
     claimId: URIRef
     closedBy: URIRef
+    coding: URIRef
     concerns: URIRef
     concernsBehaviour: URIRef
     contactTime: URIRef
     contrastedWith: URIRef
     counterparty: URIRef
+    deadline: URIRef
     description: URIRef
     destination: URIRef
     device: URIRef
@@ -121,6 +127,7 @@ class LG(DefinedNamespace):
     holder: URIRef
     identifiedAs: URIRef
     immediate: URIRef
+    indicator: URIRef
     inferred: URIRef
     informed: URIRef
     item: URIRef
@@ -141,6 +148,7 @@ class LG(DefinedNamespace):
     occupation: URIRef
     ongoing: URIRef
     origin: URIRef
+    paragraph: URIRef
     penalty: URIRef
     penaltyKind: URIRef
     per: URIRef
@@ -158,6 +166,8 @@ class LG(DefinedNamespace):
     regulates: URIRef
     relativeTo: URIRef
     repetition: URIRef
+    requirement: URIRef
+    resolution: URIRef
     sentBy: URIRef
     share: URIRef
     size: URIRef
@@ -239,6 +249,7 @@ ENTITY_TYPES: dict[str, URIRef] = {
     "Brokerage": LG.Brokerage,
     "Situation": LG.Situation,
     "SourceNetwork": LG.SourceNetwork,
+    "SanctionsProvision": LG.SanctionsProvision,
 }
 
 # Standard properties an analyst may state, with the kind of value each takes.
@@ -257,7 +268,7 @@ BUILDER_PROPERTIES: frozenset[URIRef] = frozenset({
     LG.hedgeWording, LG.inferred, LG.latest, LG.mappedBy, LG.mappedOn, LG.mappingFile,
     LG.mappingLine, LG.per, LG.precision, LG.quotationKind, LG.quote, LG.quoteSpan,
     LG.relativeTo, LG.supports, LG.textLength, LG.wording, LG.sourceKind, LG.informed,
-    LG.identifiedAs,
+    LG.identifiedAs, LG.coding, LG.indicator,
 })
 
 WIKIDATA = Namespace("http://www.wikidata.org/entity/")
