@@ -118,6 +118,45 @@ def stats(data_dir: Path, fmt: str) -> None:
     click.echo(json.dumps(s.as_dict(), indent=2) if fmt == "json" else s.as_text())
 
 
+@main.command()
+@click.argument("query_or_file")
+@DATA
+@click.option("--graph", "graph_file", type=click.Path(path_type=Path), default=None,
+              help="Query an RDF file (e.g. build/laborgraph.trig) instead of building from --data.")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json", "turtle"]),
+              default="table", show_default=True,
+              help="table/csv/tsv/json (SPARQL 1.1 results JSON) for SELECT; RDF for CONSTRUCT/DESCRIBE.")
+@click.option("--timeout", type=float, default=10.0, show_default=True, help="Seconds before the query is stopped.")
+@_fails_cleanly
+def query(query_or_file: str, data_dir: Path, graph_file: Path | None, fmt: str, timeout: float) -> None:
+    """Run a SPARQL query (text, a .rq file, or a library name such as cq01) over the graph.
+
+    SERVICE, FROM and updates are refused; the project's prefixes are predeclared.
+    """
+    from .query import ResultFormat, query_dataset, resolve_query, run_query
+
+    text = resolve_query(query_or_file)
+    if graph_file is not None:
+        from .rdfinput import read_rdf
+
+        ds = read_rdf(graph_file)
+    else:
+        from .pipeline import load_and_build
+
+        ds = load_and_build(data_dir)[1]
+    result = run_query(query_dataset(ds), text, fmt=ResultFormat(fmt), timeout=timeout)
+    click.echo(result.text, nl=False)
+
+
+@main.command()
+def queries() -> None:
+    """List the library of analyst queries (queries/reports/) with their questions."""
+    from .query import library
+
+    for q in library():
+        click.echo(f"{q.name}\n  {q.title}\n  {q.question}\n  columns: {q.columns}")
+
+
 @main.command("ontology-docs")
 @click.option("-o", "--output", type=click.Path(path_type=Path), default=None,
               help="File to write; standard output if omitted.")

@@ -1,0 +1,262 @@
+"""SPARQL over the built graph, safely: no network, no updates, a time limit.
+
+rdflib would happily fetch ``SERVICE`` endpoints and ``FROM`` graphs over the
+network and has no timeout, so queries are parsed and checked first (updates,
+SERVICE, FROM and FROM NAMED are refused) and evaluated in a forked worker that
+is killed when the time limit passes. The project's prefixes are predeclared.
+
+>>> check_query("SELECT * WHERE { SERVICE <http://example.org/sparql> { ?s ?p ?o } }")
+Traceback (most recent call last):
+...
+laborgraph.query.QueryRefused: SERVICE is refused: laborgraph never sends queries over the network
+"""
+
+from __future__ import annotations
+
+import csv
+import enum
+import io
+import json
+import multiprocessing
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from rdflib import BNode, Dataset, Graph, Literal, URIRef
+from rdflib.plugins import sparql as rdflib_sparql
+
+from .errors import LaborgraphError
+from .vocab import PREFIXES
+
+rdflib_sparql.SPARQL_LOAD_GRAPHS = False  # never fetch FROM graphs (belt and braces)
+DEFAULT_TIMEOUT = 10.0
+
+
+class QuerySyntaxError(LaborgraphError):
+    """A SPARQL syntax error, located by line and column with a caret under the spot."""
+
+
+class QueryRefused(LaborgraphError):
+    """A query laborgraph will not run (it would reach the network or change the graph)."""
+
+
+class QueryTimeout(LaborgraphError):
+    """The query ran past its time limit and was stopped."""
+
+
+class ResultFormat(enum.Enum):
+    TABLE = "table"
+    CSV = "csv"
+    TSV = "tsv"
+    JSON = "json"
+    TURTLE = "turtle"
+
+
+def init_ns() -> dict[str, str]:
+    return {prefix: str(ns) for prefix, ns in PREFIXES.items()}
+
+
+def _syntax_error(text: str, exc: Any) -> QuerySyntaxError:
+    line, col = getattr(exc, "lineno", None), getattr(exc, "col", None)
+    if not line:
+        return QuerySyntaxError(f"query: syntax error: {exc}")
+    src = text.splitlines()[line - 1] if line <= len(text.splitlines()) else ""
+    detail = str(getattr(exc, "msg", "")) or str(exc).split("(at char")[0]
+    return QuerySyntaxError(f"query:{line}:{col}: syntax error: {detail.strip()}\n  {src}\n  {' ' * (col - 1)}^")
+
+
+def _walk(node: Any) -> Iterable[Any]:
+    yield node
+    if isinstance(node, dict):
+        for value in node.values():
+            yield from _walk(value)
+    elif isinstance(node, list | tuple):
+        for value in node:
+            yield from _walk(value)
+
+
+def check_query(text: str) -> Any:
+    """Parse, refuse what must never run, and return the translated query."""
+    from rdflib.plugins.sparql.algebra import translateQuery
+    from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
+
+    try:
+        parsed = parseQuery(text)
+    except Exception as exc:
+        try:
+            parseUpdate(text)
+        except Exception:
+            raise _syntax_error(text, exc) from None
+        raise QueryRefused("updates (INSERT, DELETE, LOAD, CLEAR ...) are refused: the graph is read-only") from None
+    query = translateQuery(parsed, initNs=init_ns())
+    for node in _walk(query.algebra):
+        name = getattr(node, "name", "")
+        if name == "ServiceGraphPattern":
+            raise QueryRefused("SERVICE is refused: laborgraph never sends queries over the network")
+        if name == "DatasetClause":
+            raise QueryRefused("FROM / FROM NAMED are refused (they would load graphs from elsewhere); "
+                               "use GRAPH <iri> { ... } over the built graph instead")
+    return query
+
+
+@dataclass(frozen=True)
+class QueryResult:
+    kind: str  # SELECT, ASK, CONSTRUCT, DESCRIBE
+    text: str
+
+
+def _term(value: Any) -> str:
+    """A term as a person reads it: prefixed names where a prefix fits, plain literal text."""
+    if value is None:
+        return ""
+    if isinstance(value, URIRef):
+        text = str(value)
+        for prefix, ns in sorted(PREFIXES.items(), key=lambda kv: -len(str(kv[1]))):
+            if text.startswith(str(ns)) and "/" not in text[len(str(ns)):]:
+                return f"{prefix}:{text[len(str(ns)):]}"
+        return text
+    return str(value)
+
+
+def _table(header: list[str], rows: list[list[str]]) -> str:
+    widths = [max([len(h), *(len(r[i]) for r in rows)]) for i, h in enumerate(header)]
+    widths = [min(w, 80) for w in widths]
+
+    def fmt(cells: list[str]) -> str:
+        return " | ".join((c if len(c) <= w else c[: w - 1] + "…").ljust(w) for c, w in zip(cells, widths, strict=True))
+
+    rule = "-+-".join("-" * w for w in widths)
+    count = f"({len(rows)} row{'s' if len(rows) != 1 else ''})"
+    return "\n".join([fmt(header), rule, *(fmt(r) for r in rows), count]) + "\n"
+
+
+def _tsv_term(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, URIRef | BNode | Literal):
+        return value.n3()
+    return str(value)
+
+
+def format_result(result: Any, fmt: ResultFormat) -> QueryResult:
+    kind = result.type
+    if kind == "ASK":
+        if fmt is ResultFormat.JSON:
+            return QueryResult(kind, json.dumps({"head": {}, "boolean": bool(result.askAnswer)}) + "\n")
+        return QueryResult(kind, ("yes" if result.askAnswer else "no") + "\n")
+    if kind in ("CONSTRUCT", "DESCRIBE"):
+        graph: Graph = result.graph
+        from .build import bind_prefixes
+
+        bind_prefixes(graph)
+        if fmt is ResultFormat.JSON:
+            from .export import jsonld
+
+            return QueryResult(kind, jsonld(graph))
+        return QueryResult(kind, graph.serialize(format="turtle"))
+    names = [str(v) for v in result.vars]
+    rows = list(result)
+    if fmt is ResultFormat.JSON:
+        return QueryResult(kind, result.serialize(format="json").decode("utf-8") + "\n")
+    if fmt is ResultFormat.TSV:
+        lines = ["\t".join(f"?{n}" for n in names)]
+        lines += ["\t".join(_tsv_term(row[i]) for i in range(len(names))) for row in rows]
+        return QueryResult(kind, "\n".join(lines) + "\n")
+    if fmt is ResultFormat.CSV:
+        buf = io.StringIO()
+        writer = csv.writer(buf, lineterminator="\r\n")
+        writer.writerow(names)
+        writer.writerows([["" if row[i] is None else str(row[i]) for i in range(len(names))] for row in rows])
+        return QueryResult(kind, buf.getvalue())
+    return QueryResult(kind, _table(names, [[_term(row[i]) for i in range(len(names))] for row in rows]))
+
+
+def _evaluate(graph: Graph, query: Any, fmt: ResultFormat) -> QueryResult:
+    return format_result(graph.query(query), fmt)
+
+
+def _worker(conn: Any, graph: Graph, query: Any, fmt: ResultFormat) -> None:
+    try:
+        conn.send(("ok", _evaluate(graph, query, fmt)))
+    except Exception as exc:  # reported to the parent as a clean error
+        conn.send(("error", f"{type(exc).__name__}: {exc}"))
+    finally:
+        conn.close()
+
+
+def run_query(graph: Graph, text: str, *, fmt: ResultFormat = ResultFormat.TABLE,
+              timeout: float | None = DEFAULT_TIMEOUT) -> QueryResult:
+    """Check and run ``text`` over ``graph``; stop it after ``timeout`` seconds.
+
+    With ``timeout=None`` the query runs in this process (for callers that
+    enforce their own limits).
+    """
+    query = check_query(text)
+    if timeout is None:
+        return _evaluate(graph, query, fmt)
+    ctx = multiprocessing.get_context("fork")
+    parent, child = ctx.Pipe(duplex=False)
+    proc = ctx.Process(target=_worker, args=(child, graph, query, fmt), daemon=True)
+    proc.start()
+    child.close()
+    if not parent.poll(timeout):
+        proc.kill()
+        proc.join()
+        raise QueryTimeout(f"query stopped after {timeout:g} s (raise --timeout, or narrow the query)")
+    status, payload = parent.recv()
+    proc.join()
+    if status == "error":
+        raise LaborgraphError(f"query failed: {payload}")
+    return payload
+
+
+def query_dataset(ds: Dataset) -> Dataset:
+    """Let queries without GRAPH see every named graph."""
+    ds.default_union = True
+    return ds
+
+
+# ---------------------------------------------------------------- the query library
+
+def default_library_dir() -> Path:
+    return Path(__file__).resolve().parents[2] / "queries" / "reports"
+
+
+@dataclass(frozen=True)
+class LibraryQuery:
+    name: str
+    title: str
+    question: str
+    columns: str
+    path: Path
+
+    @property
+    def text(self) -> str:
+        return self.path.read_text(encoding="utf-8")
+
+
+def _header(text: str, key: str) -> str:
+    m = re.search(rf"^# {key}:\s*(.+)$", text, re.M)
+    return m.group(1).strip() if m else ""
+
+
+def library(folder: Path | None = None) -> list[LibraryQuery]:
+    out = []
+    for path in sorted((folder or default_library_dir()).glob("cq*.rq")):
+        text = path.read_text(encoding="utf-8")
+        out.append(LibraryQuery(path.stem, _header(text, "title"), _header(text, "question"),
+                                _header(text, "columns"), path))
+    return out
+
+
+def resolve_query(arg: str, folder: Path | None = None) -> str:
+    """A file path, a library name (``cq01`` or ``cq01-deployments``), or the query text itself."""
+    path = Path(arg)
+    if len(arg) < 4096 and "\n" not in arg and path.is_file():
+        return path.read_text(encoding="utf-8")
+    for q in library(folder):
+        if arg in (q.name, q.name.split("-", 1)[0]):
+            return q.text
+    return arg
