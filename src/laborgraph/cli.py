@@ -157,6 +157,61 @@ def queries() -> None:
         click.echo(f"{q.name}\n  {q.title}\n  {q.question}\n  columns: {q.columns}")
 
 
+@main.command()
+@DATA
+@click.option("--view", type=click.Choice(["deployment", "rdf"]), default="deployment", show_default=True,
+              help="deployment: actors, groups, places, events; rdf: every triple as an edge.")
+@click.option("--format", "fmt", type=click.Choice(["graphml", "gexf", "json", "csv"]), default="graphml",
+              show_default=True, help="json is networkx node-link; csv writes <stem>.nodes.csv and <stem>.edges.csv.")
+@click.option("-o", "--output", type=click.Path(path_type=Path), required=True, help="File to write (atomically).")
+@_fails_cleanly
+def network(data_dir: Path, view: str, fmt: str, output: Path) -> None:
+    """Export the worker-deployment network (or the RDF graph) for Gephi, Cytoscape or networkx."""
+    from .export import write_atomic
+    from .network import write_network
+    from .pipeline import load_and_build
+
+    for path, text in write_network(load_and_build(data_dir)[1], view=view, fmt=fmt, output=output).items():
+        write_atomic(path, text)
+        click.echo(f"wrote {path}")
+
+
+@main.command()
+@DATA
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True,
+              help="Output format.")
+@_fails_cleanly
+def analyze(data_dir: Path, fmt: str) -> None:
+    """Degree and betweenness (brokers), components, and a summary per worker group."""
+    from .network import analysis_text, deployment_network
+    from .network import analyze as run
+    from .pipeline import load_and_build
+
+    result = run(deployment_network(load_and_build(data_dir)[1]))
+    click.echo(json.dumps(result, indent=2, ensure_ascii=False) if fmt == "json" else analysis_text(result), nl=False)
+
+
+@main.command()
+@DATA
+@click.option("--format", "fmt", type=click.Choice(["html", "svg", "png"]), default="html", show_default=True,
+              help="html: interactive page that works offline; svg/png: static figure for reports.")
+@click.option("-o", "--output", type=click.Path(path_type=Path), required=True, help="File to write (atomically).")
+@_fails_cleanly
+def viz(data_dir: Path, fmt: str, output: Path) -> None:
+    """Draw the worker-deployment network: an offline HTML page, or an SVG/PNG figure."""
+    from .export import write_atomic, write_atomic_bytes
+    from .network import deployment_network
+    from .pipeline import load_and_build
+    from .viz import to_figure, to_html
+
+    net = deployment_network(load_and_build(data_dir)[1])
+    if fmt == "html":
+        write_atomic(output, to_html(net))
+    else:
+        write_atomic_bytes(output, to_figure(net, fmt))
+    click.echo(f"wrote {output}")
+
+
 @main.command("ontology-docs")
 @click.option("-o", "--output", type=click.Path(path_type=Path), default=None,
               help="File to write; standard output if omitted.")

@@ -1,0 +1,340 @@
+"""Graph -> networkx: a faithful RDF mirror, and the analyst's deployment network.
+
+The deployment network has actors, worker groups, places and events as nodes,
+and meaningful relations as edges (sent, deployed to, manages, brokers
+between ...). Every edge carries its provenance: the claims it rests on with
+their quotes, sources, articles, dates, hedges and indicator codings; several
+claims for one relation become one edge with lists and a count of independent
+sources (informants count one each; an outlet speaking in its own voice counts
+once per outlet).
+
+>>> from pathlib import Path
+>>> from laborgraph.pipeline import load_and_build
+>>> net = deployment_network(load_and_build(Path("data"))[1])
+>>> ("sent" in {d["relation"] for _, _, d in net.edges(data=True)}, net.number_of_nodes() > 10)
+(True, True)
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Any
+
+import networkx as nx
+from rdflib import Dataset, Graph, Literal, URIRef
+from rdflib.namespace import RDF, RDFS, SDO, SKOS
+
+from .vocab import LG, ORG
+
+# Node types of the deployment network, most specific first.
+NODE_TYPES: list[tuple[URIRef, str]] = [
+    (LG.WorkerGroup, "worker group"), (LG.PersonGroup, "group"), (LG.StateAuthority, "authority"),
+    (LG.Outlet, "outlet"), (LG.Company, "organization"), (ORG.Organization, "organization"),
+    (SDO.Person, "person"), (SDO.Country, "country"), (SDO.Place, "place"),
+    (LG.BorderClosure, "event"), (SDO.Event, "event"),
+]
+
+P = "PREFIX lg: <https://w3id.org/laborgraph/ns#> PREFIX schema: <https://schema.org/> "
+
+
+@dataclass(frozen=True)
+class Relation:
+    """How one edge kind is found: a pattern binding ?u ?v (and ?ctx, the node that holds
+    the fact) and the predicates whose statements are the edge's evidence."""
+
+    name: str
+    pattern: str
+    evidence: tuple[str, ...]
+
+
+RELATIONS = [
+    Relation("sent", "?ctx a lg:Deployment ; lg:sentBy ?u ; lg:workers ?v .", ("sentBy", "workers")),
+    Relation("deployed to", "?ctx a lg:Deployment ; lg:workers ?u ; lg:destination ?v .", ("destination",)),
+    Relation("sent from", "?ctx a lg:Deployment ; lg:workers ?u ; lg:origin ?v .", ("origin",)),
+    Relation("timed to", "?ctx a lg:Deployment ; lg:workers ?u ; lg:aheadOf ?v .", ("aheadOf",)),
+    Relation("manages", "?u lg:manages ?v . BIND (?u AS ?ctx)", ("manages",)),
+    Relation("brokers between", "?ctx lg:broker ?u ; lg:linksParty ?v .", ("broker", "linksParty")),
+    Relation("affiliated with", "?u lg:affiliatedWith ?v . BIND (?u AS ?ctx)", ("affiliatedWith",)),
+    Relation("subgroup of", "?u lg:subgroupOf ?v . BIND (?u AS ?ctx)", ("subgroupOf",)),
+    Relation("obtains phones through", "?ctx lg:practitioner ?u ; lg:obtainedThrough ?v .", ("obtainedThrough",)),
+    Relation("located in", "?u lg:locatedIn ?v . BIND (?u AS ?ctx)", ("locatedIn",)),
+    Relation("controls", "?ctx lg:appliedBy ?u ; lg:appliedTo ?v .", ("appliedBy", "appliedTo")),
+    Relation("attitude towards", "?ctx lg:holder ?u ; lg:target ?v .", ("holder", "target", "stance")),
+    Relation("earns more than", "?ctx lg:earner ?u ; lg:contrastedWith ?v .", ("earner", "contrastedWith")),
+    Relation("attended", "?v schema:attendee ?u . BIND (?v AS ?ctx)", ("attendee",)),
+    Relation("closed borders", "?v lg:closedBy ?u . BIND (?v AS ?ctx)", ("closedBy",)),
+    Relation("part of", "?u schema:containedInPlace ?v . BIND (?u AS ?ctx)", ("containedInPlace",)),
+]
+
+
+def _union(ds: Dataset | Graph) -> Graph:
+    if not isinstance(ds, Dataset):
+        return ds
+    g = Graph()
+    for ctx in ds.graphs():
+        for triple in ctx:
+            g.add(triple)
+    return g
+
+
+def _label(g: Graph, node: Any) -> str:
+    value = g.value(node, RDFS.label) or g.value(node, SKOS.prefLabel)
+    return str(value) if value is not None else str(node).rsplit("/", 1)[-1]
+
+
+def _node_type(g: Graph, node: URIRef) -> str | None:
+    types = set(g.objects(node, RDF.type))
+    for cls, name in NODE_TYPES:
+        if cls in types:
+            return name
+    return None
+
+
+def _evidence(g: Graph) -> dict[URIRef, dict[str, Any]]:
+    """What each claim or analyst note contributes to an edge's provenance."""
+    out: dict[URIRef, dict[str, Any]] = {}
+    q = P + """PREFIX prov: <http://www.w3.org/ns/prov#> PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+    SELECT ?c ?id ?quote ?src ?srcLabel ?kind ?outlet ?article ?published ?hedge WHERE {
+      ?c a lg:Claim ; lg:claimId ?id ; lg:quote ?quote ; prov:wasAttributedTo ?src ; prov:wasDerivedFrom ?a .
+      ?src rdfs:label ?srcLabel ; lg:sourceKind ?kind .
+      ?a rdfs:label ?article ; schema:datePublished ?published ; schema:publisher ?outlet .
+      ?c lg:hedge/skos:prefLabel ?hedge .
+    }"""
+    for row in g.query("PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> " + q):
+        c = row.c  # type: ignore[union-attr]
+        info = out.setdefault(c, {"claim": f"{str(c).split('/article/')[1].split('/claim/')[0]}#{row.id}",
+                                  "quotes": set(), "hedges": set(), "indicators": set()})
+        info["quotes"].add(str(row.quote))  # type: ignore[union-attr]
+        info["hedges"].add(str(row.hedge))  # type: ignore[union-attr]
+        info["source"] = str(row.srcLabel)  # type: ignore[union-attr]
+        kind = str(row.kind)  # type: ignore[union-attr]
+        info["source_key"] = f"outlet:{row.outlet}" if kind.endswith("/outlet") else str(row.src)  # type: ignore[union-attr]
+        info["article"] = str(row.article)  # type: ignore[union-attr]
+        info["published"] = str(row.published)[:10]  # type: ignore[union-attr]
+        for coding in g.objects(c, LG.coding):
+            info["indicators"].add(_label(g, g.value(coding, LG.indicator)))
+    for note in g.subjects(RDF.type, LG.AnalystNote):
+        out[note] = {"claim": f"note#{str(note).rsplit('/', 1)[-1]}", "quotes": {str(g.value(note, SKOS.note))},
+                     "hedges": {"analyst note"}, "indicators": set(), "source": _label(g, g.value(note, LG.cites)),
+                     "source_key": f"note:{g.value(note, LG.cites)}", "article": "(analyst note)",
+                     "published": str(g.value(note, URIRef("http://purl.org/dc/terms/date")) or "")}
+    return out
+
+
+def _time(g: Graph, ctx: URIRef) -> dict[str, str]:
+    t = g.value(ctx, LG.time)
+    if t is None:
+        return {}
+    out = {"earliest": g.value(t, LG.earliest), "latest": g.value(t, LG.latest),
+           "precision": _label(g, g.value(t, LG.precision)), "time_wording": g.value(t, LG.wording)}
+    return {k: str(v) for k, v in out.items() if v is not None}
+
+
+def _size(g: Graph, ctx: URIRef) -> dict[str, Any]:
+    s = g.value(ctx, LG.size)
+    if s is None:
+        return {}
+    low = g.value(s, SDO.minValue) or g.value(s, SDO.value)
+    high = g.value(s, SDO.maxValue) or g.value(s, SDO.value)
+    out: dict[str, Any] = {"size_wording": g.value(s, LG.wording)}
+    if isinstance(low, Literal):
+        out["size_min"] = float(low.toPython())
+    if isinstance(high, Literal):
+        out["size_max"] = float(high.toPython())
+    return {k: (str(v) if isinstance(v, Literal) else v) for k, v in out.items() if v is not None}
+
+
+def deployment_network(ds: Dataset | Graph) -> nx.MultiDiGraph:
+    """The analyst's network: one edge per (source node, target node, relation)."""
+    g = _union(ds)
+    evidence = _evidence(g)
+    edges: dict[tuple[str, str, str], dict[str, Any]] = {}  # (u, v, key) -> attributes
+    supporters: dict[tuple[URIRef, str], set[URIRef]] = defaultdict(set)
+    for st in g.subjects(RDF.type, RDF.Statement):
+        s, p = g.value(st, RDF.subject), g.value(st, RDF.predicate)
+        for c in g.subjects(LG.supports, st):
+            supporters[(s, str(p).rsplit("#", 1)[-1].rsplit("/", 1)[-1])].add(c)  # type: ignore[index]
+    for rel in RELATIONS:
+        for row in g.query(P + f"SELECT DISTINCT ?u ?v ?ctx WHERE {{ {rel.pattern} }}"):
+            u, v, ctx = row.u, row.v, row.ctx  # type: ignore[union-attr]
+            if _node_type(g, u) is None or _node_type(g, v) is None:
+                continue
+            claims = set().union(*(supporters.get((ctx, p), set()) for p in rel.evidence))
+            claims |= supporters.get((u, rel.evidence[0]), set()) if ctx == u else set()
+            claims = {c for c in claims if c in evidence}
+            if not claims:
+                continue
+            # One fact, one edge: the same relation through two deployments stays two edges.
+            key = rel.name if ctx in (u, v) else f"{rel.name} | {str(ctx).rsplit('/', 1)[-1]}"
+            edge = edges.setdefault((str(u), str(v), key), {"relation": rel.name, "claims": set(),
+                                                           "details": set(), **_time(g, ctx), **_size(g, ctx)})
+            edge["claims"] |= claims
+            if ctx not in (u, v):
+                edge["details"].add(_label(g, ctx))
+            stance = g.value(ctx, LG.stance)
+            if stance is not None and rel.name == "attitude towards":
+                edge["details"].add(str(stance))
+    net = nx.MultiDiGraph(name="laborgraph deployment network")
+    used = {c for data in edges.values() for c in data["claims"]}
+    net.graph["evidence"] = {evidence[c]["claim"]: {k: (sorted(v) if isinstance(v, set) else v)
+                                                   for k, v in evidence[c].items() if k != "source_key"}
+                             for c in sorted(used, key=lambda c: evidence[c]["claim"])}
+    nodes = sorted({n for key in edges for n in key[:2]})
+    for n in nodes:
+        node = URIRef(n)
+        net.add_node(n, label=_label(g, node), type=_node_type(g, node))
+    for (u, v, key), data in sorted(edges.items()):
+        infos = [evidence[c] for c in sorted(data.pop("claims"), key=lambda c: evidence[c]["claim"])]
+        data.update(
+            claims=[i["claim"] for i in infos],
+            quotes=sorted({q for i in infos for q in i["quotes"]}),
+            sources=sorted({i["source"] for i in infos}),
+            articles=sorted({i["article"] for i in infos}),
+            published=sorted({i["published"] for i in infos}),
+            hedges=sorted({h for i in infos for h in i["hedges"]}),
+            indicators=sorted({x for i in infos for x in i["indicators"]}),
+            details=sorted(data["details"]),
+            claim_count=len(infos),
+            source_count=len({i["source_key"] for i in infos}),
+        )
+        net.add_edge(u, v, key=key, **data)
+    return net
+
+
+def rdf_multidigraph(ds: Dataset | Graph) -> nx.MultiDiGraph:
+    """Every triple as an edge (key and attribute ``predicate``); nodes are IRIs or literals."""
+    g = _union(ds)
+    net = nx.MultiDiGraph(name="laborgraph RDF graph")
+
+    def node_id(term: Any) -> str:
+        return term.n3() if isinstance(term, Literal) else str(term)
+
+    for s, p, o in sorted(g):
+        for term in (s, o):
+            nid = node_id(term)
+            if nid not in net:
+                if isinstance(term, Literal):
+                    net.add_node(nid, kind="literal", label=str(term), datatype=str(term.datatype or ""))
+                else:
+                    net.add_node(nid, kind="iri", label=_label(g, term))
+        net.add_edge(str(s), node_id(o), key=str(p), predicate=str(p))
+    return net
+
+
+# ---------------------------------------------------------------- files
+
+def _flat(value: Any) -> Any:
+    """Attribute values GraphML and GEXF accept: lists joined, None dropped by the caller."""
+    if isinstance(value, list | tuple | set):
+        return "; ".join(str(v) for v in value)
+    return value
+
+
+def flat_copy(net: nx.MultiDiGraph) -> nx.MultiDiGraph:
+    out = nx.MultiDiGraph(name=net.graph.get("name", ""))
+    for n, data in net.nodes(data=True):
+        out.add_node(n, **{k: _flat(v) for k, v in data.items() if v is not None})
+    for u, v, k, data in net.edges(keys=True, data=True):
+        out.add_edge(u, v, key=k, **{a: _flat(b) for a, b in data.items() if b is not None})
+    return out
+
+
+def to_graphml(net: nx.MultiDiGraph) -> str:
+    return "\n".join(nx.generate_graphml(flat_copy(net))) + "\n"
+
+
+def to_gexf(net: nx.MultiDiGraph) -> str:
+    import re
+
+    text = "\n".join(nx.generate_gexf(flat_copy(net))) + "\n"
+    # networkx stamps today's date into the file; drop it so rebuilds are byte-identical.
+    return re.sub(r' lastmodifieddate="[^"]*"', "", text)
+
+
+def to_json(net: nx.MultiDiGraph) -> str:
+    import json
+
+    data = nx.node_link_data(net, edges="edges")
+    return json.dumps(data, indent=2, ensure_ascii=False, sort_keys=True, default=str) + "\n"
+
+
+def to_csv(net: nx.MultiDiGraph) -> tuple[str, str]:
+    """Node table and edge table."""
+    import csv
+    import io
+
+    flat = flat_copy(net)
+    node_cols = sorted({k for _, d in flat.nodes(data=True) for k in d})
+    edge_cols = sorted({k for _, _, d in flat.edges(data=True) for k in d})
+    nodes, edges = io.StringIO(), io.StringIO()
+    w = csv.writer(nodes, lineterminator="\n")
+    w.writerow(["id", *node_cols])
+    w.writerows([[n, *(d.get(c, "") for c in node_cols)] for n, d in flat.nodes(data=True)])
+    w = csv.writer(edges, lineterminator="\n")
+    w.writerow(["source", "target", "key", *edge_cols])
+    w.writerows([[u, v, k, *(d.get(c, "") for c in edge_cols)] for u, v, k, d in flat.edges(keys=True, data=True)])
+    return nodes.getvalue(), edges.getvalue()
+
+
+# ---------------------------------------------------------------- analysis
+
+def analyze(net: nx.MultiDiGraph) -> dict[str, Any]:
+    """Degree and betweenness (who brokers), components, and a summary per worker group."""
+    simple = nx.Graph(net)
+    betweenness = nx.betweenness_centrality(simple) if simple.number_of_nodes() > 2 else {}
+    nodes = [{"id": n, "label": d["label"], "type": d["type"], "degree": net.degree(n),
+              "betweenness": round(betweenness.get(n, 0.0), 6)} for n, d in net.nodes(data=True)]
+    nodes.sort(key=lambda r: (-r["betweenness"], -r["degree"], r["label"]))
+    components = sorted((sorted(net.nodes[n]["label"] for n in comp) for comp in nx.weakly_connected_components(net)),
+                        key=lambda c: (-len(c), c))
+    groups = []
+    for n, d in sorted(net.nodes(data=True), key=lambda x: x[1]["label"]):
+        if d["type"] != "worker group":
+            continue
+        ins = [e for e in net.in_edges(n, data=True) if e[2]["relation"] == "sent"]
+        outs = [e for e in net.out_edges(n, data=True) if e[2]["relation"] == "deployed to"]
+        edges = [*net.in_edges(n, data=True), *net.out_edges(n, data=True)]
+        times = [e[2] for e in ins + outs]
+        groups.append({
+            "group": d["label"],
+            "senders": sorted({net.nodes[u]["label"] for u, _, _ in ins}),
+            "destinations": sorted({net.nodes[v]["label"] for _, v, _ in outs}),
+            "earliest": min((t["earliest"] for t in times if "earliest" in t), default=None),
+            "latest": max((t["latest"] for t in times if "latest" in t), default=None),
+            "time_wording": sorted({t["time_wording"] for t in times if "time_wording" in t}),
+            "size_min": max((t["size_min"] for t in times if "size_min" in t), default=None),
+            "size_max": min((t["size_max"] for t in times if "size_max" in t), default=None),
+            "size_wording": sorted({t["size_wording"] for t in times if "size_wording" in t}),
+            "sources": len({s for e in edges for s in e[2]["sources"]}),
+        })
+    return {"nodes": nodes, "components": components, "worker_groups": groups}
+
+
+def analysis_text(result: dict[str, Any]) -> str:
+    lines = ["Nodes by betweenness (brokers first)", f"  {'betweenness':>11}  {'degree':>6}  type / label"]
+    lines += [f"  {r['betweenness']:>11.4f}  {r['degree']:>6}  {r['type']} / {r['label']}" for r in result["nodes"]]
+    lines.append(f"\nConnected components: {len(result['components'])}")
+    lines += [f"  {len(c)} node(s): {', '.join(c[:6])}{' ...' if len(c) > 6 else ''}" for c in result["components"]]
+    lines.append("\nWorker groups")
+    for gsum in result["worker_groups"]:
+        span = f"{gsum['earliest'] or '?'} .. {gsum['latest'] or '?'}"
+        size = f"{gsum['size_min'] if gsum['size_min'] is not None else '?'}" \
+               f" .. {gsum['size_max'] if gsum['size_max'] is not None else '?'}"
+        lines.append(f"  {gsum['group']}\n    sent by: {', '.join(gsum['senders']) or '-'}; to: "
+                     f"{', '.join(gsum['destinations']) or '-'}\n    time: {span} ({'; '.join(gsum['time_wording'])}); "
+                     f"size: {size} ({'; '.join(gsum['size_wording'])}); sources: {gsum['sources']}")
+    return "\n".join(lines) + "\n"
+
+
+def write_network(ds: Dataset | Graph, *, view: str, fmt: str, output: Any) -> dict[Any, str]:
+    """The files to write for ``laborgraph network``: path -> text."""
+    from pathlib import Path
+
+    net = deployment_network(ds) if view == "deployment" else rdf_multidigraph(ds)
+    output = Path(output)
+    if fmt == "csv":
+        nodes, edges = to_csv(net)
+        stem = output.with_suffix("")
+        return {stem.with_name(stem.name + ".nodes.csv"): nodes, stem.with_name(stem.name + ".edges.csv"): edges}
+    return {output: {"graphml": to_graphml, "gexf": to_gexf, "json": to_json}[fmt](net)}
