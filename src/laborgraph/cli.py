@@ -212,6 +212,55 @@ def viz(data_dir: Path, fmt: str, output: Path) -> None:
     click.echo(f"wrote {output}")
 
 
+@main.command()
+@DATA
+@click.option("--graph", "graph_file", type=click.Path(path_type=Path), default=None,
+              help="Serve an RDF file (e.g. build/laborgraph.trig) instead of building from --data.")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind (loopback by default).")
+@click.option("--port", default=8000, show_default=True, type=int, help="Port to listen on.")
+@click.option("--timeout", default=10.0, show_default=True, type=float, help="Seconds a query may run.")
+@click.option("--max-results", default=10_000, show_default=True, type=int, help="Most rows or triples returned.")
+@_fails_cleanly
+def serve(data_dir: Path, graph_file: Path | None, host: str, port: int, timeout: float, max_results: int) -> None:
+    """Serve the graph as a read-only SPARQL 1.1 endpoint (/sparql) with an offline query page (/)."""
+    from .serve import ServeOptions, serve_forever
+    from .store import oxigraph_store
+
+    if graph_file is not None:
+        from .rdfinput import read_rdf
+
+        ds = read_rdf(graph_file)
+    else:
+        from .pipeline import load_and_build
+
+        ds = load_and_build(data_dir)[1]
+    store = oxigraph_store(ds)
+    serve_forever(store, ServeOptions(host, port, timeout, max_results), lambda line: click.echo(line, err=True))
+
+
+@main.command()
+@DATA
+@click.option("--endpoint", default=None, help="SPARQL endpoint URL; the Graph Store URL is derived from it.")
+@click.option("--graph-store", default=None, help="Graph Store Protocol URL (overrides what --endpoint implies).")
+@click.option("--graph-param", default=None, help="Query parameter naming the graph (default: graph; "
+              "graph-uri for Virtuoso's crud endpoints).")
+@click.option("--user", default=None, help="User name (HTTP digest or basic auth).")
+@click.option("--password", default=None, help="Password.")
+@click.option("--dry-run", is_flag=True, help="Say what would be pushed; send nothing.")
+@_fails_cleanly
+def push(data_dir: Path, endpoint: str | None, graph_store: str | None, graph_param: str | None,
+         user: str | None, password: str | None, dry_run: bool) -> None:
+    """Load the build into a remote store, one named graph per article (a re-push replaces, never duplicates)."""
+    from .pipeline import load_and_build
+    from .push import push as run
+    from .push import target_for
+
+    target = target_for(endpoint, graph_store, user, password, graph_param)
+    report = run(load_and_build(data_dir)[1], target, dry_run=dry_run)
+    click.echo(f"{'dry run: ' if dry_run else ''}{target.graph_store}")
+    click.echo(report.as_text(dry_run), nl=False)
+
+
 @main.command("ontology-docs")
 @click.option("-o", "--output", type=click.Path(path_type=Path), default=None,
               help="File to write; standard output if omitted.")
@@ -226,3 +275,7 @@ def ontology_docs(output: Path | None) -> None:
         click.echo(text, nl=False)
     else:
         write_atomic(output, text)
+
+
+if __name__ == "__main__":
+    main()
