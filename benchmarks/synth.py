@@ -61,6 +61,7 @@ def article(i: int, rng: random.Random) -> tuple[str, str, str]:
         f"Workers caught using phones in case {i} are sent home immediately.",
     ]
     text = "\n".join(sentences) + "\n"
+    sent = f"authorities sent {'about ' if approx else ''}{n} workers to Synthetic region {region}"
     size = f"{{value: {n}, approximate: true, wording: \"about {n}\"}}" if approx else f"{n}"
     mapping = f"""# SYNTHETIC benchmark mapping (benchmarks/synth.py); not real reporting.
 article:
@@ -100,7 +101,7 @@ entities:
     label: "Synthetic return {i}"
 claims:
   - id: deployment
-    quote: "authorities sent {'about ' if approx else ''}{n} workers to Synthetic region {region} in {MONTHS[month - 1]} {year}."
+    quote: "{sent} in {MONTHS[month - 1]} {year}."
     source: informant
     quotation: paraphrase
     hedge: {'approximately' if approx else 'unhedged'}

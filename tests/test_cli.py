@@ -18,7 +18,7 @@ def run(*args):
 def test_build_writes_the_four_files(tmp_path):
     result = run("build", "--data", DATA, "--out", tmp_path)
     assert result.exit_code == 0, result.output
-    assert sorted(p.name for p in tmp_path.iterdir()) == [
+    assert sorted(p.name for p in tmp_path.glob("laborgraph.*")) == [
         "laborgraph.jsonld", "laborgraph.nt", "laborgraph.trig", "laborgraph.ttl"]
     assert "33 claims" in result.output
 
@@ -28,10 +28,10 @@ def test_failed_build_keeps_previous_outputs(tmp_path, edit_seed):
     path = edit_seed("sent hundreds of new workers", "sent thousands of new workers")
     good = run("build", "--data", DATA, "--out", out)
     assert good.exit_code == 0
-    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    before = {p.name: p.read_bytes() for p in out.glob("laborgraph.*")}
     bad = run("build", "--data", path.parents[1], "--out", out)
     assert bad.exit_code == 2
-    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+    assert {p.name: p.read_bytes() for p in out.glob("laborgraph.*")} == before
 
 
 @pytest.mark.parametrize("fmt", ["turtle", "nt"])

@@ -52,7 +52,7 @@ def test_violation_exits_1_and_build_writes_nothing(edit_seed, tmp_path):
     built = run("build", "--data", data, "--out", tmp_path / "out")
     assert built.exit_code == 1
     assert "1 SHACL violation(s); nothing was written" in built.stderr
-    assert not (tmp_path / "out").exists()
+    assert list((tmp_path / "out").glob("laborgraph.*")) == []
 
 
 def test_rdf_files_from_elsewhere_are_validated(tmp_path):

@@ -65,8 +65,11 @@ def validate(paths: tuple[Path, ...], fmt: str, strict: bool) -> None:
 @DATA
 @click.option("--out", "out_dir", type=click.Path(path_type=Path), default=Path("build"),
               show_default=True, help="Folder for the graph files.")
+@click.option("--cache", "cache_dir", type=click.Path(path_type=Path), default=None,
+              help="Build cache folder (default OUT/.cache); safe to delete.")
+@click.option("--jobs", type=int, default=None, help="Processes for validating changed articles (default: all cores).")
 @_fails_cleanly
-def build(data_dir: Path, out_dir: Path) -> None:
+def build(data_dir: Path, out_dir: Path, cache_dir: Path | None, jobs: int | None) -> None:
     """Build and validate the graph from mapping files; write TriG, Turtle, JSON-LD and N-Triples.
 
     Nothing is written when the graph has SHACL violations (exit 1).
@@ -75,12 +78,13 @@ def build(data_dir: Path, out_dir: Path) -> None:
     from .pipeline import build as run
 
     try:
-        result = run(data_dir, out_dir)
+        result = run(data_dir, out_dir, cache_dir=cache_dir, jobs=jobs)
     except NotConforming as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(1)
     s = result.stats
-    click.echo(f"built {s.articles} article(s), {s.claims} claims, {s.triples} triples")
+    click.echo(f"built {s.articles} article(s), {s.claims} claims, {s.triples} triples "
+               f"({result.cache_hits} from cache, {result.cache_misses} rebuilt)")
     for path in result.written:
         click.echo(f"  wrote {path}")
 

@@ -621,14 +621,16 @@ def article_paths(data_dir: Path) -> list[Path]:
     return sorted((data_dir / ARTICLES_DIR).glob("*.yaml"))
 
 
-def load_corpus(data_dir: Path, terms: Terms | None = None) -> Corpus:
-    """Read ``entities.yaml`` and every ``articles/*.yaml`` under ``data_dir``."""
+def load_corpus(data_dir: Path, terms: Terms | None = None, *, registry_only: bool = False) -> Corpus:
+    """Read ``entities.yaml`` and every ``articles/*.yaml`` under ``data_dir`` (or the registry alone)."""
     terms = terms or load_terms()
     registry_path = data_dir / REGISTRY_FILE
     if not registry_path.is_file():
         raise MappingError(str(registry_path), None, "registry not found; a data folder holds "
                            f"{REGISTRY_FILE} and {ARTICLES_DIR}/")
     registry = load_registry(registry_path, str(registry_path), terms)
+    if registry_only:
+        return Corpus(registry)
     articles = tuple(load_article(p, registry, data_dir, terms) for p in article_paths(data_dir))
     return Corpus(registry, articles)
 

@@ -162,12 +162,15 @@ def _finding(data: Graph, shapes: Graph, results: Graph, result: URIRef, default
 
 
 def validate_graph(data: Graph, *, corpus_rules: bool = False, default_file: str = "(graph)",
-                   shapes_dir: Path | None = None) -> Report:
-    """Validate one data graph against the per-article (or corpus-wide) shapes."""
+                   shapes_dir: Path | None = None, with_ontology: bool = True) -> Report:
+    """Validate one data graph against the per-article (or corpus-wide) shapes.
+
+    The ontology is added unless the caller already did (``with_ontology=False``).
+    """
     from pyshacl import validate as shacl  # imported late: pyshacl is slow to import
 
     shapes = shapes_graph(shapes_dir, corpus=corpus_rules)
-    data = _plain(data, ontology_graph())
+    data = _plain(data, ontology_graph()) if with_ontology else _plain(data)
     _conforms, results, _text = shacl(data, shacl_graph=shapes, inference="none", allow_warnings=True,
                                       abort_on_first=False)
     assert isinstance(results, Graph)
