@@ -67,12 +67,19 @@ def article_key(mapping: Path, inputs: str) -> str:
 
 @dataclass
 class Entry:
+    """A cached article. Its graph text stays on disk until the outputs stream it."""
+
     slug: str
     key: str
     graph: str  # named graph IRI
-    chunks: dict[str, str]  # output syntax -> text of this graph
     findings: list[Finding]
     stats: dict[str, int]
+    folder: Path | None = None
+    chunks: dict[str, str] | None = None  # only while being written
+
+    def chunk_path(self, name: str) -> Path:
+        assert self.folder is not None
+        return self.folder / f"graph.{name}"
 
 
 class Cache:
@@ -92,14 +99,17 @@ class Cache:
             return None
         try:
             data = json.loads(meta.read_text(encoding="utf-8"))
-            chunks = {name: (entry / f"graph.{name}").read_text(encoding="utf-8") for name in CHUNKS}
+            if not all((entry / f"graph.{name}").is_file() for name in CHUNKS):
+                raise ValueError("incomplete entry")
         except (OSError, ValueError):
             self.misses += 1
             return None
         self.hits += 1
-        return Entry(slug, key, data["graph"], chunks, [Finding(**f) for f in data["findings"]], data["stats"])
+        return Entry(slug, key, data["graph"], [Finding(**f) for f in data["findings"]], data["stats"], entry)
 
-    def put(self, entry: Entry) -> None:
+    def put(self, entry: Entry) -> Entry:
+        """Write the entry (atomically) and return it as read back from disk."""
+        assert entry.chunks is not None
         parent = self._dir(entry.slug)
         parent.mkdir(parents=True, exist_ok=True)
         tmp = Path(tempfile.mkdtemp(dir=parent, prefix=".tmp-"))
@@ -115,6 +125,41 @@ class Cache:
         except BaseException:
             shutil.rmtree(tmp, ignore_errors=True)
             raise
+        return Entry(entry.slug, entry.key, entry.graph, entry.findings, entry.stats, parent / entry.key)
+
+    def store(self, graphs: list[tuple[str, str, Path]]) -> Any:
+        """The corpus in an on-disk Oxigraph store, updated only where a graph's key changed.
+
+        ``graphs`` lists (graph IRI, key, N-Triples file). The manifest is written after
+        the store is updated, so an interrupted build reloads those graphs next time.
+        """
+        import pyoxigraph
+
+        folder, manifest_path = self.folder / "store", self.folder / "store-manifest.json"
+        try:
+            manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+            store = pyoxigraph.Store(str(folder))
+        except (OSError, ValueError):
+            shutil.rmtree(folder, ignore_errors=True)
+            folder.mkdir(parents=True, exist_ok=True)
+            manifest, store = {}, pyoxigraph.Store(str(folder))
+        wanted = {name: key for name, key, _ in graphs}
+        for name in sorted(set(manifest) - set(wanted)):
+            store.remove_graph(pyoxigraph.NamedNode(name))
+            del manifest[name]
+        for name, key, path in graphs:
+            if manifest.get(name) != key:
+                graph = pyoxigraph.NamedNode(name)
+                if name in manifest:
+                    store.remove_graph(graph)
+                store.load(path=str(path), format=pyoxigraph.RdfFormat.N_TRIPLES, to_graph=graph)
+                manifest[name] = key
+        store.flush()
+        fd, tmp = tempfile.mkstemp(dir=self.folder, prefix=".manifest-")
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            json.dump(manifest, fh, sort_keys=True)
+        os.replace(tmp, manifest_path)
+        return store
 
     def prune(self, keep: set[str]) -> None:
         """Drop entries of articles that are gone (deleted or renamed)."""

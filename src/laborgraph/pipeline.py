@@ -16,6 +16,7 @@ The same inputs give byte-identical files whether they came from the cache or no
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import tempfile
@@ -138,7 +139,7 @@ def _headers() -> dict[str, str]:
             "jsonld": '{\n"@context": ' + context + ',\n"@graph": [\n'}
 
 
-def _write_outputs(out_dir: Path, entries: list[tuple[str, dict[str, str]]]) -> list[Path]:
+def _write_outputs(out_dir: Path, entries: list[tuple[str, Entry]]) -> list[Path]:
     """Stream each syntax's chunks into a temporary file, then rename them all into place."""
     out_dir.mkdir(parents=True, exist_ok=True)
     suffix = {"trig": ".trig", "ttl": ".ttl", "nt": ".nt", "jsonld": ".jsonld"}
@@ -151,8 +152,8 @@ def _write_outputs(out_dir: Path, entries: list[tuple[str, dict[str, str]]]) -> 
             with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
                 fh.write(headers[name])
                 first = True
-                for _, chunks in entries:
-                    text = chunks[name]
+                for _, entry in entries:
+                    text = entry.chunk_path(name).read_text(encoding="utf-8")
                     if name == "jsonld":
                         if not text:
                             continue
@@ -183,7 +184,6 @@ def build(data_dir: Path, out_dir: Path, *, cache_dir: Path | None = None, jobs:
     renamed into place until every article has been built and the corpus checked.
     """
     from .corpus import run_checks, run_constraints
-    from .store import oxigraph_store_from_chunks
 
     terms = load_terms()
     registry_path = data_dir / REGISTRY_FILE
@@ -192,47 +192,58 @@ def build(data_dir: Path, out_dir: Path, *, cache_dir: Path | None = None, jobs:
     cache = Cache(cache_dir or out_dir / ".cache")
     inputs = inputs_fingerprint(registry_path, default_ontology_dir(), default_shapes_dir(), default_checks_dir())
     entries: dict[str, Entry] = {}
-    fresh: dict[str, tuple[str, Article, Graph]] = {}
+    misses: list[tuple[Path, str]] = []
     for path in article_paths(data_dir):
         slug, key = path.stem, article_key(path, inputs)
         hit = cache.get(slug, key)
         if hit is not None:
             entries[slug] = hit
         else:
+            misses.append((path, key))
+    # Changed articles are built and validated a group at a time, so memory stays
+    # bounded by the group, not the corpus.
+    workers = jobs or os.cpu_count() or 1
+    group = BATCH * workers
+    for start in range(0, len(misses), group):
+        fresh: dict[str, tuple[str, Article, Graph]] = {}
+        for path, key in misses[start:start + group]:
             article = load_article(path, registry, data_dir, terms)
-            fresh[slug] = (key, article, article_graph(article))
-    found = _validate_changed({s: g for s, (_, _, g) in fresh.items()}, reg_graph, jobs or os.cpu_count() or 1) \
-        if fresh else {}
-    for slug, (key, article, graph) in fresh.items():
-        name = str(article_graph_iri(slug))
-        entry = Entry(slug, key, name, graph_chunks(graph, name), found.get(slug, []),
-                      _article_stats(article, len(graph)))
-        cache.put(entry)
-        entries[slug] = entry
-    cache.prune(set(entries))
+            fresh[path.stem] = (key, article, article_graph(article))
+        found = _validate_changed({s: g for s, (_, _, g) in fresh.items()}, reg_graph, workers)
+        for slug, (key, article, graph) in fresh.items():
+            name = str(article_graph_iri(slug))
+            entries[slug] = cache.put(Entry(slug, key, name, found.get(slug, []),
+                                            _article_stats(article, len(graph)), chunks=graph_chunks(graph, name)))
+    cache.prune(set(entries) | {"_registry", "_ontology"})
 
     onto = ontology_graph()
-    shared = [(str(REGISTRY_GRAPH), graph_chunks(reg_graph, str(REGISTRY_GRAPH))),
-              (str(ONTOLOGY_GRAPH), graph_chunks(onto, str(ONTOLOGY_GRAPH)))]
-    ordered = sorted([(e.graph, e.chunks) for e in entries.values()] + shared)
+    shared = [_shared_entry(cache, "registry", str(REGISTRY_GRAPH), reg_graph, inputs),
+              _shared_entry(cache, "ontology", str(ONTOLOGY_GRAPH), onto, inputs)]
+    ordered = sorted([(e.graph, e) for e in entries.values()] + [(e.graph, e) for e in shared])
 
-    report = Report([f for e in entries.values() for f in e.findings])
-    report.findings += validate_graph(_with(reg_graph), default_file=REGISTRY_FILE).findings
-    store = oxigraph_store_from_chunks((name, chunks["nt"]) for name, chunks in ordered)
-    report.findings += run_constraints(store, shapes_graph(corpus=True))
-    report.findings += run_checks(store)
+    report = Report([f for e in entries.values() for f in e.findings] + shared[0].findings)
+    store = cache.store([(name, e.key, e.chunk_path("nt")) for name, e in ordered])
+    try:
+        report.findings += run_constraints(store, shapes_graph(corpus=True))
+        report.findings += run_checks(store)
+    finally:
+        del store  # release the on-disk store's lock now, not at some later collection
+        gc.collect()
     if not report.conforms:
         raise NotConforming(report)
     written = _write_outputs(out_dir, ordered)
     return BuildResult(_stats(entries.values(), registry, reg_graph, len(onto)), report, written,
-                       cache.hits, cache.misses)
+                       len(entries) - len(misses), len(misses))
 
 
-def _with(graph: Graph) -> Graph:
-    g = Graph()
-    for triple in graph:
-        g.add(triple)
-    return g
+def _shared_entry(cache: Cache, slug: str, name: str, graph: Graph, inputs: str) -> Entry:
+    """The registry and ontology graphs, cached like articles under the shared inputs' key."""
+    key = inputs[:32]
+    hit = cache.get(f"_{slug}", key)
+    if hit is not None:
+        return hit
+    findings = validate_graph(graph, default_file=REGISTRY_FILE).findings if slug == "registry" else []
+    return cache.put(Entry(f"_{slug}", key, name, findings, {}, chunks=graph_chunks(graph, name)))
 
 
 def _stats(entries: Iterable[Entry], registry: Registry, reg_graph: Graph, onto: int) -> Stats:

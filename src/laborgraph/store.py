@@ -21,12 +21,3 @@ def oxigraph_store(ds: Dataset) -> Any:
     store.load(nquads(ds).encode("utf-8"), format=pyoxigraph.RdfFormat.N_QUADS)
     return store
 
-
-def oxigraph_store_from_chunks(graphs: Any) -> Any:
-    """A Store from (graph IRI, N-Triples text) pairs, each loaded into its named graph."""
-    import pyoxigraph
-
-    store = pyoxigraph.Store()
-    for name, text in graphs:
-        store.load(text.encode("utf-8"), format=pyoxigraph.RdfFormat.N_TRIPLES, to_graph=pyoxigraph.NamedNode(name))
-    return store
