@@ -147,3 +147,11 @@ def test_serve_command_starts_and_stops_gracefully(tmp_path):
             stop(proc)
     assert proc.returncode == 0
     assert f"on http://127.0.0.1:{port}/sparql" in err and "stopping" in err
+
+
+def test_ask_over_the_protocol(endpoint):
+    base, _ = endpoint
+    ask = quote("ASK { ?c a lg:Claim }")
+    status, kind, body = get(f"{base}/sparql?query={ask}")
+    assert kind == "application/sparql-results+json"
+    assert (status, json.loads(body)) == (200, {"head": {}, "boolean": True})

@@ -131,24 +131,44 @@ def stats(data_dir: Path, fmt: str) -> None:
               default="table", show_default=True,
               help="table/csv/tsv/json (SPARQL 1.1 results JSON) for SELECT; RDF for CONSTRUCT/DESCRIBE.")
 @click.option("--timeout", type=float, default=10.0, show_default=True, help="Seconds before the query is stopped.")
+@click.option("--engine", type=click.Choice(["oxigraph", "rdflib"]), default="oxigraph", show_default=True,
+              help="oxigraph: an embedded store built for queries; rdflib: the in-memory graph.")
 @_fails_cleanly
-def query(query_or_file: str, data_dir: Path, graph_file: Path | None, fmt: str, timeout: float) -> None:
+def query(query_or_file: str, data_dir: Path, graph_file: Path | None, fmt: str, timeout: float,
+          engine: str) -> None:
     """Run a SPARQL query (text, a .rq file, or a library name such as cq01) over the graph.
 
     SERVICE, FROM and updates are refused; the project's prefixes are predeclared.
+    With --graph build/laborgraph.trig the built file is loaded straight into the store.
     """
-    from .query import ResultFormat, query_dataset, resolve_query, run_query
+    from .query import ResultFormat, check_query, resolve_query
 
     text = resolve_query(query_or_file)
-    if graph_file is not None:
-        from .rdfinput import read_rdf
+    check_query(text)  # refuse before spending time on loading
+    result_format = ResultFormat(fmt)
+    if engine == "oxigraph":
+        from .query import run_store_query, store_from_file
 
-        ds = read_rdf(graph_file)
+        if graph_file is not None:
+            store = store_from_file(graph_file)
+        else:
+            from .pipeline import load_and_build
+            from .store import oxigraph_store
+
+            store = oxigraph_store(load_and_build(data_dir)[1])
+        result = run_store_query(store, text, fmt=result_format, timeout=timeout)
     else:
-        from .pipeline import load_and_build
+        from .query import query_dataset, run_query
 
-        ds = load_and_build(data_dir)[1]
-    result = run_query(query_dataset(ds), text, fmt=ResultFormat(fmt), timeout=timeout)
+        if graph_file is not None:
+            from .rdfinput import read_rdf
+
+            ds = read_rdf(graph_file)
+        else:
+            from .pipeline import load_and_build
+
+            ds = load_and_build(data_dir)[1]
+        result = run_query(query_dataset(ds), text, fmt=result_format, timeout=timeout)
     click.echo(result.text, nl=False)
 
 

@@ -75,6 +75,8 @@ def _execute(store: Any, text: str, accept: str, max_results: int) -> tuple[int,
     import pyoxigraph
 
     result = store.query(text, use_default_graph_as_union=True)
+    if isinstance(result, pyoxigraph.QueryBoolean):
+        result = bool(result)
     if isinstance(result, bool):
         media, _ = _pick(accept, SOLUTION_TYPES, "application/sparql-results+json")
         if media in ("text/csv", "text/tab-separated-values"):
