@@ -1,0 +1,231 @@
+"""laborgraph's speed and memory targets, each measured as a ratio within one run.
+
+    python benchmarks/run.py --quick            # a few minutes: 100 articles (+ 1,000 for the build loop)
+    python benchmarks/run.py --full             # 100 / 1,000 / 10,000 articles; long
+    python benchmarks/run.py --quick --write    # also rewrite the table in docs/performance.md
+
+Synthetic corpora come from benchmarks/synth.py into a temporary folder.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import json
+import os
+import platform
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+import synth
+
+from laborgraph.build import build_dataset
+from laborgraph.export import Format, serialize
+from laborgraph.load import load_corpus
+from laborgraph.pipeline import build
+from laborgraph.query import init_ns, library, query_dataset, run_store_query
+
+VENV_BIN = Path(sys.executable).parent
+
+
+def timed(fn: Callable[[], object], repeat: int) -> list[float]:
+    out = []
+    for _ in range(repeat):
+        gc.collect()
+        start = time.perf_counter()
+        fn()
+        out.append(time.perf_counter() - start)
+    return out
+
+
+def fmt(samples: list[float]) -> str:
+    med = statistics.median(samples)
+    if len(samples) == 1:
+        return f"{med:.3f}"
+    return f"{med:.3f} ({min(samples):.3f}-{max(samples):.3f})"
+
+
+def ratio(a: list[float], b: list[float]) -> float:
+    return statistics.median(a) / statistics.median(b)
+
+
+def naive(data: Path, out: Path) -> None:
+    """One rdflib graph of everything, one whole-graph pySHACL call, rdflib writers."""
+    from pyshacl import validate
+
+    from laborgraph.ontology import ontology_graph
+    from laborgraph.validate import shapes_graph
+
+    ds = build_dataset(load_corpus(data))
+    graph = __import__("rdflib").Graph()
+    for ctx in ds.graphs():
+        for t in ctx:
+            graph.add(t)
+    shapes = shapes_graph()
+    for t in shapes_graph(corpus=True):
+        shapes.add(t)
+    validate(graph, shacl_graph=shapes, ont_graph=ontology_graph(), inference="none", allow_warnings=True)
+    out.mkdir(parents=True, exist_ok=True)
+    for f in (Format.TRIG, Format.TURTLE, Format.JSONLD, Format.NT):
+        (out / f"naive{f.suffix}").write_text(serialize(ds, f))
+
+
+def child_peak_mb(cmd: list[str]) -> tuple[float, float]:
+    """Wall time and peak RSS (MB) of a command run in a fresh process."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    start = time.perf_counter()
+    subprocess.run(cmd, check=True, capture_output=True, cwd=ROOT)
+    wall = time.perf_counter() - start
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return wall, max(peak, before) / 1024
+
+
+def bench(sizes: list[int], naive_up_to: int, work: Path) -> list[dict]:
+    rows: list[dict] = []
+
+    def row(target: str, size: int | str, ours: list[float], base: list[float], base_name: str, goal: str,
+            met: bool) -> None:
+        """``ratio`` is laborgraph / baseline for "<= Nx" goals and baseline / laborgraph for "faster" ones."""
+        shown = ratio(base, ours) if "faster" in goal else ratio(ours, base)
+        rows.append({"target": target, "articles": size, "laborgraph_s": fmt(ours), "baseline": base_name,
+                     "baseline_s": fmt(base), "ratio": f"{shown:.2f}x", "goal": goal,
+                     "met": "yes" if met else "NO"})
+        print(json.dumps(rows[-1]), flush=True)
+
+    one = work / "corpus-1"
+    synth.generate(1, 7, one)
+    one_build = timed(lambda: (shutil.rmtree(work / "o1", ignore_errors=True), build(one, work / "o1")), 3)
+
+    help_ours = timed(lambda: subprocess.run([str(VENV_BIN / "laborgraph"), "--help"], check=True,
+                                             capture_output=True), 7)
+    help_base = timed(lambda: subprocess.run([sys.executable, "-c", "import click"], check=True), 7)
+    row("`laborgraph --help` vs `python -c 'import click'`", "-", help_ours, help_base, "import click",
+        "<= 3x", ratio(help_ours, help_base) <= 3)
+
+    for n in sizes:
+        data = work / f"corpus-{n}"
+        synth.generate(n, 1, data)
+        out = work / f"out-{n}"
+        cold = timed(lambda: (shutil.rmtree(out, ignore_errors=True), build(data, out)), 1)
+        if n <= naive_up_to:
+            base = timed(lambda: naive(data, work / f"naive-{n}"), 1)
+            row("full build + validate", n, cold, base, "naive: one rdflib graph + one pySHACL call",
+                ">= 10x faster", ratio(base, cold) >= 10)
+        # edit one article, rebuild
+        first = sorted((data / "articles").glob("*.yaml"))[0]
+
+        def edit_and_build() -> None:
+            text = first.read_text()
+            first.write_text(text.replace('label: "SYNTHETIC', 'label: "SYNTHETIC edited', 1)
+                             if "edited" not in text else text.replace("SYNTHETIC edited", "SYNTHETIC", 1))
+            build(data, out)
+
+        incremental = timed(edit_and_build, 3)
+        row("edit one article, rebuild", n, incremental, one_build, "build of a 1-article corpus", "<= 3x",
+            ratio(incremental, one_build) <= 3)
+
+        # queries: laborgraph's path vs bare pyoxigraph vs rdflib's memory store
+        import pyoxigraph
+
+        store = pyoxigraph.Store()
+        store.load(path=str(out / "laborgraph.trig"), format=pyoxigraph.RdfFormat.TRIG)
+        header = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in sorted(init_ns().items()))
+        queries = library()
+        ours = timed(lambda: [run_store_query(store, q.text, timeout=None) for q in queries], 3)
+        bare = timed(lambda: [list(store.query(header + q.text, use_default_graph_as_union=True))
+                              for q in queries], 3)
+        row("query library (14 queries)", n, ours, bare, "bare pyoxigraph Store", "<= 2x", ratio(ours, bare) <= 2)
+        if n <= naive_up_to:
+            ds = query_dataset(build_dataset(load_corpus(data)))
+            mem = timed(lambda: [list(ds.query(q.text)) for q in queries], 1)
+            row("query library (14 queries)", n, ours, mem, "rdflib memory store", ">= 10x faster",
+                ratio(mem, ours) >= 10)
+
+        # exports: our streamed writer (from the cache) vs pyoxigraph's serializer
+        from laborgraph.cache import Cache
+        from laborgraph.pipeline import _write_outputs
+
+        cache = Cache(out / ".cache")
+        entries = []
+        for d in sorted((out / ".cache" / "articles").iterdir()):
+            key = next(p for p in d.iterdir() if not p.name.startswith("."))
+            entry = cache.get(d.name, key.name)
+            entries.append((entry.graph, entry))
+        ours_x = timed(lambda: _write_outputs(work / "x", sorted(entries)), 3)
+        quads = list(store)
+        triples = [q.triple for q in quads]
+        formats = pyoxigraph.RdfFormat
+
+        def oxigraph_writes() -> None:
+            pyoxigraph.serialize(quads, format=formats.TRIG)
+            pyoxigraph.serialize(triples, format=formats.TURTLE)
+            pyoxigraph.serialize(triples, format=formats.N_TRIPLES)
+
+        ox = timed(oxigraph_writes, 3)
+        row("export (ours: TriG, Turtle, N-Triples and JSON-LD)", n, ours_x, ox,
+            "pyoxigraph TriG + Turtle + N-Triples", "<= 2x", ratio(ours_x, ox) <= 2)
+
+        wall, peak = child_peak_mb([str(VENV_BIN / "laborgraph"), "build", "--data", str(data), "--out",
+                                    str(work / f"peak-{n}"), "--cache", str(work / f"peak-cache-{n}")])
+        rows.append({"target": "peak memory of a cold build (MB)", "articles": n, "laborgraph_s": f"{wall:.1f}",
+                     "baseline": "2 GB", "baseline_s": "", "ratio": f"{peak:.0f} MB", "goal": "< 2048 MB",
+                     "met": "yes" if peak < 2048 else "NO"})
+        print(json.dumps(rows[-1]), flush=True)
+        shutil.rmtree(work / f"peak-{n}", ignore_errors=True)
+        shutil.rmtree(work / f"peak-cache-{n}", ignore_errors=True)
+    return rows
+
+
+def table(rows: list[dict]) -> str:
+    head = "| target | articles | laborgraph s (median, min-max) | baseline | baseline s | ratio | goal | met |"
+    lines = [head, "|---|---|---|---|---|---|---|---|"]
+    lines += [f"| {r['target']} | {r['articles']} | {r['laborgraph_s']} | {r['baseline']} | {r['baseline_s']} | "
+              f"{r['ratio']} | {r['goal']} | {r['met']} |" for r in rows]
+    return "\n".join(lines) + "\n"
+
+
+def machine() -> str:
+    cpu = "unknown CPU"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    return f"{platform.platform()}, Python {platform.python_version()}, {os.cpu_count()} cores ({cpu}), {mem:.0f} GiB"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    mode = parser.add_mutually_exclusive_group(required=True)
+    mode.add_argument("--quick", action="store_true")
+    mode.add_argument("--full", action="store_true")
+    parser.add_argument("--write", action="store_true", help="rewrite the results table in docs/performance.md")
+    args = parser.parse_args()
+    sizes, naive_up_to = ([100, 1000], 100) if args.quick else ([100, 1000, 10000], 1000)
+    with tempfile.TemporaryDirectory() as tmp:
+        rows = bench(sizes, naive_up_to, Path(tmp))
+    result = table(rows)
+    print(result)
+    if args.write:
+        doc = ROOT / "docs" / "performance.md"
+        text = doc.read_text()
+        start, end = text.index("<!-- results -->"), text.index("<!-- /results -->")
+        stamp = f"\nRun: `python benchmarks/run.py {'--quick' if args.quick else '--full'}` on {machine()}.\n\n"
+        doc.write_text(text[:start] + "<!-- results -->" + stamp + result + text[end:])
+
+
+if __name__ == "__main__":
+    main()
