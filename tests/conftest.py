@@ -23,6 +23,14 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                      help="rewrite golden files from the current output instead of comparing")
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _cache_in_tmp(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Commands that default to build/.cache write to a temporary folder in tests."""
+    import os
+
+    os.environ["LABORGRAPH_CACHE"] = str(tmp_path_factory.mktemp("cache"))
+
+
 @pytest.fixture(scope="session")
 def corpus() -> Corpus:
     return load_corpus(DATA)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -45,8 +46,12 @@ def main() -> None:
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "turtle"]), default="text",
               show_default=True, help="text for people, json for tools, turtle for the raw SHACL report.")
 @click.option("--strict", is_flag=True, help="Fail (exit 1) on warnings too.")
+@click.option("--cache", "cache_dir", type=click.Path(path_type=Path),
+              default=lambda: Path(os.environ.get("LABORGRAPH_CACHE", "build/.cache")),
+              show_default="build/.cache or $LABORGRAPH_CACHE",
+              help="Build cache shared with `laborgraph build`: unchanged articles are not re-checked.")
 @_fails_cleanly
-def validate(paths: tuple[Path, ...], fmt: str, strict: bool) -> None:
+def validate(paths: tuple[Path, ...], fmt: str, strict: bool, cache_dir: Path) -> None:
     """Validate mapping folders (default data/) or RDF files against the SHACL shapes.
 
     Exit 0 when the data conforms (warnings allowed unless --strict), 1 when it
@@ -54,7 +59,7 @@ def validate(paths: tuple[Path, ...], fmt: str, strict: bool) -> None:
     """
     from .validate import validate_paths
 
-    report = validate_paths(list(paths) or [Path("data")])
+    report = validate_paths(list(paths) or [Path("data")], cache_dir)
     text = {"text": report.as_text, "json": report.as_json, "turtle": report.as_turtle}[fmt]()
     click.echo(text, nl=False)
     failed = not report.conforms or (strict and report.counts["Warning"] > 0)

@@ -183,13 +183,33 @@ def build(data_dir: Path, out_dir: Path, *, cache_dir: Path | None = None, jobs:
     Input errors and SHACL violations leave earlier outputs untouched: nothing is
     renamed into place until every article has been built and the corpus checked.
     """
+    checked = check(data_dir, cache_dir=cache_dir or out_dir / ".cache", jobs=jobs)
+    if not checked.report.conforms:
+        raise NotConforming(checked.report)
+    written = _write_outputs(out_dir, checked.ordered)
+    return BuildResult(checked.stats, checked.report, written, checked.hits, checked.misses)
+
+
+@dataclass
+class Checked:
+    """Everything a build knows before it writes: cached graphs, findings, counts."""
+
+    ordered: list[tuple[str, Entry]]
+    report: Report
+    stats: Stats
+    hits: int
+    misses: int
+
+
+def check(data_dir: Path, *, cache_dir: Path, jobs: int | None = None) -> Checked:
+    """Map, build and validate every article (from the cache where nothing changed)."""
     from .corpus import run_checks, run_constraints
 
     terms = load_terms()
     registry_path = data_dir / REGISTRY_FILE
     registry: Registry = load_corpus(data_dir, registry_only=True).registry
     reg_graph = registry_graph(registry)
-    cache = Cache(cache_dir or out_dir / ".cache")
+    cache = Cache(cache_dir)
     inputs = inputs_fingerprint(registry_path, default_ontology_dir(), default_shapes_dir(), default_checks_dir())
     entries: dict[str, Entry] = {}
     misses: list[tuple[Path, str]] = []
@@ -229,11 +249,8 @@ def build(data_dir: Path, out_dir: Path, *, cache_dir: Path | None = None, jobs:
     finally:
         del store  # release the on-disk store's lock now, not at some later collection
         gc.collect()
-    if not report.conforms:
-        raise NotConforming(report)
-    written = _write_outputs(out_dir, ordered)
-    return BuildResult(_stats(entries.values(), registry, reg_graph, len(onto)), report, written,
-                       len(entries) - len(misses), len(misses))
+    return Checked(ordered, report, _stats(entries.values(), registry, reg_graph, len(onto)),
+                   len(entries) - len(misses), len(misses))
 
 
 def _shared_entry(cache: Cache, slug: str, name: str, graph: Graph, inputs: str) -> Entry:

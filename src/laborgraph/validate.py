@@ -254,16 +254,15 @@ def check_findings(graph: Graph) -> list[Finding]:
     return out
 
 
-def validate_paths(paths: list[Path]) -> Report:
-    """Validate mapping folders and RDF files; a folder is loaded and built first."""
-    from .build import build_dataset
-    from .load import load_corpus
+def validate_paths(paths: list[Path], cache_dir: Path = Path("build/.cache")) -> Report:
+    """Validate mapping folders (incrementally, through the build cache) and RDF files."""
+    from .pipeline import check
     from .rdfinput import read_rdf
 
     report = Report()
     for path in paths:
         if path.is_dir():
-            part = validate_dataset(build_dataset(load_corpus(path), with_ontology=False))
+            part = check(path, cache_dir=cache_dir).report
         elif path.is_file():
             ds = read_rdf(path)
             graphs = [g for g in ds.graphs() if len(g)]
