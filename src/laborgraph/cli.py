@@ -146,10 +146,10 @@ def query(query_or_file: str, data_dir: Path, graph_file: Path | None, fmt: str,
     SERVICE, FROM and updates are refused; the project's prefixes are predeclared.
     With --graph build/laborgraph.trig the built file is loaded straight into the store.
     """
-    from .query import ResultFormat, check_query, resolve_query
+    from .query import ResultFormat, resolve_query, screen_query
 
     text = resolve_query(query_or_file)
-    check_query(text)  # refuse before spending time on loading
+    screen_query(text)  # refuse before spending time on loading
     result_format = ResultFormat(fmt)
     if engine == "oxigraph":
         from .query import run_store_query, store_from_file

@@ -101,6 +101,57 @@ def check_query(text: str) -> Any:
     return query
 
 
+_LEXEMES = re.compile(r'''
+    """(?:[^"\\]|\\.|"(?!""))*""" | \'\'\'(?:[^'\\]|\\.|'(?!''))*\'\'\' |  # long strings
+    "(?:[^"\\\n]|\\.)*" | '(?:[^'\\\n]|\\.)*' |                              # strings
+    <[^<>"{}|^`\\\s]*> |                                                   # IRIs
+    \#[^\n]* |                                                             # comments
+    [?$]\w+ |                                                              # variables
+    [\w.-]*:[\w.%:-]* |                                                    # prefixed names
+    \b[A-Za-z]+\b                                                          # bare words
+''', re.VERBOSE)
+_UPDATE_WORDS = {"INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH"}
+
+
+def screen_query(text: str) -> None:
+    """Refuse updates, SERVICE and FROM by their keywords, without a full parse.
+
+    Strings, IRIs, comments, variables and prefixed names are skipped, so only
+    real keywords count. Used before a store parses the query itself (rdflib's
+    parser takes ~50 ms, more than many queries take to run on Oxigraph).
+
+    >>> screen_query('SELECT ?from WHERE { ?s <http://x/SERVICE> "FROM" } # LOAD')
+    >>> screen_query("select * where { service <http://x> { ?s ?p ?o } }")
+    Traceback (most recent call last):
+    ...
+    laborgraph.query.QueryRefused: SERVICE is refused: laborgraph never sends queries over the network
+    """
+    words = {m.group(0).upper() for m in _LEXEMES.finditer(text)
+             if m.group(0)[:1].isalpha() and ":" not in m.group(0)}
+    if words & _UPDATE_WORDS:
+        raise QueryRefused("updates (INSERT, DELETE, LOAD, CLEAR ...) are refused: the graph is read-only")
+    if "SERVICE" in words:
+        raise QueryRefused("SERVICE is refused: laborgraph never sends queries over the network")
+    if "FROM" in words:
+        raise QueryRefused("FROM / FROM NAMED are refused (they would load graphs from elsewhere); "
+                           "use GRAPH <iri> { ... } over the built graph instead")
+
+
+def syntax_error_from_store(text: str, exc: Exception) -> LaborgraphError:
+    """A store's syntax error as ours: rdflib's located message, or the store's own line:column."""
+    try:
+        check_query(text)
+    except LaborgraphError as ours:
+        return ours
+    m = re.match(r"error at (\d+):(\d+): (.*)", str(exc), re.S)
+    if not m:
+        return QuerySyntaxError(f"query: syntax error: {' '.join(str(exc).split())[:300]}")
+    line, col, detail = int(m.group(1)), int(m.group(2)), " ".join(m.group(3).split())[:200]
+    lines = text.splitlines()
+    src = lines[line - 1] if line <= len(lines) else ""
+    return QuerySyntaxError(f"query:{line}:{col}: syntax error: {detail}\n  {src}\n  {' ' * (col - 1)}^")
+
+
 @dataclass(frozen=True)
 class QueryResult:
     kind: str  # SELECT, ASK, CONSTRUCT, DESCRIBE
@@ -308,6 +359,8 @@ def _ox_worker(conn: Any, store: Any, text: str, fmt: ResultFormat) -> None:
     try:
         result = store.query(text, use_default_graph_as_union=True)
         conn.send(("ok", _ox_format(result, fmt)))
+    except SyntaxError as exc:
+        conn.send(("syntax", str(exc)))
     except Exception as exc:
         conn.send(("error", f"{type(exc).__name__}: {exc}"))
     finally:
@@ -317,10 +370,14 @@ def _ox_worker(conn: Any, store: Any, text: str, fmt: ResultFormat) -> None:
 def run_store_query(store: Any, text: str, *, fmt: ResultFormat = ResultFormat.TABLE,
                     timeout: float | None = DEFAULT_TIMEOUT) -> QueryResult:
     """Like :func:`run_query`, on a pyoxigraph Store (the faster engine for large graphs)."""
-    check_query(text)
-    full = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in sorted(init_ns().items())) + text
+    screen_query(text)
+    header = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in sorted(init_ns().items()))
+    full = header + text
     if timeout is None:
-        return _ox_format(store.query(full, use_default_graph_as_union=True), fmt)
+        try:
+            return _ox_format(store.query(full, use_default_graph_as_union=True), fmt)
+        except SyntaxError as exc:
+            raise _shifted(text, exc, header) from None
     ctx = multiprocessing.get_context("fork")
     parent, child = ctx.Pipe(duplex=False)
     proc = ctx.Process(target=_ox_worker, args=(child, store, full, fmt), daemon=True)
@@ -332,9 +389,18 @@ def run_store_query(store: Any, text: str, *, fmt: ResultFormat = ResultFormat.T
         raise QueryTimeout(f"query stopped after {timeout:g} s (raise --timeout, or narrow the query)")
     status, payload = parent.recv()
     proc.join()
+    if status == "syntax":
+        raise _shifted(text, SyntaxError(payload), header)
     if status == "error":
         raise LaborgraphError(f"query failed: {payload}")
     return payload
+
+
+def _shifted(text: str, exc: SyntaxError, header: str) -> LaborgraphError:
+    """Report a store's syntax error against the user's text, not the prefixed one."""
+    lines = header.count("\n")
+    message = re.sub(r"error at (\d+):", lambda m: f"error at {int(m.group(1)) - lines}:", str(exc), count=1)
+    return syntax_error_from_store(text, SyntaxError(message))
 
 
 def store_from_file(path: Path) -> Any:

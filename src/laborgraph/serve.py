@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import multiprocessing
+import re
 import signal
 import sys
 import time
@@ -23,7 +24,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from .errors import LaborgraphError
-from .query import check_query, init_ns
+from .query import init_ns, screen_query, syntax_error_from_store
 
 MAX_BODY = 1_000_000
 SOLUTION_TYPES = {
@@ -164,7 +165,11 @@ def _solutions(variables: list[str], rows: list[Any], fmt: str) -> bytes:
 
 def _worker(conn: Any, store: Any, text: str, accept: str, max_results: int) -> None:
     try:
-        conn.send(_execute(store, text, accept, max_results))
+        conn.send(_execute(store, _prefix_header() + text, accept, max_results))
+    except SyntaxError as exc:
+        shift = len(_prefix_header().splitlines())
+        message = re.sub(r"error at (\d+):", lambda m: f"error at {int(m.group(1)) - shift}:", str(exc), count=1)
+        conn.send((400, "text/plain", str(syntax_error_from_store(text, SyntaxError(message))).encode()))
     except Exception as exc:
         conn.send((400, "text/plain", f"query failed: {exc}".encode()))
     finally:
@@ -174,12 +179,12 @@ def _worker(conn: Any, store: Any, text: str, accept: str, max_results: int) -> 
 def run_limited(store: Any, text: str, accept: str, options: ServeOptions) -> tuple[int, str, bytes]:
     """Check the query, then run it in a forked worker that is killed at the time limit."""
     try:
-        check_query(text)
+        screen_query(text)
     except LaborgraphError as exc:
         return 400, "text/plain", str(exc).encode()
     ctx = multiprocessing.get_context("fork")
     parent, child = ctx.Pipe(duplex=False)
-    proc = ctx.Process(target=_worker, args=(child, store, _prefix_header() + text, accept, options.max_results),
+    proc = ctx.Process(target=_worker, args=(child, store, text, accept, options.max_results),
                        daemon=True)
     proc.start()
     child.close()
