@@ -58,6 +58,11 @@ def init_ns() -> dict[str, str]:
     return {prefix: str(ns) for prefix, ns in PREFIXES.items()}
 
 
+def prefix_header() -> str:
+    """The project's prefixes as SPARQL PREFIX lines, for stores that take no initNs."""
+    return "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in sorted(init_ns().items()))
+
+
 def _syntax_error(text: str, exc: Any) -> QuerySyntaxError:
     line, col = getattr(exc, "lineno", None), getattr(exc, "col", None)
     if not line:
@@ -228,13 +233,39 @@ def _evaluate(graph: Graph, query: Any, fmt: ResultFormat) -> QueryResult:
     return format_result(graph.query(query), fmt)
 
 
-def _worker(conn: Any, graph: Graph, query: Any, fmt: ResultFormat) -> None:
+def _call(conn: Any, fn: Any, args: tuple[Any, ...]) -> None:
     try:
-        conn.send(("ok", _evaluate(graph, query, fmt)))
+        conn.send(("ok", fn(*args)))
+    except SyntaxError as exc:
+        conn.send(("syntax", str(exc)))
     except Exception as exc:  # reported to the parent as a clean error
         conn.send(("error", f"{type(exc).__name__}: {exc}"))
     finally:
         conn.close()
+
+
+def run_forked(fn: Any, args: tuple[Any, ...], timeout: float) -> tuple[str, Any]:
+    """``fn(*args)`` in a forked process killed after ``timeout`` s: ("ok" | "syntax" | "error", payload).
+
+    rdflib has no query timeout and Oxigraph's Python API none either, so a
+    runaway query is stopped by ending the process that runs it.
+    """
+    ctx = multiprocessing.get_context("fork")
+    parent, child = ctx.Pipe(duplex=False)
+    proc = ctx.Process(target=_call, args=(child, fn, args), daemon=True)
+    proc.start()
+    child.close()
+    try:
+        if not parent.poll(timeout):
+            proc.kill()
+            raise QueryTimeout(f"query stopped after {timeout:g} s (raise --timeout, or narrow the query)")
+        try:
+            return parent.recv()
+        except EOFError:
+            return "error", "the query worker ended without an answer"
+    finally:
+        proc.join(timeout=5)
+        parent.close()
 
 
 def run_query(graph: Graph, text: str, *, fmt: ResultFormat = ResultFormat.TABLE,
@@ -247,18 +278,8 @@ def run_query(graph: Graph, text: str, *, fmt: ResultFormat = ResultFormat.TABLE
     query = check_query(text)
     if timeout is None:
         return _evaluate(graph, query, fmt)
-    ctx = multiprocessing.get_context("fork")
-    parent, child = ctx.Pipe(duplex=False)
-    proc = ctx.Process(target=_worker, args=(child, graph, query, fmt), daemon=True)
-    proc.start()
-    child.close()
-    if not parent.poll(timeout):
-        proc.kill()
-        proc.join()
-        raise QueryTimeout(f"query stopped after {timeout:g} s (raise --timeout, or narrow the query)")
-    status, payload = parent.recv()
-    proc.join()
-    if status == "error":
+    status, payload = run_forked(_evaluate, (graph, query, fmt), timeout)
+    if status != "ok":
         raise LaborgraphError(f"query failed: {payload}")
     return payload
 
@@ -355,48 +376,30 @@ def _ox_format(result: Any, fmt: ResultFormat) -> QueryResult:
     return QueryResult("CONSTRUCT", graph.serialize(format="turtle"))
 
 
-def _ox_worker(conn: Any, store: Any, text: str, fmt: ResultFormat) -> None:
-    try:
-        result = store.query(text, use_default_graph_as_union=True)
-        conn.send(("ok", _ox_format(result, fmt)))
-    except SyntaxError as exc:
-        conn.send(("syntax", str(exc)))
-    except Exception as exc:
-        conn.send(("error", f"{type(exc).__name__}: {exc}"))
-    finally:
-        conn.close()
+def _ox_run(store: Any, text: str, fmt: ResultFormat) -> QueryResult:
+    return _ox_format(store.query(text, use_default_graph_as_union=True), fmt)
 
 
 def run_store_query(store: Any, text: str, *, fmt: ResultFormat = ResultFormat.TABLE,
                     timeout: float | None = DEFAULT_TIMEOUT) -> QueryResult:
     """Like :func:`run_query`, on a pyoxigraph Store (the faster engine for large graphs)."""
     screen_query(text)
-    header = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in sorted(init_ns().items()))
+    header = prefix_header()
     full = header + text
     if timeout is None:
         try:
-            return _ox_format(store.query(full, use_default_graph_as_union=True), fmt)
+            return _ox_run(store, full, fmt)
         except SyntaxError as exc:
-            raise _shifted(text, exc, header) from None
-    ctx = multiprocessing.get_context("fork")
-    parent, child = ctx.Pipe(duplex=False)
-    proc = ctx.Process(target=_ox_worker, args=(child, store, full, fmt), daemon=True)
-    proc.start()
-    child.close()
-    if not parent.poll(timeout):
-        proc.kill()
-        proc.join()
-        raise QueryTimeout(f"query stopped after {timeout:g} s (raise --timeout, or narrow the query)")
-    status, payload = parent.recv()
-    proc.join()
+            raise shifted_syntax_error(text, exc, header) from None
+    status, payload = run_forked(_ox_run, (store, full, fmt), timeout)
     if status == "syntax":
-        raise _shifted(text, SyntaxError(payload), header)
+        raise shifted_syntax_error(text, SyntaxError(payload), header)
     if status == "error":
         raise LaborgraphError(f"query failed: {payload}")
     return payload
 
 
-def _shifted(text: str, exc: SyntaxError, header: str) -> LaborgraphError:
+def shifted_syntax_error(text: str, exc: SyntaxError, header: str) -> LaborgraphError:
     """Report a store's syntax error against the user's text, not the prefixed one."""
     lines = header.count("\n")
     message = re.sub(r"error at (\d+):", lambda m: f"error at {int(m.group(1)) - lines}:", str(exc), count=1)

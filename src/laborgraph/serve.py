@@ -10,8 +10,6 @@ every named graph is visible without GRAPH (union default graph).
 from __future__ import annotations
 
 import json
-import multiprocessing
-import re
 import signal
 import sys
 import time
@@ -24,7 +22,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from .errors import LaborgraphError
-from .query import init_ns, screen_query, syntax_error_from_store
+from .query import QueryTimeout, prefix_header, run_forked, screen_query, shifted_syntax_error
 
 MAX_BODY = 1_000_000
 SOLUTION_TYPES = {
@@ -44,10 +42,6 @@ class ServeOptions:
     port: int = 8000
     timeout: float = 10.0
     max_results: int = 10_000
-
-
-def _prefix_header() -> str:
-    return "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in sorted(init_ns().items()))
 
 
 def _pick(accept: str, table: dict[str, str], default: str) -> tuple[str, str]:
@@ -163,41 +157,21 @@ def _solutions(variables: list[str], rows: list[Any], fmt: str) -> bytes:
     return "".join(out).encode()
 
 
-def _worker(conn: Any, store: Any, text: str, accept: str, max_results: int) -> None:
-    try:
-        conn.send(_execute(store, _prefix_header() + text, accept, max_results))
-    except SyntaxError as exc:
-        shift = len(_prefix_header().splitlines())
-        message = re.sub(r"error at (\d+):", lambda m: f"error at {int(m.group(1)) - shift}:", str(exc), count=1)
-        conn.send((400, "text/plain", str(syntax_error_from_store(text, SyntaxError(message))).encode()))
-    except Exception as exc:
-        conn.send((400, "text/plain", f"query failed: {exc}".encode()))
-    finally:
-        conn.close()
-
-
 def run_limited(store: Any, text: str, accept: str, options: ServeOptions) -> tuple[int, str, bytes]:
-    """Check the query, then run it in a forked worker that is killed at the time limit."""
+    """Screen the query, then run it in a forked worker that is killed at the time limit."""
     try:
         screen_query(text)
+        status, payload = run_forked(_execute, (store, prefix_header() + text, accept, options.max_results),
+                                     options.timeout)
+    except QueryTimeout:
+        return 503, "text/plain", f"query stopped after {options.timeout:g} s (time limit)".encode()
     except LaborgraphError as exc:
         return 400, "text/plain", str(exc).encode()
-    ctx = multiprocessing.get_context("fork")
-    parent, child = ctx.Pipe(duplex=False)
-    proc = ctx.Process(target=_worker, args=(child, store, text, accept, options.max_results),
-                       daemon=True)
-    proc.start()
-    child.close()
-    try:
-        if not parent.poll(options.timeout):
-            proc.kill()
-            return 503, "text/plain", f"query stopped after {options.timeout:g} s (time limit)".encode()
-        return parent.recv()
-    except EOFError:
-        return 500, "text/plain", b"query worker ended without an answer"
-    finally:
-        proc.join(timeout=5)
-        parent.close()
+    if status == "syntax":
+        return 400, "text/plain", str(shifted_syntax_error(text, SyntaxError(payload), prefix_header())).encode()
+    if status == "error":
+        return 400, "text/plain", f"query failed: {payload}".encode()
+    return payload
 
 
 def _page() -> bytes:
