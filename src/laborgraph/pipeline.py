@@ -19,6 +19,7 @@ from __future__ import annotations
 import gc
 import json
 import os
+import shutil
 import tempfile
 from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
@@ -149,20 +150,22 @@ def _write_outputs(out_dir: Path, entries: list[tuple[str, Entry]]) -> list[Path
         for name, ext in suffix.items():
             fd, tmp = tempfile.mkstemp(dir=out_dir, prefix=f".{BUILD_NAME}{ext}.", suffix=".tmp")
             temps[name] = Path(tmp)
-            with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-                fh.write(headers[name])
+            # bytes straight from the cached chunk files: no decoding, no copy of the corpus in memory
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(headers[name].encode("utf-8"))
                 first = True
                 for _, entry in entries:
-                    text = entry.chunk_path(name).read_text(encoding="utf-8")
+                    path = entry.chunk_path(name)
                     if name == "jsonld":
-                        if not text:
+                        if path.stat().st_size == 0:
                             continue
-                        fh.write(("" if first else ",\n") + text)
+                        if not first:
+                            fh.write(b",\n")
                         first = False
-                    else:
-                        fh.write(text)
+                    with path.open("rb") as chunk:
+                        shutil.copyfileobj(chunk, fh, 1 << 20)
                 if name == "jsonld":
-                    fh.write("\n]\n}\n")
+                    fh.write(b"\n]\n}\n")
             os.chmod(tmp, 0o666 & ~_umask())
         written = []
         for name, ext in suffix.items():
