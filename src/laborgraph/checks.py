@@ -6,7 +6,6 @@ that every statement node is supported, that every ontology term is documented.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,11 +24,12 @@ class Check:
 
 
 def load_checks(folder: Path | None = None) -> list[Check]:
+    from .query import rq_header
+
     out = []
     for path in sorted((folder or default_checks_dir()).glob("*-violation.rq")):
         text = path.read_text(encoding="utf-8")
-        title = re.search(r"^# title:\s*(.+)$", text, re.M)
-        out.append(Check(path.stem, title.group(1).strip() if title else path.stem, text))
+        out.append(Check(path.stem, rq_header(text, "title") or path.stem, text))
     return out
 
 

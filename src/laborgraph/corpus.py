@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from rdflib import Graph, URIRef
+from rdflib import Graph
 from rdflib.namespace import RDF
 
 from .validate import SH, Finding
@@ -126,4 +126,4 @@ def ontology_subset(onto: Graph) -> Graph:
     return g
 
 
-__all__ = ["URIRef", "run_checks", "run_constraints", "sparql_constraints"]
+__all__ = ["run_checks", "run_constraints", "sparql_constraints"]

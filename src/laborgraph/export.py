@@ -197,4 +197,4 @@ def write_atomic_bytes(path: Path, data: bytes) -> None:
         raise
 
 
-__all__ = ["Format", "Literal", "serialize", "write_atomic"]
+__all__ = ["Format", "serialize", "write_atomic", "write_atomic_bytes"]

@@ -309,7 +309,8 @@ class LibraryQuery:
         return self.path.read_text(encoding="utf-8")
 
 
-def _header(text: str, key: str) -> str:
+def rq_header(text: str, key: str) -> str:
+    """A ``# key: value`` line from the comment header of a .rq file."""
     m = re.search(rf"^# {key}:\s*(.+)$", text, re.M)
     return m.group(1).strip() if m else ""
 
@@ -318,8 +319,8 @@ def library(folder: Path | None = None) -> list[LibraryQuery]:
     out = []
     for path in sorted((folder or default_library_dir()).glob("cq*.rq")):
         text = path.read_text(encoding="utf-8")
-        out.append(LibraryQuery(path.stem, _header(text, "title"), _header(text, "question"),
-                                _header(text, "columns"), path))
+        out.append(LibraryQuery(path.stem, rq_header(text, "title"), rq_header(text, "question"),
+                                rq_header(text, "columns"), path))
     return out
 
 
