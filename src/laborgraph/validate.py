@@ -139,22 +139,27 @@ def _owner_claim(data: Graph, focus: URIRef) -> URIRef | None:
     return claims[0] if claims else None  # type: ignore[return-value]
 
 
+def _locate(data: Graph, focus: object, default_file: str) -> tuple[str, int | None, str | None]:
+    """Mapping file, line and claim id where an analyst finds a node: its own line, else its claim's."""
+    claim = _owner_claim(data, focus) if isinstance(focus, URIRef) else None
+    where = focus if (focus, LG.mappingLine, None) in data else claim
+    line = data.value(where, LG.mappingLine) if where is not None else None
+    file = data.value(where, LG.mappingFile) if where is not None else None
+    return (str(file or default_file), int(line) if isinstance(line, Literal) and str(line).isdigit() else None,
+            str(data.value(claim, LG.claimId)) if claim is not None else None)
+
+
 def _finding(data: Graph, shapes: Graph, results: Graph, result: URIRef, default_file: str) -> Finding:
     focus = results.value(result, SH.focusNode)
     severity = _short(results.value(result, SH.resultSeverity))
     source = results.value(result, SH.sourceConstraint) or results.value(result, SH.sourceShape)
     message = results.value(result, SH.resultMessage) or shapes.value(source, SH.message) or "does not conform"
     fix = shapes.value(source, SH.description) or ""
-    claim = _owner_claim(data, focus) if isinstance(focus, URIRef) else None
-    where = focus if (focus, LG.mappingLine, None) in data else claim
-    line = data.value(where, LG.mappingLine) if where is not None else None
-    file = data.value(where, LG.mappingFile) if where is not None else None
+    file, line, claim = _locate(data, focus, default_file)
     path = results.value(result, SH.resultPath)
     value = results.value(result, SH.value)
     return Finding(
-        severity=severity, message=str(message), fix=str(fix), file=str(file or default_file),
-        line=int(line) if isinstance(line, Literal) and str(line).isdigit() else None,
-        claim=str(data.value(claim, LG.claimId)) if claim is not None else None,
+        severity=severity, message=str(message), fix=str(fix), file=file, line=line, claim=claim,
         focus=str(focus), shape=str(source), component=str(results.value(result, SH.sourceConstraintComponent)),
         path=str(path) if isinstance(path, URIRef) else None,
         value=str(value) if value is not None else None,
@@ -240,16 +245,10 @@ def check_findings(graph: Graph) -> list[Finding]:
     out = []
     for name, rows in run_checks(graph).items():
         for row in rows:
-            focus = URIRef(row[0])
-            claim = _owner_claim(graph, focus)
-            where = focus if (focus, LG.mappingLine, None) in graph else claim
-            line = graph.value(where, LG.mappingLine) if where is not None else None
-            file = graph.value(where, LG.mappingFile) if where is not None else None
+            file, line, claim = _locate(graph, URIRef(row[0]), "(checks)")
             out.append(Finding(
                 severity="Violation", message=f"{titles[name]}: {' '.join(_short(v) for v in row)}",
-                fix=f"see queries/checks/{name}.rq", file=str(file or "(checks)"),
-                line=int(line) if isinstance(line, Literal) and str(line).isdigit() else None,
-                claim=str(graph.value(claim, LG.claimId)) if claim is not None else None,
+                fix=f"see queries/checks/{name}.rq", file=file, line=line, claim=claim,
                 focus=row[0], shape=f"queries/checks/{name}.rq", component="check"))
     return out
 
