@@ -1,14 +1,20 @@
 """The incremental build: edits, renames and deletions never serve stale results."""
 
+import json
+import os
 import shutil
+import time
+from collections.abc import Callable
+from dataclasses import asdict
 from pathlib import Path
 
 import pytest
 
 from laborgraph.build import build_dataset
+from laborgraph.cache import RACY_NS, content_digest
 from laborgraph.corpus import run_constraints
 from laborgraph.load import load_corpus
-from laborgraph.pipeline import build
+from laborgraph.pipeline import build, check
 from laborgraph.store import oxigraph_store
 from laborgraph.validate import _plain, shapes_graph, validate_dataset, validate_graph
 
@@ -130,3 +136,113 @@ def test_fast_corpus_rules_equal_pyshacl(corpus_dir):
     key = lambda f: (f.focus, f.shape, f.severity, f.message, f.file, f.line, f.claim)  # noqa: E731
     assert sorted(map(key, fast)) == sorted(map(key, slow))
     assert len(fast) > 10
+
+
+def _all(findings) -> list[str]:
+    return sorted(json.dumps(asdict(f), sort_keys=True) for f in findings)
+
+
+def _edits(data: Path) -> list[tuple[str, Callable[[], None]]]:
+    """Edits that change findings, also on claims of articles that were not edited.
+
+    First the wire fixture gains a hedged claim from its anonymous source that the
+    seed corroborates (the border closure's cause); the edits then take that
+    corroboration away and back, so the wire claim's findings change although
+    only the seed was edited.
+    """
+    articles = data / "articles"
+    wire = "2024-08-05-fixturewire-far-east-count"
+    seed = articles / f"{SEED}.yaml"
+    news = articles / "2024-08-01-fixturenews-far-east-arrivals.yaml"
+    sentence = "It appears North Korea closed its borders due to COVID-19 in January 2020."
+    with (articles / f"{wire}.txt").open("a") as fh:
+        fh.write(sentence + "\n")
+    with (articles / f"{wire}.yaml").open("a") as fh:
+        fh.write(f"""  - id: border-closure
+    quote: {sentence}
+    source: trade-source
+    quotation: paraphrase
+    hedge: appears
+    hedge_wording: It appears
+    states:
+      dprk-border-closure-2020:
+        cause: covid-19
+""")
+    kept = {ext: (articles / f"{wire}.{ext}").read_bytes() for ext in ("yaml", "txt")}
+    corroborated = seed.read_text()
+
+    def delete() -> None:
+        for ext in kept:
+            (articles / f"{wire}.{ext}").unlink()
+
+    def restore() -> None:
+        for ext, body in kept.items():
+            (articles / f"{wire}.{ext}").write_bytes(body)
+
+    def uncorroborate() -> None:
+        seed.write_text(corroborated.replace("        closedBy: north-korea\n        cause: covid-19\n",
+                                             "        closedBy: north-korea\n", 1))
+
+    def corroborate() -> None:
+        seed.write_text(corroborated)
+
+    def unhedge() -> None:
+        news.write_text(news.read_text().replace("    hedge: approximately\n    hedge_wording: about\n", "", 1))
+
+    return [("the seed stops corroborating the wire", uncorroborate), ("and corroborates it again", corroborate),
+            ("delete the wire article", delete), ("restore it", restore), ("drop a hedge", unhedge)]
+
+
+def test_incremental_corpus_rules_equal_a_full_evaluation_edit_after_edit(corpus_dir, tmp_path):
+    edits = _edits(corpus_dir)
+    build(corpus_dir, tmp_path / "out")
+    wire_claim = "fixturewire-far-east-count/claim/border-closure"
+    on_wire = []
+    for step, (name, edit) in enumerate(edits):
+        edit()
+        incremental = check(corpus_dir, cache_dir=tmp_path / "out" / ".cache")
+        full = check(corpus_dir, cache_dir=tmp_path / f"fresh-{step}")
+        assert incremental.corpus_focus is not None and full.corpus_focus is None, name
+        assert _all(incremental.report.findings) == _all(full.report.findings), name
+        on_wire.append(sorted(f.shape.rsplit("#")[-1] for f in full.report.findings if f.focus.endswith(wire_claim)))
+    # The edits of the seed alone moved findings of the unedited wire claim.
+    assert on_wire[:2] == [["Claim-hedgedSoleSupport", "SingleAnonymousSource-uncorroborated"], []]
+
+
+def test_an_interrupted_corpus_evaluation_is_redone_in_full(corpus_dir, tmp_path, monkeypatch):
+    build(corpus_dir, tmp_path / "out")
+    (_, delete), *_ = _edits(corpus_dir)
+    delete()
+
+    def crash(state):
+        raise KeyboardInterrupt
+
+    with monkeypatch.context() as m:
+        m.setattr("laborgraph.pipeline._corpus_findings", crash)
+        with pytest.raises(KeyboardInterrupt):
+            build(corpus_dir, tmp_path / "out")
+    again = check(corpus_dir, cache_dir=tmp_path / "out" / ".cache")
+    assert again.corpus_focus is None
+    assert _all(again.report.findings) == _all(check(corpus_dir, cache_dir=tmp_path / "fresh").report.findings)
+
+
+def test_an_edit_within_the_clock_granularity_is_not_missed(corpus_dir, tmp_path):
+    mapping = corpus_dir / "articles" / "2024-08-05-fixturewire-far-east-count.yaml"
+    build(corpus_dir, tmp_path / "out")
+    stat = mapping.stat()
+    body = mapping.read_text().replace("Fixture: 1,000 to 1,200 workers", "Fixture: 1,000 to 1,300 workers")
+    assert len(body) == stat.st_size
+    mapping.write_text(body)
+    os.utime(mapping, ns=(stat.st_atime_ns, stat.st_mtime_ns))  # same size, same mtime, same inode
+    assert build(corpus_dir, tmp_path / "out").cache_misses == 1
+
+
+def test_an_old_unchanged_file_is_not_read_again(corpus_dir, tmp_path, monkeypatch):
+    old = time.time_ns() - 3 * RACY_NS
+    for path in (corpus_dir / "articles").iterdir():
+        os.utime(path, ns=(old, old))
+    build(corpus_dir, tmp_path / "out")
+    read = []
+    monkeypatch.setattr("laborgraph.cache.content_digest", lambda p: read.append(p) or content_digest(p))
+    assert build(corpus_dir, tmp_path / "out").cache_misses == 0
+    assert read == []

@@ -5,6 +5,14 @@ validation findings and counts. Its key is a SHA-256 of the mapping file, the
 article text, the shared registry, the ontology, the shapes and laborgraph's
 own code, so an edit to any of them misses and nothing stale is ever served.
 The cache is safe to delete at any time; entries are written atomically.
+
+Two summaries keep a rebuild of a large corpus from reading every entry:
+``index.json`` (each entry's key, findings and counts, and the size, mtime and
+inode its mapping and text had when they were last hashed) and the store
+manifest (which graph version the corpus store holds, and the corpus findings
+for exactly that state). Like git's index, a file whose mtime is too close to
+the moment it was hashed is hashed again, so an edit within the clock's
+granularity is never missed. Either summary may be deleted; it is rebuilt.
 """
 
 from __future__ import annotations
@@ -16,14 +24,17 @@ import os
 import re
 import shutil
 import tempfile
+import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
 from .validate import Finding
 
-FORMAT = "1"
+FORMAT = "2"
 CHUNKS = ("trig", "ttl", "nt", "jsonld")
+RACY_NS = 2_000_000_000  # a file changed this close to its hashing is hashed again
+FULL_SHARE = 20  # more than 1 in FULL_SHARE graphs changed: re-evaluate the corpus rules in full
 
 
 def _digest(h: Any, path: Path, base: Path | None = None) -> None:
@@ -55,14 +66,42 @@ def inputs_fingerprint(registry: Path, ontology_dir: Path, shapes_dir: Path, che
 _TEXT_FIELD = re.compile(r"^\s+text:\s*(\S+)\s*$", re.M)
 
 
-def article_key(mapping: Path, inputs: str) -> str:
-    """The entry key of one article: its mapping, its text file, and every shared input."""
-    h = hashlib.sha256(inputs.encode())
-    _digest(h, mapping)
+def _text_file(mapping: Path) -> Path | None:
     text = _TEXT_FIELD.search(mapping.read_text(encoding="utf-8", errors="replace"))
-    if text:
-        _digest(h, mapping.parent / text.group(1).strip("'\""))
-    return h.hexdigest()[:32]
+    return mapping.parent / text.group(1).strip("'\"") if text else None
+
+
+def content_digest(mapping: Path) -> tuple[str, str | None]:
+    """SHA-256 of an article's mapping and text files, and the text file's name."""
+    h = hashlib.sha256()
+    _digest(h, mapping)
+    text = _text_file(mapping)
+    if text is not None:
+        _digest(h, text)
+    return h.hexdigest(), text.name if text is not None else None
+
+
+def article_key(mapping: Path, inputs: str, digest: str | None = None) -> str:
+    """The entry key of one article: its mapping, its text file, and every shared input."""
+    digest = digest or content_digest(mapping)[0]
+    return hashlib.sha256(f"{inputs}\0{digest}".encode()).hexdigest()[:32]
+
+
+def _signature(path: Path) -> list[int] | None:
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return [st.st_size, st.st_mtime_ns, st.st_ino]
+
+
+@dataclass
+class StoreState:
+    """The corpus store after an update, and what the corpus rules need to know of the update."""
+
+    store: Any
+    touched: set[str] | None  # IRIs in changed graphs, before and after; None: evaluate everything
+    findings: list[Finding] | None  # corpus findings of the previous state, if still valid
 
 
 @dataclass
@@ -87,12 +126,52 @@ class Cache:
         self.folder = folder
         self.hits = 0
         self.misses = 0
+        self._index = self._read_json(self.folder / "index.json", "entries")
+        self._seen: dict[str, dict[str, Any]] = {}
+
+    @staticmethod
+    def _read_json(path: Path, field: str) -> dict[str, Any]:
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            return data if data.get("format") == FORMAT and isinstance(data.get(field), dict) else {}
+        except (OSError, ValueError):
+            return {}
+
+    def _write_json(self, name: str, data: dict[str, Any]) -> None:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=self.folder, prefix=f".{name}-")
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                json.dump({"format": FORMAT, **data}, fh, sort_keys=True)
+            os.replace(tmp, self.folder / name)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
 
     def _dir(self, slug: str) -> Path:
         return self.folder / "articles" / slug
 
+    def key(self, mapping: Path, inputs: str) -> str:
+        """``article_key``, reusing the recorded digest while both files' size, mtime and inode hold."""
+        slug, now = mapping.stem, time.time_ns()
+        known = self._index.get("entries", {}).get(slug, {}).get("files")
+        sig = _signature(mapping)
+        if known and sig and known["mapping"] == sig and now - RACY_NS > sig[1] and known["at"] - RACY_NS > sig[1]:
+            text_sig = _signature(mapping.parent / known["text"]) if known["text"] else None
+            if known["text_sig"] == text_sig and (text_sig is None or known["at"] - RACY_NS > text_sig[1]):
+                self._seen[slug] = known
+                return article_key(mapping, inputs, known["digest"])
+        digest, text = content_digest(mapping)
+        self._seen[slug] = {"mapping": sig, "text": text, "at": now, "digest": digest,
+                            "text_sig": _signature(mapping.parent / text) if text else None}
+        return article_key(mapping, inputs, digest)
+
     def get(self, slug: str, key: str) -> Entry | None:
         entry = self._dir(slug) / key
+        known = self._index.get("entries", {}).get(slug)
+        if known is not None and known["key"] == key and entry.is_dir():
+            self.hits += 1
+            return Entry(slug, key, known["graph"], [Finding(**f) for f in known["findings"]], known["stats"], entry)
         meta = entry / "meta.json"
         if not meta.is_file():
             self.misses += 1
@@ -127,39 +206,65 @@ class Cache:
             raise
         return Entry(entry.slug, entry.key, entry.graph, entry.findings, entry.stats, parent / entry.key)
 
-    def store(self, graphs: list[tuple[str, str, Path]]) -> Any:
+    def save_index(self, entries: list[Entry]) -> None:
+        """Record every current entry (and its files' signatures) for the next build."""
+        rows = {}
+        for e in entries:
+            row: dict[str, Any] = {"key": e.key, "graph": e.graph, "stats": e.stats,
+                                   "findings": [asdict(f) for f in e.findings]}
+            if e.slug in self._seen:
+                row["files"] = self._seen[e.slug]
+            rows[e.slug] = row
+        self._write_json("index.json", {"entries": rows})
+
+    def store(self, graphs: list[tuple[str, str, Path]], inputs: str) -> StoreState:
         """The corpus in an on-disk Oxigraph store, updated only where a graph's key changed.
 
-        ``graphs`` lists (graph IRI, key, N-Triples file). The manifest is written after
-        the store is updated, so an interrupted build reloads those graphs next time.
+        ``graphs`` lists (graph IRI, key, N-Triples file). Before the store changes, the
+        manifest drops its findings, so an interrupted build evaluates the rules in full
+        next time; after, it records the new graph keys.
         """
         import pyoxigraph
 
-        folder, manifest_path = self.folder / "store", self.folder / "store-manifest.json"
+        folder = self.folder / "store"
+        manifest = self._read_json(self.folder / "store-manifest.json", "graphs")
         try:
-            manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+            if not manifest:
+                raise OSError("no manifest")
             store = pyoxigraph.Store(str(folder))
-        except (OSError, ValueError):
+        except OSError:
             shutil.rmtree(folder, ignore_errors=True)
             folder.mkdir(parents=True, exist_ok=True)
-            manifest, store = {}, pyoxigraph.Store(str(folder))
+            manifest, store = {"graphs": {}}, pyoxigraph.Store(str(folder))
+        held: dict[str, str] = manifest["graphs"]
         wanted = {name: key for name, key, _ in graphs}
-        for name in sorted(set(manifest) - set(wanted)):
-            store.remove_graph(pyoxigraph.NamedNode(name))
-            del manifest[name]
-        for name, key, path in graphs:
-            if manifest.get(name) != key:
-                graph = pyoxigraph.NamedNode(name)
-                if name in manifest:
-                    store.remove_graph(graph)
-                store.load(path=str(path), format=pyoxigraph.RdfFormat.N_TRIPLES, to_graph=graph)
-                manifest[name] = key
+        changed = sorted(n for n in set(held) | set(wanted) if held.get(n) != wanted.get(n))
+        findings = manifest.get("findings") if manifest.get("inputs") == inputs else None
+        incremental = findings is not None and len(changed) * FULL_SHARE <= max(len(wanted), FULL_SHARE)
+        touched: set[str] | None = set() if incremental else None
+        if changed:
+            self._write_json("store-manifest.json", {"graphs": held, "findings": None})
+        paths = {name: path for name, _, path in graphs}
+        for name in changed:
+            graph = pyoxigraph.NamedNode(name)
+            if name in held:
+                touched = _mentioned(store, graph, touched)
+                store.remove_graph(graph)
+                del held[name]
+            if name in wanted:
+                store.load(path=str(paths[name]), format=pyoxigraph.RdfFormat.N_TRIPLES, to_graph=graph)
+                touched = _mentioned(store, graph, touched)
+                held[name] = wanted[name]
         store.flush()
-        fd, tmp = tempfile.mkstemp(dir=self.folder, prefix=".manifest-")
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(manifest, fh, sort_keys=True)
-        os.replace(tmp, manifest_path)
-        return store
+        if changed:
+            self._write_json("store-manifest.json", {"graphs": held, "findings": None})
+        previous = [Finding(**f) for f in findings] if touched is not None and findings is not None else None
+        return StoreState(store, touched, previous)
+
+    def save_findings(self, graphs: list[tuple[str, str, Path]], inputs: str, findings: list[Finding]) -> None:
+        """Record the corpus findings of the store's current state."""
+        self._write_json("store-manifest.json", {"graphs": {n: k for n, k, _ in graphs}, "inputs": inputs,
+                                                  "findings": [asdict(f) for f in findings]})
 
     def prune(self, keep: set[str]) -> None:
         """Drop entries of articles that are gone (deleted or renamed)."""
@@ -168,3 +273,18 @@ class Cache:
             for old in folder.iterdir():
                 if old.name not in keep:
                     shutil.rmtree(old, ignore_errors=True)
+
+
+def _mentioned(store: Any, graph: Any, touched: set[str] | None) -> set[str] | None:
+    """Add the IRIs a graph mentions to ``touched``; a blank node makes it None (evaluate everything)."""
+    import pyoxigraph
+
+    if touched is None:
+        return None
+    for quad in store.quads_for_pattern(None, None, None, graph):
+        for term in (quad.subject, quad.predicate, quad.object):
+            if isinstance(term, pyoxigraph.NamedNode):
+                touched.add(term.value)
+            elif isinstance(term, pyoxigraph.BlankNode):
+                return None
+    return touched

@@ -31,7 +31,7 @@ from typing import Any
 from rdflib import Dataset, Graph, URIRef
 
 from .build import article_graph, bind_prefixes, build_dataset, registry_graph
-from .cache import Cache, Entry, article_key, inputs_fingerprint
+from .cache import Cache, Entry, StoreState, inputs_fingerprint
 from .checks import default_checks_dir
 from .export import _umask, jsonld, jsonld_context, ntriples
 from .load import REGISTRY_FILE, article_paths, load_article, load_corpus
@@ -62,6 +62,7 @@ class BuildResult:
     written: list[Path] = field(default_factory=list)
     cache_hits: int = 0
     cache_misses: int = 0
+    corpus_focus: int | None = None  # nodes the corpus rules were re-evaluated for; None: all of them
 
 
 def load_and_build(data_dir: Path) -> tuple[Corpus, Dataset]:
@@ -190,7 +191,7 @@ def build(data_dir: Path, out_dir: Path, *, cache_dir: Path | None = None, jobs:
     if not checked.report.conforms:
         raise NotConforming(checked.report)
     written = _write_outputs(out_dir, checked.ordered)
-    return BuildResult(checked.stats, checked.report, written, checked.hits, checked.misses)
+    return BuildResult(checked.stats, checked.report, written, checked.hits, checked.misses, checked.corpus_focus)
 
 
 @dataclass
@@ -202,12 +203,11 @@ class Checked:
     stats: Stats
     hits: int
     misses: int
+    corpus_focus: int | None = None
 
 
 def check(data_dir: Path, *, cache_dir: Path, jobs: int | None = None) -> Checked:
     """Map, build and validate every article (from the cache where nothing changed)."""
-    from .corpus import run_checks, run_constraints
-
     terms = load_terms()
     registry_path = data_dir / REGISTRY_FILE
     registry: Registry = load_corpus(data_dir, registry_only=True).registry
@@ -217,7 +217,7 @@ def check(data_dir: Path, *, cache_dir: Path, jobs: int | None = None) -> Checke
     entries: dict[str, Entry] = {}
     misses: list[tuple[Path, str]] = []
     for path in article_paths(data_dir):
-        slug, key = path.stem, article_key(path, inputs)
+        slug, key = path.stem, cache.key(path, inputs)
         hit = cache.get(slug, key)
         if hit is not None:
             entries[slug] = hit
@@ -243,17 +243,33 @@ def check(data_dir: Path, *, cache_dir: Path, jobs: int | None = None) -> Checke
     shared = [_shared_entry(cache, "registry", str(REGISTRY_GRAPH), reg_graph, inputs),
               _shared_entry(cache, "ontology", str(ONTOLOGY_GRAPH), onto, inputs)]
     ordered = sorted([(e.graph, e) for e in entries.values()] + [(e.graph, e) for e in shared])
+    cache.save_index([e for _, e in ordered])
 
     report = Report([f for e in entries.values() for f in e.findings] + shared[0].findings)
-    store = cache.store([(name, e.key, e.chunk_path("nt")) for name, e in ordered])
+    graphs = [(name, e.key, e.chunk_path("nt")) for name, e in ordered]
+    state = cache.store(graphs, inputs)
     try:
-        report.findings += run_constraints(store, shapes_graph(corpus=True))
-        report.findings += run_checks(store)
+        corpus_findings, focus = _corpus_findings(state)
+        cache.save_findings(graphs, inputs, corpus_findings)
     finally:
-        del store  # release the on-disk store's lock now, not at some later collection
+        del state  # release the on-disk store's lock now, not at some later collection
         gc.collect()
+    report.findings += corpus_findings
     return Checked(ordered, report, _stats(entries.values(), registry, reg_graph, len(onto)),
-                   len(entries) - len(misses), len(misses))
+                   len(entries) - len(misses), len(misses), focus)
+
+
+def _corpus_findings(state: StoreState) -> tuple[list[Finding], int | None]:
+    """The corpus-wide rules and QC checks: in full, or only where the changed graphs reach."""
+    from .corpus import affected, order, run_checks, run_constraints
+
+    shapes = shapes_graph(corpus=True)
+    if state.touched is None or state.findings is None:
+        return order(run_constraints(state.store, shapes) + run_checks(state.store)), None
+    focus = affected(state.store, state.touched)
+    kept = [f for f in state.findings if f.focus not in focus]
+    fresh = run_constraints(state.store, shapes, focus) + run_checks(state.store, focus)
+    return order(kept + fresh), len(focus)
 
 
 def _shared_entry(cache: Cache, slug: str, name: str, graph: Graph, inputs: str) -> Entry:
