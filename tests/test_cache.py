@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from rdflib import Dataset
+
 from laborgraph.build import build_dataset
 from laborgraph.cache import RACY_NS, content_digest
 from laborgraph.corpus import run_constraints
@@ -246,3 +248,41 @@ def test_an_old_unchanged_file_is_not_read_again(corpus_dir, tmp_path, monkeypat
     monkeypatch.setattr("laborgraph.cache.content_digest", lambda p: read.append(p) or content_digest(p))
     assert build(corpus_dir, tmp_path / "out").cache_misses == 0
     assert read == []
+
+
+def test_split_layout_rewrites_only_the_edited_graph(corpus_dir, tmp_path):
+    out = tmp_path / "out"
+    first = build(corpus_dir, out, layout="split")
+    graphs = out / "graphs"
+    assert first.layout == "split" and len(first.written) == 5 * 4  # 3 articles, registry, ontology
+    assert not list(out.glob("laborgraph.*"))
+    combined = Dataset()
+    for path in graphs.glob("*.trig"):
+        combined.parse(path, format="trig")
+    build(corpus_dir, tmp_path / "ref", layout="combined")
+    reference = Dataset().parse(tmp_path / "ref" / "laborgraph.trig", format="trig")
+    assert len(combined) == len(reference) > 1000
+    assert {str(g.identifier) for g in combined.graphs()} == {str(g.identifier) for g in reference.graphs()}
+
+    edited = corpus_dir / "articles" / "2024-08-05-fixturewire-far-east-count.yaml"
+    edited.write_text(edited.read_text().replace("Fixture: 1,000 to 1,200 workers", "Fixture: a thousand workers"))
+    second = build(corpus_dir, out, layout="split")
+    assert sorted(p.name for p in second.written) == [f"2024-08-05-fixturewire-far-east-count.{ext}"
+                                                       for ext in ("jsonld", "nt", "trig", "ttl")]
+    assert b"a thousand workers" in (graphs / "2024-08-05-fixturewire-far-east-count.ttl").read_bytes()
+
+    for ext in ("yaml", "txt"):
+        edited.with_suffix(f".{ext}").unlink()
+    build(corpus_dir, out, layout="split")
+    assert not list(graphs.glob("2024-08-05-fixturewire*"))
+    index = json.loads((graphs / "index.json").read_text())["graphs"]
+    assert sorted(index) == sorted(p.stem for p in graphs.glob("*.trig"))
+
+    build(corpus_dir, out, layout="combined")  # switching layouts leaves nothing stale behind
+    assert not graphs.exists() and (out / "laborgraph.trig").is_file()
+
+
+def test_auto_layout_splits_large_corpora(corpus_dir, tmp_path, monkeypatch):
+    assert build(corpus_dir, tmp_path / "a").layout == "combined"
+    monkeypatch.setattr("laborgraph.pipeline.SPLIT_ABOVE", 1000)
+    assert build(corpus_dir, tmp_path / "a").layout == "split"

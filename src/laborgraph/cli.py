@@ -73,25 +73,35 @@ def validate(paths: tuple[Path, ...], fmt: str, strict: bool, cache_dir: Path) -
 @click.option("--cache", "cache_dir", type=click.Path(path_type=Path), default=None,
               help="Build cache folder (default OUT/.cache); safe to delete.")
 @click.option("--jobs", type=int, default=None, help="Processes for validating changed articles (default: all cores).")
+@click.option("--layout", type=click.Choice(["auto", "combined", "split"]), default="auto", show_default=True,
+              help="combined: OUT/laborgraph.{trig,ttl,jsonld,nt}; split: one file per article graph in "
+                   "OUT/graphs/, only changed ones rewritten; auto: split once the combined N-Triples "
+                   "would pass 50 MB.")
 @_fails_cleanly
-def build(data_dir: Path, out_dir: Path, cache_dir: Path | None, jobs: int | None) -> None:
+def build(data_dir: Path, out_dir: Path, cache_dir: Path | None, jobs: int | None, layout: str) -> None:
     """Build and validate the graph from mapping files; write TriG, Turtle, JSON-LD and N-Triples.
 
-    Nothing is written when the graph has SHACL violations (exit 1).
+    Nothing is written when the graph has SHACL violations (exit 1). Rebuilds are
+    incremental: only changed articles are mapped and validated again.
     """
     from .pipeline import NotConforming
     from .pipeline import build as run
 
     try:
-        result = run(data_dir, out_dir, cache_dir=cache_dir, jobs=jobs)
+        result = run(data_dir, out_dir, cache_dir=cache_dir, jobs=jobs, layout=layout)
     except NotConforming as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(1)
     s = result.stats
     click.echo(f"built {s.articles} article(s), {s.claims} claims, {s.triples} triples "
                f"({result.cache_hits} from cache, {result.cache_misses} rebuilt)")
-    for path in result.written:
-        click.echo(f"  wrote {path}")
+    if result.layout == "split":
+        click.echo(f"  layout split: one file per graph and syntax in {out_dir / 'graphs'} "
+                   f"({len(result.written)} written, the rest unchanged); "
+                   "`laborgraph export` writes one combined file")
+    else:
+        for path in result.written:
+            click.echo(f"  wrote {path}")
 
 
 @main.command()
@@ -100,17 +110,35 @@ def build(data_dir: Path, out_dir: Path, cache_dir: Path | None, jobs: int | Non
               default="turtle", show_default=True, help="Output syntax.")
 @click.option("-o", "--output", type=click.Path(path_type=Path), default=None,
               help="File to write (atomically); standard output if omitted.")
+@click.option("--cache", "cache_dir", type=click.Path(path_type=Path), default=Path("build/.cache"),
+              show_default=True, help="Build cache to stream from (shared with `build`); safe to delete.")
 @_fails_cleanly
-def export(data_dir: Path, fmt: str, output: Path | None) -> None:
-    """Export the graph built from mappings in one RDF syntax."""
-    from .export import Format, serialize, write_atomic
-    from .pipeline import load_and_build
+def export(data_dir: Path, fmt: str, output: Path | None, cache_dir: Path) -> None:
+    """Export the graph built from mappings as one document in one RDF syntax.
 
-    text = serialize(load_and_build(data_dir)[1], Format.from_name(fmt))
+    Streamed from the build cache (articles not in it are built first), so large
+    corpora export without the graph in memory. N-Quads goes through rdflib.
+    """
+    from .export import Format, serialize, write_atomic
+
+    if fmt == "nquads":
+        from .pipeline import load_and_build
+
+        text = serialize(load_and_build(data_dir)[1], Format.from_name(fmt))
+        if output is None:
+            click.echo(text, nl=False)
+        else:
+            write_atomic(output, text)
+        return
+    from .pipeline import check, stream_document, write_document
+
+    syntax = {"turtle": "ttl", "json-ld": "jsonld", "trig": "trig", "nt": "nt"}[fmt]
+    entries = check(data_dir, cache_dir=cache_dir).ordered
     if output is None:
-        click.echo(text, nl=False)
+        sys.stdout.flush()
+        stream_document(sys.stdout.buffer, syntax, entries)
     else:
-        write_atomic(output, text)
+        write_document(output, syntax, entries)
 
 
 @main.command()

@@ -43,6 +43,11 @@ from .vocab import ONTOLOGY_GRAPH, PREFIXES, REGISTRY_GRAPH, article_graph_iri
 
 BUILD_NAME = "laborgraph"
 BATCH = 24  # articles validated per pySHACL call
+SUFFIX = {"trig": ".trig", "ttl": ".ttl", "nt": ".nt", "jsonld": ".jsonld"}
+LAYOUTS = ("auto", "combined", "split")
+# "auto" splits once the combined N-Triples would pass 50 MB: files that size are slow to
+# rewrite after every edit, clumsy to diff, and GitHub warns at 50 MB and refuses 100 MB.
+SPLIT_ABOVE = 50 * 2**20
 
 
 class NotConforming(Exception):
@@ -60,6 +65,7 @@ class BuildResult:
     stats: Stats
     report: Report
     written: list[Path] = field(default_factory=list)
+    layout: str = "combined"
     cache_hits: int = 0
     cache_misses: int = 0
     corpus_focus: int | None = None  # nodes the corpus rules were re-evaluated for; None: all of them
@@ -141,57 +147,144 @@ def _headers() -> dict[str, str]:
             "jsonld": '{\n"@context": ' + context + ',\n"@graph": [\n'}
 
 
+def _stream(fh: Any, name: str, entries: Iterable[Entry]) -> None:
+    """One syntax's document: header, then the cached chunks as bytes (no decoding, no corpus in memory)."""
+    fh.write(_headers()[name].encode("utf-8"))
+    first = True
+    for entry in entries:
+        path = entry.chunk_path(name)
+        if name == "jsonld":
+            if path.stat().st_size == 0:
+                continue
+            if not first:
+                fh.write(b",\n")
+            first = False
+        with path.open("rb") as chunk:
+            shutil.copyfileobj(chunk, fh, 1 << 20)
+    if name == "jsonld":
+        fh.write(b"\n]\n}\n")
+
+
+def _temp(folder: Path, name: str) -> tuple[int, Path]:
+    fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{name}.", suffix=".tmp")
+    return fd, Path(tmp)
+
+
+def stream_document(fh: Any, syntax: str, entries: list[tuple[str, Entry]]) -> None:
+    """One complete document in ``syntax`` (a key of ``SUFFIX``) into a binary stream."""
+    _stream(fh, syntax, (e for _, e in entries))
+
+
+def write_document(path: Path, syntax: str, entries: list[tuple[str, Entry]]) -> Path:
+    """One complete document in ``syntax`` (a key of ``SUFFIX``) at ``path``, written atomically."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = _temp(path.parent, path.name)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            _stream(fh, syntax, (e for _, e in entries))
+        os.chmod(tmp, 0o666 & ~_umask())
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return path
+
+
 def _write_outputs(out_dir: Path, entries: list[tuple[str, Entry]]) -> list[Path]:
     """Stream each syntax's chunks into a temporary file, then rename them all into place."""
     out_dir.mkdir(parents=True, exist_ok=True)
-    suffix = {"trig": ".trig", "ttl": ".ttl", "nt": ".nt", "jsonld": ".jsonld"}
-    headers = _headers()
     temps: dict[str, Path] = {}
     try:
-        for name, ext in suffix.items():
-            fd, tmp = tempfile.mkstemp(dir=out_dir, prefix=f".{BUILD_NAME}{ext}.", suffix=".tmp")
-            temps[name] = Path(tmp)
-            # bytes straight from the cached chunk files: no decoding, no copy of the corpus in memory
+        for name, ext in SUFFIX.items():
+            fd, temps[name] = _temp(out_dir, BUILD_NAME + ext)
             with os.fdopen(fd, "wb") as fh:
-                fh.write(headers[name].encode("utf-8"))
-                first = True
-                for _, entry in entries:
-                    path = entry.chunk_path(name)
-                    if name == "jsonld":
-                        if path.stat().st_size == 0:
-                            continue
-                        if not first:
-                            fh.write(b",\n")
-                        first = False
-                    with path.open("rb") as chunk:
-                        shutil.copyfileobj(chunk, fh, 1 << 20)
-                if name == "jsonld":
-                    fh.write(b"\n]\n}\n")
-            os.chmod(tmp, 0o666 & ~_umask())
+                _stream(fh, name, (e for _, e in entries))
+            os.chmod(temps[name], 0o666 & ~_umask())
         written = []
-        for name, ext in suffix.items():
+        for name, ext in SUFFIX.items():
             target = out_dir / f"{BUILD_NAME}{ext}"
             os.replace(temps[name], target)
             written.append(target)
+        shutil.rmtree(out_dir / SPLIT_DIR, ignore_errors=True)  # never leave the other layout behind, stale
         return sorted(written)
     finally:
         for tmp in temps.values():
             tmp.unlink(missing_ok=True)
 
 
+SPLIT_DIR = "graphs"
+
+
+def _write_split(out_dir: Path, entries: list[tuple[str, Entry]]) -> list[Path]:
+    """One document per named graph and syntax in ``out_dir/graphs/``; only changed graphs are rewritten.
+
+    ``graphs/index.json`` lists each graph's IRI, files and cache key; it is written
+    last, so after an interruption the next build rewrites what it cannot vouch for.
+    """
+    folder = out_dir / SPLIT_DIR
+    folder.mkdir(parents=True, exist_ok=True)
+    index_path = folder / "index.json"
+    try:
+        known = json.loads(index_path.read_text(encoding="utf-8"))["graphs"]
+    except (OSError, ValueError, KeyError, TypeError):
+        known = {}
+    written, current = [], {}
+    for name, entry in entries:
+        files = {syntax: f"{entry.slug}{ext}" for syntax, ext in SUFFIX.items()}
+        current[entry.slug] = {"graph": name, "key": entry.key, "files": files}
+        if known.get(entry.slug) == current[entry.slug] and all((folder / f).is_file() for f in files.values()):
+            continue
+        index_path.unlink(missing_ok=True)
+        for syntax, file in files.items():
+            written.append(write_document(folder / file, syntax, [(name, entry)]))
+    for slug in sorted(set(known) - set(current)):
+        for file in known[slug].get("files", {}).values():
+            (folder / file).unlink(missing_ok=True)
+    fd, tmp = _temp(folder, "index.json")
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        json.dump({"graphs": current}, fh, indent=1, sort_keys=True)
+        fh.write("\n")
+    os.chmod(tmp, 0o666 & ~_umask())
+    os.replace(tmp, index_path)
+    for ext in SUFFIX.values():  # never leave the other layout behind, stale
+        (out_dir / f"{BUILD_NAME}{ext}").unlink(missing_ok=True)
+    return written
+
+
+def choose_layout(layout: str, entries: list[tuple[str, Entry]]) -> str:
+    """``auto`` means combined files until their N-Triples would pass ``SPLIT_ABOVE`` bytes."""
+    if layout != "auto":
+        return layout
+    size = 0
+    for _, entry in entries:
+        size += entry.chunk_path("nt").stat().st_size
+        if size > SPLIT_ABOVE:
+            return "split"
+    return "combined"
+
+
 # ---------------------------------------------------------------- the job
 
-def build(data_dir: Path, out_dir: Path, *, cache_dir: Path | None = None, jobs: int | None = None) -> BuildResult:
-    """Build ``out_dir/laborgraph.{trig,ttl,jsonld,nt}`` from the mappings in ``data_dir``.
+def build(data_dir: Path, out_dir: Path, *, cache_dir: Path | None = None, jobs: int | None = None,
+          layout: str = "auto") -> BuildResult:
+    """Build the graph from the mappings in ``data_dir`` into ``out_dir`` in four syntaxes.
 
-    Input errors and SHACL violations leave earlier outputs untouched: nothing is
-    renamed into place until every article has been built and the corpus checked.
+    ``layout`` "combined" writes ``laborgraph.{trig,ttl,jsonld,nt}``; "split" writes
+    one file per named graph and syntax under ``graphs/`` and rewrites only the
+    changed ones; "auto" (default) picks combined while the corpus is small (see
+    ``SPLIT_ABOVE``). Input errors and SHACL violations leave earlier outputs
+    untouched: nothing is renamed into place until every article has been built
+    and the corpus checked.
     """
+    if layout not in LAYOUTS:
+        raise ValueError(f"layout must be one of {', '.join(LAYOUTS)}")
     checked = check(data_dir, cache_dir=cache_dir or out_dir / ".cache", jobs=jobs)
     if not checked.report.conforms:
         raise NotConforming(checked.report)
-    written = _write_outputs(out_dir, checked.ordered)
-    return BuildResult(checked.stats, checked.report, written, checked.hits, checked.misses, checked.corpus_focus)
+    chosen = choose_layout(layout, checked.ordered)
+    write = _write_split if chosen == "split" else _write_outputs
+    written = write(out_dir, checked.ordered)
+    return BuildResult(checked.stats, checked.report, written, chosen, checked.hits, checked.misses,
+                       checked.corpus_focus)
 
 
 @dataclass
@@ -294,4 +387,5 @@ def _stats(entries: Iterable[Entry], registry: Registry, reg_graph: Graph, onto:
     )
 
 
-__all__ = ["BuildResult", "NotConforming", "URIRef", "build", "graph_chunks", "load_and_build"]
+__all__ = ["LAYOUTS", "BuildResult", "NotConforming", "URIRef", "build", "check", "choose_layout", "graph_chunks",
+           "load_and_build", "stream_document", "write_document"]
