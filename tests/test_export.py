@@ -98,3 +98,28 @@ def test_atomic_write_leaves_old_file_when_writing_fails(tmp_path):
         write_atomic(target, 42)  # type: ignore[arg-type]
     assert target.read_text() == "old"
     assert [p.name for p in tmp_path.iterdir()] == ["graph.ttl"]
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    """The build's combined files (written from per-graph chunks, not by export.serialize)."""
+    from laborgraph.pipeline import build
+
+    out = tmp_path_factory.mktemp("built")
+    build(DATA, out, layout="combined")
+    return out
+
+
+@pytest.mark.parametrize("fmt", [Format.TRIG, Format.TURTLE, Format.JSONLD, Format.NT], ids=lambda f: f.label)
+def test_build_outputs_round_trip_through_rdflib_and_pyoxigraph(built, dataset, fmt):
+    path = built / f"laborgraph{fmt.suffix}"
+    expected = _canonical(union(dataset))
+    if fmt is Format.TRIG:
+        parsed = Dataset().parse(path, format="trig")
+        assert {str(c.identifier) for c in parsed.graphs() if len(c)} == {str(c.identifier) for c in dataset.graphs()
+                                                                          if len(c)}
+        assert _canonical((s, p, o) for s, p, o, _ in parsed.quads()) == expected
+    else:
+        assert _canonical(Graph().parse(path, format=RDFLIB_FORMATS[fmt])) == expected
+    quads = pyoxigraph.parse(path=str(path), format=OX_FORMATS[fmt])
+    assert _canonical({tuple(_ox_term(t) for t in (q.subject, q.predicate, q.object)) for q in quads}) == expected

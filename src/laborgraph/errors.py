@@ -22,3 +22,7 @@ class MappingError(LaborgraphError):
         self.message = message
         where = f"{self.path}:{line}" if line else self.path
         super().__init__(f"{where}: {message}")
+
+    def __reduce__(self) -> tuple[type, tuple[str, int | None, str]]:
+        """Survive the trip back from a build worker process."""
+        return (type(self), (self.path, self.line, self.message))

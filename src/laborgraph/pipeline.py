@@ -79,19 +79,34 @@ def load_and_build(data_dir: Path) -> tuple[Corpus, Dataset]:
 
 # ---------------------------------------------------------------- per-graph chunks
 
+# Prefixes Turtle chunks abbreviate with: not lgid:, whose local names hold "/" and would
+# need escapes (``lgid:a\/b``) that rdflib's parser does not undo.
+_TURTLE_PREFIXES = {p: str(ns) for p, ns in PREFIXES.items() if p != "lgid"}
+
+
 def graph_chunks(graph: Graph, name: str) -> dict[str, str]:
-    """One named graph in each output syntax, ready to be concatenated."""
+    """One named graph in each output syntax, ready to be concatenated.
+
+    Turtle comes from pyoxigraph's writer fed the sorted N-Triples (about 20x
+    rdflib's Turtle writer here), so subjects and predicates stay grouped and ordered.
+    """
+    import pyoxigraph
+
     g = Graph()
     bind_prefixes(g)
     for triple in graph:
         g.add(triple)
-    body = "\n".join(ln for ln in g.serialize(format="turtle").splitlines() if not ln.startswith("@prefix"))
-    body = body.strip("\n") + "\n"
+    nt = ntriples(g)
+    turtle = pyoxigraph.serialize(pyoxigraph.parse(nt.encode("utf-8"), format=pyoxigraph.RdfFormat.N_TRIPLES),
+                                  format=pyoxigraph.RdfFormat.TURTLE, prefixes=_TURTLE_PREFIXES).decode("utf-8")
+    # a blank line between subjects, four-space indents (pyoxigraph escapes newlines in strings)
+    lines = [ln.replace("\t", "    ") for ln in turtle.splitlines() if ln and not ln.startswith("@prefix")]
+    body = "".join(("\n" if i and not ln.startswith(" ") else "") + ln + "\n" for i, ln in enumerate(lines))
     nodes = json.loads(jsonld(g))["@graph"]
     return {
         "trig": f"\n<{name}> {{\n{body}}}\n",
         "ttl": "\n" + body,
-        "nt": ntriples(g),
+        "nt": nt,
         "jsonld": ",\n".join(json.dumps(n, indent=2, ensure_ascii=False, sort_keys=True) for n in nodes),
     }
 
@@ -102,40 +117,65 @@ def _article_stats(article: Article, triples: int) -> dict[str, int]:
             "facts": sum(len(c.statements) for c in article.claims), "triples": triples}
 
 
-# ---------------------------------------------------------------- validation of changed articles
+# ---------------------------------------------------------------- changed articles
 
-_SHARED: dict[str, Any] = {}  # inherited by forked validation workers
+_SHARED: dict[str, Any] = {}  # inherited by forked build workers
 
 
-def _validate_batch(slugs: list[str]) -> list[tuple[str, list[Finding]]]:
-    graphs, registry, onto = _SHARED["graphs"], _SHARED["registry"], _SHARED["onto"]
+@dataclass(frozen=True)
+class Built:
+    """One changed article, mapped, validated and serialized (what a worker sends back)."""
+
+    slug: str
+    key: str
+    graph: str
+    findings: list[Finding]
+    stats: dict[str, int]
+    chunks: dict[str, str]
+
+
+def _build_batch(items: list[tuple[Path, str]]) -> list[Built]:
+    """Map, validate (one pySHACL call for the batch) and serialize a batch of articles."""
+    registry, terms, data_dir = _SHARED["registry"], _SHARED["terms"], _SHARED["data_dir"]
+    articles = {path.stem: (key, load_article(path, registry, data_dir, terms)) for path, key in items}
+    graphs = {slug: article_graph(article) for slug, (_, article) in articles.items()}
+    found = _validate_batch(graphs)
+    out = []
+    for slug, (key, article) in articles.items():
+        name = str(article_graph_iri(slug))
+        out.append(Built(slug, key, name, found[slug], _article_stats(article, len(graphs[slug])),
+                         graph_chunks(graphs[slug], name)))
+    return out
+
+
+def _validate_batch(graphs: dict[str, Graph]) -> dict[str, list[Finding]]:
     data = Graph()
-    for part in [registry, onto, *(graphs[s] for s in slugs)]:
+    for part in [_SHARED["reg_graph"], _SHARED["onto"], *graphs.values()]:
         for triple in part:
             data.add(triple)
     findings = validate_graph(data, with_ontology=False).findings
-    by_slug: dict[str, list[Finding]] = {s: [] for s in slugs}
+    by_slug: dict[str, list[Finding]] = {s: [] for s in graphs}
     for f in findings:
-        for s in slugs:
+        for s in graphs:
             if f"/article/{s}/" in f.focus or f.focus.endswith(f"/article/{s}") or f.file == f"articles/{s}.yaml":
                 by_slug[s].append(f)
                 break
-    return list(by_slug.items())
+    return by_slug
 
 
-def _validate_changed(graphs: dict[str, Graph], registry: Graph, jobs: int) -> dict[str, list[Finding]]:
-    from .corpus import ontology_subset
+def _build_changed(items: list[tuple[Path, str]], jobs: int) -> Iterable[Built]:
+    """Batches of changed articles across ``jobs`` forked processes, in order.
 
-    _SHARED.update(graphs=graphs, registry=registry, onto=ontology_subset(ontology_graph()))
-    slugs = sorted(graphs)
-    batches = [slugs[i:i + BATCH] for i in range(0, len(slugs), BATCH)]
+    The first input error (in article order) is raised as it would be in one process.
+    """
+    batches = [items[i:i + BATCH] for i in range(0, len(items), BATCH)]
     if jobs > 1 and len(batches) > 1:
         with ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("fork")) as pool:
-            results = [r for part in pool.map(_validate_batch, batches) for r in part]
+            for part in pool.map(_build_batch, batches):
+                yield from part
     else:
-        results = [r for b in batches for r in _validate_batch(b)]
-    _SHARED.clear()
-    return dict(results)
+        for batch in batches:
+            yield from _build_batch(batch)
 
 
 # ---------------------------------------------------------------- outputs
@@ -316,20 +356,18 @@ def check(data_dir: Path, *, cache_dir: Path, jobs: int | None = None) -> Checke
             entries[slug] = hit
         else:
             misses.append((path, key))
-    # Changed articles are built and validated a group at a time, so memory stays
-    # bounded by the group, not the corpus.
-    workers = jobs or os.cpu_count() or 1
-    group = BATCH * workers
-    for start in range(0, len(misses), group):
-        fresh: dict[str, tuple[str, Article, Graph]] = {}
-        for path, key in misses[start:start + group]:
-            article = load_article(path, registry, data_dir, terms)
-            fresh[path.stem] = (key, article, article_graph(article))
-        found = _validate_changed({s: g for s, (_, _, g) in fresh.items()}, reg_graph, workers)
-        for slug, (key, article, graph) in fresh.items():
-            name = str(article_graph_iri(slug))
-            entries[slug] = cache.put(Entry(slug, key, name, found.get(slug, []),
-                                            _article_stats(article, len(graph)), chunks=graph_chunks(graph, name)))
+    # Changed articles are mapped, validated and serialized in batches by worker
+    # processes; each result goes to the cache as it arrives, so memory stays bounded.
+    from .corpus import ontology_subset
+
+    _SHARED.update(registry=registry, terms=terms, data_dir=data_dir, reg_graph=reg_graph,
+                   onto=ontology_subset(ontology_graph()))
+    try:
+        for built in _build_changed(misses, jobs or os.cpu_count() or 1):
+            entries[built.slug] = cache.put(Entry(built.slug, built.key, built.graph, built.findings, built.stats,
+                                                  chunks=built.chunks))
+    finally:
+        _SHARED.clear()
     cache.prune(set(entries) | {"_registry", "_ontology"})
 
     onto = ontology_graph()
