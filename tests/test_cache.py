@@ -9,7 +9,6 @@ from dataclasses import asdict
 from pathlib import Path
 
 import pytest
-
 from rdflib import Dataset
 
 from laborgraph.build import build_dataset

@@ -4,7 +4,7 @@ import json
 
 import pytest
 from click.testing import CliRunner
-from rdflib import Dataset, Graph
+from rdflib import Dataset
 
 from laborgraph.cli import main
 

@@ -14,7 +14,7 @@ from laborgraph.cli import main
 from laborgraph.load import load_corpus
 from laborgraph.query import library, query_dataset, resolve_query
 
-from .conftest import DATA
+from .conftest import DATA, SEED
 
 FIXTURES = Path(__file__).parent / "fixtures" / "corroboration"
 
@@ -201,6 +201,15 @@ def test_query_a_built_file(tmp_path):
     assert out.splitlines()[1] == "33"
 
 
+def test_query_a_split_build_folder(tmp_path):
+    assert run("build", "--out", tmp_path, "--layout", "split").exit_code == 0
+    count = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?c a lg:Claim } }"
+    out = run("query", "--graph", tmp_path / "graphs", "--format", "csv", count).output
+    assert out.splitlines()[1] == "33"
+    empty = run("query", "--graph", tmp_path, count)
+    assert empty.exit_code == 2 and "no .trig files" in empty.stderr
+
+
 def test_syntax_error_has_line_column_and_caret():
     text = "SELECT ?s WHERE {\n  ?s lg:quote \n}"
     result = run("query", text)
@@ -264,3 +273,21 @@ def test_query_built_trig_with_oxigraph(tmp_path):
     out = run("query", "--engine", "oxigraph", "--graph", tmp_path / "laborgraph.trig", "--format", "csv",
               "SELECT (COUNT(*) AS ?n) WHERE { ?c a lg:Claim }").output
     assert out.splitlines()[1] == "33"
+
+
+def test_query_sees_an_edit_at_once_through_the_cache_store(tmp_path):
+    data = tmp_path / "data"
+    shutil.copytree(DATA, data)
+    cache = tmp_path / "cache"
+    ask = 'SELECT ?l WHERE { ?a a lg:Article ; rdfs:label ?l }'
+    before = run("query", "--data", data, "--cache", cache, "--format", "csv", ask)
+    assert before.exit_code == 0 and "Edited headline" not in before.output
+    mapping = data / "articles" / f"{SEED}.yaml"
+    text = mapping.read_text()
+    label = re.search(r"^  label: (.*)$", text, re.M)
+    mapping.write_text(text.replace(label.group(0), '  label: "Edited headline"', 1))
+    after = run("query", "--data", data, "--cache", cache, "--format", "csv", ask)
+    assert after.exit_code == 0 and after.output.splitlines()[1:] == ["Edited headline"]
+    mapping.write_text(text.replace("claims:", "claims: [", 1))
+    broken = run("query", "--data", data, "--cache", cache, ask)
+    assert broken.exit_code == 2 and f"{SEED}.yaml:" in broken.stderr

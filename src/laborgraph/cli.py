@@ -41,15 +41,19 @@ def main() -> None:
     """Build, check and export a knowledge graph of reporting on North Korean overseas labor."""
 
 
+CACHE = click.option(
+    "--cache", "cache_dir", type=click.Path(path_type=Path),
+    default=lambda: Path(os.environ.get("LABORGRAPH_CACHE", "build/.cache")),
+    show_default="build/.cache or $LABORGRAPH_CACHE",
+    help="Build cache shared with `laborgraph build`: unchanged articles are not rebuilt.")
+
+
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "turtle"]), default="text",
               show_default=True, help="text for people, json for tools, turtle for the raw SHACL report.")
 @click.option("--strict", is_flag=True, help="Fail (exit 1) on warnings too.")
-@click.option("--cache", "cache_dir", type=click.Path(path_type=Path),
-              default=lambda: Path(os.environ.get("LABORGRAPH_CACHE", "build/.cache")),
-              show_default="build/.cache or $LABORGRAPH_CACHE",
-              help="Build cache shared with `laborgraph build`: unchanged articles are not re-checked.")
+@CACHE
 @_fails_cleanly
 def validate(paths: tuple[Path, ...], fmt: str, strict: bool, cache_dir: Path) -> None:
     """Validate mapping folders (default data/) or RDF files against the SHACL shapes.
@@ -110,8 +114,7 @@ def build(data_dir: Path, out_dir: Path, cache_dir: Path | None, jobs: int | Non
               default="turtle", show_default=True, help="Output syntax.")
 @click.option("-o", "--output", type=click.Path(path_type=Path), default=None,
               help="File to write (atomically); standard output if omitted.")
-@click.option("--cache", "cache_dir", type=click.Path(path_type=Path), default=Path("build/.cache"),
-              show_default=True, help="Build cache to stream from (shared with `build`); safe to delete.")
+@CACHE
 @_fails_cleanly
 def export(data_dir: Path, fmt: str, output: Path | None, cache_dir: Path) -> None:
     """Export the graph built from mappings as one document in one RDF syntax.
@@ -165,14 +168,18 @@ def stats(data_dir: Path, fmt: str) -> None:
               help="table/csv/tsv/json (SPARQL 1.1 results JSON) for SELECT; RDF for CONSTRUCT/DESCRIBE.")
 @click.option("--timeout", type=float, default=10.0, show_default=True, help="Seconds before the query is stopped.")
 @click.option("--engine", type=click.Choice(["oxigraph", "rdflib"]), default="oxigraph", show_default=True,
-              help="oxigraph: an embedded store built for queries; rdflib: the in-memory graph.")
+              help="oxigraph: the build cache's on-disk store, kept up to date article by article; "
+                   "rdflib: the in-memory graph.")
+@CACHE
 @_fails_cleanly
 def query(query_or_file: str, data_dir: Path, graph_file: Path | None, fmt: str, timeout: float,
-          engine: str) -> None:
+          engine: str, cache_dir: Path) -> None:
     """Run a SPARQL query (text, a .rq file, or a library name such as cq01) over the graph.
 
     SERVICE, FROM and updates are refused; the project's prefixes are predeclared.
-    With --graph build/laborgraph.trig the built file is loaded straight into the store.
+    By default the query runs on the build cache's Oxigraph store, brought up to
+    date first (only changed articles are rebuilt); with --graph FILE the file is
+    loaded straight into a fresh store instead.
     """
     from .query import ResultFormat, resolve_query, screen_query
 
@@ -183,13 +190,12 @@ def query(query_or_file: str, data_dir: Path, graph_file: Path | None, fmt: str,
         from .query import run_store_query, store_from_file
 
         if graph_file is not None:
-            store = store_from_file(graph_file)
+            result = run_store_query(store_from_file(graph_file), text, fmt=result_format, timeout=timeout)
         else:
-            from .pipeline import load_and_build
-            from .store import oxigraph_store
+            from .pipeline import with_corpus_store
 
-            store = oxigraph_store(load_and_build(data_dir)[1])
-        result = run_store_query(store, text, fmt=result_format, timeout=timeout)
+            result = with_corpus_store(data_dir, lambda store: run_store_query(store, text, fmt=result_format,
+                                                                                timeout=timeout), cache_dir=cache_dir)
     else:
         from .query import query_dataset, run_query
 

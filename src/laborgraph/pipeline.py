@@ -21,18 +21,19 @@ import json
 import os
 import shutil
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from multiprocessing import get_context
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from rdflib import Dataset, Graph, URIRef
 
 from .build import article_graph, bind_prefixes, build_dataset, registry_graph
 from .cache import Cache, Entry, StoreState, inputs_fingerprint
 from .checks import default_checks_dir
+from .errors import LaborgraphError
 from .export import _umask, jsonld, jsonld_context, ntriples
 from .load import REGISTRY_FILE, article_paths, load_article, load_corpus
 from .model import Article, Corpus, Registry
@@ -41,6 +42,7 @@ from .stats import Stats
 from .validate import Finding, Report, default_shapes_dir, shapes_graph, validate_graph
 from .vocab import ONTOLOGY_GRAPH, PREFIXES, REGISTRY_GRAPH, article_graph_iri
 
+T = TypeVar("T")
 BUILD_NAME = "laborgraph"
 BATCH = 24  # articles validated per pySHACL call
 SUFFIX = {"trig": ".trig", "ttl": ".ttl", "nt": ".nt", "jsonld": ".jsonld"}
@@ -339,8 +341,32 @@ class Checked:
     corpus_focus: int | None = None
 
 
-def check(data_dir: Path, *, cache_dir: Path, jobs: int | None = None) -> Checked:
-    """Map, build and validate every article (from the cache where nothing changed)."""
+def with_corpus_store(data_dir: Path, fn: Callable[[Any], T], *, cache_dir: Path, jobs: int | None = None) -> T:
+    """``fn(store)`` on the cache's on-disk Oxigraph store, brought up to date with ``data_dir`` first.
+
+    The store holds every graph a build writes (articles, registry, ontology), whether
+    or not they conform. It is locked while ``fn`` runs and released after, also when
+    ``fn`` fails with an input error (whose traceback would otherwise keep it open).
+    """
+    holder: list[Any] = []
+    check(data_dir, cache_dir=cache_dir, jobs=jobs, keep_store=holder)
+    failure: LaborgraphError | None = None
+    try:
+        return fn(holder[0])
+    except LaborgraphError as exc:
+        failure = exc.with_traceback(None)
+        failure.__context__ = failure.__cause__ = None  # their tracebacks hold the store too
+    finally:
+        holder.clear()
+        gc.collect()
+    raise failure
+
+
+def check(data_dir: Path, *, cache_dir: Path, jobs: int | None = None, keep_store: list[Any] | None = None) -> Checked:
+    """Map, build and validate every article (from the cache where nothing changed).
+
+    ``keep_store``, when given, receives the corpus store instead of it being closed.
+    """
     terms = load_terms()
     registry_path = data_dir / REGISTRY_FILE
     registry: Registry = load_corpus(data_dir, registry_only=True).registry
@@ -382,6 +408,8 @@ def check(data_dir: Path, *, cache_dir: Path, jobs: int | None = None) -> Checke
     try:
         corpus_findings, focus = _corpus_findings(state)
         cache.save_findings(graphs, inputs, corpus_findings)
+        if keep_store is not None:
+            keep_store.append(state.store)
     finally:
         del state  # release the on-disk store's lock now, not at some later collection
         gc.collect()
@@ -425,5 +453,5 @@ def _stats(entries: Iterable[Entry], registry: Registry, reg_graph: Graph, onto:
     )
 
 
-__all__ = ["LAYOUTS", "BuildResult", "NotConforming", "URIRef", "build", "check", "choose_layout", "graph_chunks",
-           "load_and_build", "stream_document", "write_document"]
+__all__ = ["LAYOUTS", "BuildResult", "NotConforming", "URIRef", "build", "check", "choose_layout",
+           "graph_chunks", "load_and_build", "stream_document", "with_corpus_store", "write_document"]

@@ -94,6 +94,8 @@ def check_query(text: str) -> Any:
             parseUpdate(text)
         except Exception:
             raise _syntax_error(text, exc) from None
+        finally:
+            _forget_parse_failures()
         raise QueryRefused("updates (INSERT, DELETE, LOAD, CLEAR ...) are refused: the graph is read-only") from None
     query = translateQuery(parsed, initNs=init_ns())
     for node in _walk(query.algebra):
@@ -104,6 +106,14 @@ def check_query(text: str) -> Any:
             raise QueryRefused("FROM / FROM NAMED are refused (they would load graphs from elsewhere); "
                                "use GRAPH <iri> { ... } over the built graph instead")
     return query
+
+
+def _forget_parse_failures() -> None:
+    """Empty pyparsing's packrat cache: its cached exceptions' tracebacks reach the caller's
+    frames and would keep whatever they hold (an open on-disk store) alive for the process."""
+    import pyparsing
+
+    pyparsing.ParserElement.reset_cache()
 
 
 _LEXEMES = re.compile(r'''
@@ -408,8 +418,23 @@ def shifted_syntax_error(text: str, exc: SyntaxError, header: str) -> Laborgraph
 
 
 def store_from_file(path: Path) -> Any:
-    """Load a built file straight into Oxigraph (fast); JSON-LD goes through the safe reader."""
+    """Load a built file straight into Oxigraph (fast); JSON-LD goes through the safe reader.
+
+    A folder (a split build's ``graphs/``) loads every TriG file in it.
+    """
     import pyoxigraph
+
+    if path.is_dir():
+        files = sorted(path.glob("*.trig"))
+        if not files:
+            raise LaborgraphError(f"{path}: no .trig files in this folder")
+        store = pyoxigraph.Store()
+        for file in files:
+            try:
+                store.load(path=str(file), format=pyoxigraph.RdfFormat.TRIG)
+            except (OSError, SyntaxError, ValueError) as exc:
+                raise LaborgraphError(f"{file}: cannot parse: {' '.join(str(exc).split())[:300]}") from None
+        return store
 
     formats = {".trig": pyoxigraph.RdfFormat.TRIG, ".nq": pyoxigraph.RdfFormat.N_QUADS,
                ".nt": pyoxigraph.RdfFormat.N_TRIPLES, ".ttl": pyoxigraph.RdfFormat.TURTLE}
