@@ -25,14 +25,17 @@ import re
 import shutil
 import tempfile
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, fields
+from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
 from .validate import Finding
 
-FORMAT = "2"
+FORMAT = "3"
 CHUNKS = ("trig", "ttl", "nt", "jsonld")
+FINDINGS = "store-findings.json"
+_ROW = attrgetter(*(f.name for f in fields(Finding)))  # a finding as a JSON row (no asdict deep copies)
 RACY_NS = 2_000_000_000  # a file changed this close to its hashing is hashed again
 FULL_SHARE = 20  # more than 1 in FULL_SHARE graphs changed: re-evaluate the corpus rules in full
 
@@ -102,6 +105,8 @@ class StoreState:
     store: Any
     touched: set[str] | None  # IRIs in changed graphs, before and after; None: evaluate everything
     findings: list[Finding] | None  # corpus findings of the previous state, if still valid
+    dirty: bool = True  # the recorded findings no longer describe the store
+    graphs: int = 0  # named graphs the store holds
 
 
 @dataclass
@@ -128,6 +133,7 @@ class Cache:
         self.misses = 0
         self._index = self._read_json(self.folder / "index.json", "entries")
         self._seen: dict[str, dict[str, Any]] = {}
+        self._dirty = not self._index  # the index needs writing
 
     @staticmethod
     def _read_json(path: Path, field: str) -> dict[str, Any]:
@@ -142,7 +148,7 @@ class Cache:
         fd, tmp = tempfile.mkstemp(dir=self.folder, prefix=f".{name}-")
         try:
             with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                json.dump({"format": FORMAT, **data}, fh, sort_keys=True)
+                fh.write(json.dumps({"format": FORMAT, **data}))  # json.dumps is C; json.dump is not
             os.replace(tmp, self.folder / name)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
@@ -162,6 +168,7 @@ class Cache:
                 self._seen[slug] = known
                 return article_key(mapping, inputs, known["digest"])
         digest, text = content_digest(mapping)
+        self._dirty = True
         self._seen[slug] = {"mapping": sig, "text": text, "at": now, "digest": digest,
                             "text_sig": _signature(mapping.parent / text) if text else None}
         return article_key(mapping, inputs, digest)
@@ -171,7 +178,7 @@ class Cache:
         known = self._index.get("entries", {}).get(slug)
         if known is not None and known["key"] == key and entry.is_dir():
             self.hits += 1
-            return Entry(slug, key, known["graph"], [Finding(**f) for f in known["findings"]], known["stats"], entry)
+            return Entry(slug, key, known["graph"], [Finding(*f) for f in known["findings"]], known["stats"], entry)
         meta = entry / "meta.json"
         if not meta.is_file():
             self.misses += 1
@@ -189,6 +196,7 @@ class Cache:
     def put(self, entry: Entry) -> Entry:
         """Write the entry (atomically) and return it as read back from disk."""
         assert entry.chunks is not None
+        self._dirty = True
         parent = self._dir(entry.slug)
         parent.mkdir(parents=True, exist_ok=True)
         tmp = Path(tempfile.mkdtemp(dir=parent, prefix=".tmp-"))
@@ -207,22 +215,26 @@ class Cache:
         return Entry(entry.slug, entry.key, entry.graph, entry.findings, entry.stats, parent / entry.key)
 
     def save_index(self, entries: list[Entry]) -> None:
-        """Record every current entry (and its files' signatures) for the next build."""
+        """Record every current entry (and its files' signatures) for the next build, if anything changed."""
+        if not self._dirty and set(self._index.get("entries", {})) == {e.slug for e in entries}:
+            return
         rows = {}
         for e in entries:
             row: dict[str, Any] = {"key": e.key, "graph": e.graph, "stats": e.stats,
-                                   "findings": [asdict(f) for f in e.findings]}
-            if e.slug in self._seen:
-                row["files"] = self._seen[e.slug]
+                                   "findings": [_ROW(f) for f in e.findings]}
+            files = self._seen.get(e.slug) or self._index.get("entries", {}).get(e.slug, {}).get("files")
+            if files:
+                row["files"] = files
             rows[e.slug] = row
         self._write_json("index.json", {"entries": rows})
 
     def store(self, graphs: list[tuple[str, str, Path]], inputs: str) -> StoreState:
         """The corpus in an on-disk Oxigraph store, updated only where a graph's key changed.
 
-        ``graphs`` lists (graph IRI, key, N-Triples file). Before the store changes, the
-        manifest drops its findings, so an interrupted build evaluates the rules in full
-        next time; after, it records the new graph keys.
+        ``graphs`` lists (graph IRI, key, N-Triples file). The corpus findings of the
+        store's state live in their own file, deleted before the store changes, so an
+        interrupted build evaluates the rules in full next time; the manifest records
+        the graph keys after the update.
         """
         import pyoxigraph
 
@@ -239,11 +251,13 @@ class Cache:
         held: dict[str, str] = manifest["graphs"]
         wanted = {name: key for name, key, _ in graphs}
         changed = sorted(n for n in set(held) | set(wanted) if held.get(n) != wanted.get(n))
-        findings = manifest.get("findings") if manifest.get("inputs") == inputs else None
+        saved = self._read_json(self.folder / FINDINGS, "findings") if manifest.get("inputs") == inputs else {}
+        findings = saved.get("findings", {}).get("rows") if saved.get("findings", {}).get("graphs") == len(held) \
+            else None
         incremental = findings is not None and len(changed) * FULL_SHARE <= max(len(wanted), FULL_SHARE)
         touched: set[str] | None = set() if incremental else None
         if changed:
-            self._write_json("store-manifest.json", {"graphs": held, "findings": None})
+            (self.folder / FINDINGS).unlink(missing_ok=True)
         paths = {name: path for name, _, path in graphs}
         for name in changed:
             graph = pyoxigraph.NamedNode(name)
@@ -256,15 +270,15 @@ class Cache:
                 touched = _mentioned(store, graph, touched)
                 held[name] = wanted[name]
         store.flush()
-        if changed:
-            self._write_json("store-manifest.json", {"graphs": held, "findings": None})
-        previous = [Finding(**f) for f in findings] if touched is not None and findings is not None else None
-        return StoreState(store, touched, previous)
+        if changed or manifest.get("inputs") != inputs:
+            self._write_json("store-manifest.json", {"graphs": held, "inputs": inputs})
+        previous = [Finding(*f) for f in findings] if touched is not None and findings is not None else None
+        return StoreState(store, touched, previous, bool(changed) or findings is None, len(held))
 
-    def save_findings(self, graphs: list[tuple[str, str, Path]], inputs: str, findings: list[Finding]) -> None:
-        """Record the corpus findings of the store's current state."""
-        self._write_json("store-manifest.json", {"graphs": {n: k for n, k, _ in graphs}, "inputs": inputs,
-                                                  "findings": [asdict(f) for f in findings]})
+    def save_findings(self, state: StoreState, findings: list[Finding]) -> None:
+        """Record the corpus findings of the store's current state (unless they are what is recorded)."""
+        if state.dirty or findings != state.findings:
+            self._write_json(FINDINGS, {"findings": {"graphs": state.graphs, "rows": [_ROW(f) for f in findings]}})
 
     def prune(self, keep: set[str]) -> None:
         """Drop entries of articles that are gone (deleted or renamed)."""

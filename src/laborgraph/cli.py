@@ -278,26 +278,30 @@ def viz(data_dir: Path, fmt: str, output: Path) -> None:
 @main.command()
 @DATA
 @click.option("--graph", "graph_file", type=click.Path(path_type=Path), default=None,
-              help="Serve an RDF file (e.g. build/laborgraph.trig) instead of building from --data.")
+              help="Serve an RDF file (e.g. build/laborgraph.trig) or a split build's graphs/ folder.")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind (loopback by default).")
 @click.option("--port", default=8000, show_default=True, type=int, help="Port to listen on.")
 @click.option("--timeout", default=10.0, show_default=True, type=float, help="Seconds a query may run.")
 @click.option("--max-results", default=10_000, show_default=True, type=int, help="Most rows or triples returned.")
+@CACHE
 @_fails_cleanly
-def serve(data_dir: Path, graph_file: Path | None, host: str, port: int, timeout: float, max_results: int) -> None:
-    """Serve the graph as a read-only SPARQL 1.1 endpoint (/sparql) with an offline query page (/)."""
+def serve(data_dir: Path, graph_file: Path | None, host: str, port: int, timeout: float, max_results: int,
+          cache_dir: Path) -> None:
+    """Serve the graph as a read-only SPARQL 1.1 endpoint (/sparql) with an offline query page (/).
+
+    It serves an in-memory snapshot: of --graph (a file or a split build's folder), or
+    of the build from --data, loaded from the build cache (so builds can go on meanwhile).
+    """
     from .serve import ServeOptions, serve_forever
-    from .store import oxigraph_store
 
     if graph_file is not None:
-        from .rdfinput import read_rdf
+        from .query import store_from_file
 
-        ds = read_rdf(graph_file)
+        store = store_from_file(graph_file)
     else:
-        from .pipeline import load_and_build
+        from .pipeline import memory_store
 
-        ds = load_and_build(data_dir)[1]
-    store = oxigraph_store(ds)
+        store = memory_store(data_dir, cache_dir=cache_dir)
     serve_forever(store, ServeOptions(host, port, timeout, max_results), lambda line: click.echo(line, err=True))
 
 
@@ -310,16 +314,19 @@ def serve(data_dir: Path, graph_file: Path | None, host: str, port: int, timeout
 @click.option("--user", default=None, help="User name (HTTP digest or basic auth).")
 @click.option("--password", default=None, help="Password.")
 @click.option("--dry-run", is_flag=True, help="Say what would be pushed; send nothing.")
+@CACHE
 @_fails_cleanly
 def push(data_dir: Path, endpoint: str | None, graph_store: str | None, graph_param: str | None,
-         user: str | None, password: str | None, dry_run: bool) -> None:
-    """Load the build into a remote store, one named graph per article (a re-push replaces, never duplicates)."""
-    from .pipeline import load_and_build
-    from .push import push as run
-    from .push import target_for
+         user: str | None, password: str | None, dry_run: bool, cache_dir: Path) -> None:
+    """Load the build into a remote store, one named graph per article (a re-push replaces, never duplicates).
+
+    Each graph's Turtle comes from the build cache (articles not in it are built first).
+    """
+    from .pipeline import check, graph_documents
+    from .push import push_documents, target_for
 
     target = target_for(endpoint, graph_store, user, password, graph_param)
-    report = run(load_and_build(data_dir)[1], target, dry_run=dry_run)
+    report = push_documents(graph_documents(check(data_dir, cache_dir=cache_dir).ordered), target, dry_run=dry_run)
     click.echo(f"{'dry run: ' if dry_run else ''}{target.graph_store}")
     click.echo(report.as_text(dry_run), nl=False)
 

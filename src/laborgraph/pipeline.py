@@ -21,7 +21,7 @@ import json
 import os
 import shutil
 import tempfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from multiprocessing import get_context
@@ -269,11 +269,12 @@ def _write_split(out_dir: Path, entries: list[tuple[str, Entry]]) -> list[Path]:
         known = json.loads(index_path.read_text(encoding="utf-8"))["graphs"]
     except (OSError, ValueError, KeyError, TypeError):
         known = {}
+    present = set(os.listdir(folder))
     written, current = [], {}
     for name, entry in entries:
         files = {syntax: f"{entry.slug}{ext}" for syntax, ext in SUFFIX.items()}
         current[entry.slug] = {"graph": name, "key": entry.key, "files": files}
-        if known.get(entry.slug) == current[entry.slug] and all((folder / f).is_file() for f in files.values()):
+        if known.get(entry.slug) == current[entry.slug] and all(f in present for f in files.values()):
             continue
         index_path.unlink(missing_ok=True)
         for syntax, file in files.items():
@@ -281,12 +282,12 @@ def _write_split(out_dir: Path, entries: list[tuple[str, Entry]]) -> list[Path]:
     for slug in sorted(set(known) - set(current)):
         for file in known[slug].get("files", {}).values():
             (folder / file).unlink(missing_ok=True)
-    fd, tmp = _temp(folder, "index.json")
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        json.dump({"graphs": current}, fh, indent=1, sort_keys=True)
-        fh.write("\n")
-    os.chmod(tmp, 0o666 & ~_umask())
-    os.replace(tmp, index_path)
+    if current != known or not index_path.is_file():
+        fd, tmp = _temp(folder, "index.json")
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(json.dumps({"graphs": current}, indent=1, sort_keys=True) + "\n")
+        os.chmod(tmp, 0o666 & ~_umask())
+        os.replace(tmp, index_path)
     for ext in SUFFIX.values():  # never leave the other layout behind, stale
         (out_dir / f"{BUILD_NAME}{ext}").unlink(missing_ok=True)
     return written
@@ -362,6 +363,28 @@ def with_corpus_store(data_dir: Path, fn: Callable[[Any], T], *, cache_dir: Path
     raise failure
 
 
+def memory_store(data_dir: Path, *, cache_dir: Path, jobs: int | None = None) -> Any:
+    """An in-memory Oxigraph store of everything a build writes, loaded from the cache's chunks."""
+    import pyoxigraph
+
+    store = pyoxigraph.Store()
+    for name, entry in check(data_dir, cache_dir=cache_dir, jobs=jobs).ordered:
+        store.load(path=str(entry.chunk_path("nt")), format=pyoxigraph.RdfFormat.N_TRIPLES,
+                   to_graph=pyoxigraph.NamedNode(name))
+    return store
+
+
+def graph_documents(entries: list[tuple[str, Entry]]) -> Iterator[tuple[str, bytes, int]]:
+    """Each named graph as a standalone Turtle document: (graph IRI, Turtle, triple count)."""
+    header = _headers()["ttl"].encode("utf-8")
+    for name, entry in entries:
+        body = entry.chunk_path("ttl").read_bytes()
+        if body.strip():
+            with entry.chunk_path("nt").open("rb") as nt:
+                count = sum(1 for line in nt if line.strip())
+            yield name, header + body, count
+
+
 def check(data_dir: Path, *, cache_dir: Path, jobs: int | None = None, keep_store: list[Any] | None = None) -> Checked:
     """Map, build and validate every article (from the cache where nothing changed).
 
@@ -407,7 +430,7 @@ def check(data_dir: Path, *, cache_dir: Path, jobs: int | None = None, keep_stor
     state = cache.store(graphs, inputs)
     try:
         corpus_findings, focus = _corpus_findings(state)
-        cache.save_findings(graphs, inputs, corpus_findings)
+        cache.save_findings(state, corpus_findings)
         if keep_store is not None:
             keep_store.append(state.store)
     finally:
@@ -453,5 +476,6 @@ def _stats(entries: Iterable[Entry], registry: Registry, reg_graph: Graph, onto:
     )
 
 
-__all__ = ["LAYOUTS", "BuildResult", "NotConforming", "URIRef", "build", "check", "choose_layout",
-           "graph_chunks", "load_and_build", "stream_document", "with_corpus_store", "write_document"]
+__all__ = ["LAYOUTS", "BuildResult", "NotConforming", "URIRef", "build", "check", "choose_layout", "graph_chunks",
+           "graph_documents", "load_and_build", "memory_store", "stream_document", "with_corpus_store",
+           "write_document"]

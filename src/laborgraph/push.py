@@ -12,7 +12,7 @@ from __future__ import annotations
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from urllib.parse import quote, urlsplit
 
@@ -124,6 +124,17 @@ def put_graph(target: Target, name: str, body: bytes, *, sleep: Callable[[float]
         if attempt == target.retries:
             raise PushError(f"{target.graph_store}: {problem}; gave up after {target.retries + 1} attempts")
         sleep(target.backoff * 2 ** attempt)
+
+
+def push_documents(documents: Iterable[tuple[str, bytes, int]], target: Target, *, dry_run: bool = False,
+                   sleep: Callable[[float], None] = time.sleep) -> PushReport:
+    """PUT each (graph IRI, Turtle document, triple count), e.g. from ``pipeline.graph_documents``."""
+    report = PushReport()
+    for name, body, count in documents:
+        if not dry_run:
+            put_graph(target, name, body, sleep=sleep)
+        report.graphs.append((name, count))
+    return report
 
 
 def push(ds: Dataset, target: Target, *, dry_run: bool = False,
