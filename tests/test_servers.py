@@ -78,6 +78,10 @@ def test_push_command_with_credentials(server):
     result = CliRunner().invoke(main, args)
     assert result.exit_code == 0, result.output
     assert f"pushed {len(report.graphs)} graph(s), {report.triples} triples" in result.output
+    # the CLI sends the build cache's Turtle: the store ends up with the same triples
+    assert int(srv.select(COUNT)["results"]["bindings"][0]["n"]["value"]) == report.triples
+    ask = HEADER + "ASK { GRAPH ?g { ?c lg:quote ?q ; lg:mappingLine ?l } }"
+    assert srv.select(ask)["boolean"] in (True, 1)
 
 
 def test_wrong_password_fails_cleanly(servers):
