@@ -291,3 +291,12 @@ def test_query_sees_an_edit_at_once_through_the_cache_store(tmp_path):
     mapping.write_text(text.replace("claims:", "claims: [", 1))
     broken = run("query", "--data", data, "--cache", cache, ask)
     assert broken.exit_code == 2 and f"{SEED}.yaml:" in broken.stderr
+
+
+def test_memory_snapshot_answers_like_the_on_disk_store(tmp_path):
+    cache = tmp_path / "cache"
+    quotes = "SELECT ?c ?q WHERE { ?c lg:quote ?q } ORDER BY ?c ?q"
+    on_disk = run("query", "--cache", cache, "--format", "csv", quotes)
+    in_memory = run("query", "--cache", cache, "--format", "csv", "--memory", quotes)
+    assert on_disk.exit_code == in_memory.exit_code == 0
+    assert on_disk.output == in_memory.output and len(on_disk.output.splitlines()) > 30

@@ -170,10 +170,13 @@ def stats(data_dir: Path, fmt: str) -> None:
 @click.option("--engine", type=click.Choice(["oxigraph", "rdflib"]), default="oxigraph", show_default=True,
               help="oxigraph: the build cache's on-disk store, kept up to date article by article; "
                    "rdflib: the in-memory graph.")
+@click.option("--memory", is_flag=True,
+              help="Query an in-memory Oxigraph snapshot loaded from the cache instead of the on-disk store: "
+                   "slower to start (about 1 s per 400,000 triples), several times faster on heavy queries.")
 @CACHE
 @_fails_cleanly
 def query(query_or_file: str, data_dir: Path, graph_file: Path | None, fmt: str, timeout: float,
-          engine: str, cache_dir: Path) -> None:
+          engine: str, memory: bool, cache_dir: Path) -> None:
     """Run a SPARQL query (text, a .rq file, or a library name such as cq01) over the graph.
 
     SERVICE, FROM and updates are refused; the project's prefixes are predeclared.
@@ -191,6 +194,11 @@ def query(query_or_file: str, data_dir: Path, graph_file: Path | None, fmt: str,
 
         if graph_file is not None:
             result = run_store_query(store_from_file(graph_file), text, fmt=result_format, timeout=timeout)
+        elif memory:
+            from .pipeline import memory_store
+
+            result = run_store_query(memory_store(data_dir, cache_dir=cache_dir), text, fmt=result_format,
+                                     timeout=timeout)
         else:
             from .pipeline import with_corpus_store
 
