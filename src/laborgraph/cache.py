@@ -91,9 +91,9 @@ def article_key(mapping: Path, inputs: str, digest: str | None = None) -> str:
     return hashlib.sha256(f"{inputs}\0{digest}".encode()).hexdigest()[:32]
 
 
-def _signature(path: Path) -> list[int] | None:
+def _signature(path: str | Path) -> list[int] | None:
     try:
-        st = path.stat()
+        st = os.stat(path)
     except OSError:
         return None
     return [st.st_size, st.st_mtime_ns, st.st_ino]
@@ -164,7 +164,7 @@ class Cache:
         known = self._index.get("entries", {}).get(slug, {}).get("files")
         sig = _signature(mapping)
         if known and sig and known["mapping"] == sig and now - RACY_NS > sig[1] and known["at"] - RACY_NS > sig[1]:
-            text_sig = _signature(mapping.parent / known["text"]) if known["text"] else None
+            text_sig = _signature(os.path.join(os.path.dirname(mapping), known["text"])) if known["text"] else None
             if known["text_sig"] == text_sig and (text_sig is None or known["at"] - RACY_NS > text_sig[1]):
                 self._seen[slug] = known
                 return article_key(mapping, inputs, known["digest"])
@@ -175,11 +175,13 @@ class Cache:
         return article_key(mapping, inputs, digest)
 
     def get(self, slug: str, key: str) -> Entry | None:
-        entry = self._dir(slug) / key
         known = self._index.get("entries", {}).get(slug)
-        if known is not None and known["key"] == key and entry.is_dir():
+        folder = os.path.join(self.folder, "articles", slug, key)
+        if known is not None and known["key"] == key and os.path.isdir(folder):
             self.hits += 1
-            return Entry(slug, key, known["graph"], [Finding(*f) for f in known["findings"]], known["stats"], entry)
+            return Entry(slug, key, known["graph"], [Finding(*f) for f in known["findings"]], known["stats"],
+                         self._dir(slug) / key)
+        entry = self._dir(slug) / key
         meta = entry / "meta.json"
         if not meta.is_file():
             self.misses += 1

@@ -11,6 +11,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import difflib
+import os
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -618,7 +619,13 @@ def _quotes(ctx: _Ctx, spec: LDict, text: str | None) -> tuple[Quote, ...]:
 # ---------------------------------------------------------------- corpus
 
 def article_paths(data_dir: Path) -> list[Path]:
-    return sorted((data_dir / ARTICLES_DIR).glob("*.yaml"))
+    """The mapping files, in name order (one directory listing; no per-file path parsing)."""
+    folder = data_dir / ARTICLES_DIR
+    try:
+        names = sorted(n for n in os.listdir(folder) if n.endswith(".yaml") and not n.startswith("."))
+    except OSError:
+        return []
+    return [folder / n for n in names]
 
 
 def load_corpus(data_dir: Path, terms: Terms | None = None, *, registry_only: bool = False) -> Corpus:

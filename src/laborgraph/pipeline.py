@@ -285,7 +285,7 @@ def _write_split(out_dir: Path, entries: list[tuple[str, Entry]]) -> list[Path]:
     if current != known or not index_path.is_file():
         fd, tmp = _temp(folder, "index.json")
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(json.dumps({"graphs": current}, indent=1, sort_keys=True) + "\n")
+            fh.write(json.dumps({"graphs": current}, sort_keys=True) + "\n")  # no indent: C encoder
         os.chmod(tmp, 0o666 & ~_umask())
         os.replace(tmp, index_path)
     for ext in SUFFIX.values():  # never leave the other layout behind, stale
