@@ -18,6 +18,7 @@ edit after edit the incremental findings equal a full evaluation.
 
 from __future__ import annotations
 
+import heapq
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -121,9 +122,18 @@ def _claim_info(store: Any, focus: Iterable[str]) -> dict[str, Any]:
     return info
 
 
+def _key(f: Finding) -> tuple[str, str, str, str, str, int]:
+    return (f.shape, f.focus, f.message, f.severity, f.file, f.line or 0)
+
+
 def order(findings: Iterable[Finding]) -> list[Finding]:
     """One total order, so a full and an incremental evaluation list findings alike."""
-    return sorted(findings, key=lambda f: (f.shape, f.focus, f.message, f.severity, f.file, f.line or 0))
+    return sorted(findings, key=_key)
+
+
+def merge(ordered: list[Finding], fresh: Iterable[Finding]) -> list[Finding]:
+    """``order(ordered + fresh)`` for an already ordered list and a few fresh findings."""
+    return list(heapq.merge(ordered, order(fresh), key=_key))
 
 
 def _value(term: Any) -> str:
@@ -206,4 +216,4 @@ def ontology_subset(onto: Graph) -> Graph:
     return g
 
 
-__all__ = ["affected", "order", "run_checks", "run_constraints", "sparql_constraints"]
+__all__ = ["affected", "merge", "order", "run_checks", "run_constraints", "sparql_constraints"]

@@ -196,12 +196,12 @@ def _stream(fh: Any, name: str, entries: Iterable[Entry]) -> None:
     for entry in entries:
         path = entry.chunk_path(name)
         if name == "jsonld":
-            if path.stat().st_size == 0:
+            if os.stat(path).st_size == 0:
                 continue
             if not first:
                 fh.write(b",\n")
             first = False
-        with path.open("rb") as chunk:
+        with open(path, "rb") as chunk:
             shutil.copyfileobj(chunk, fh, 1 << 20)
     if name == "jsonld":
         fh.write(b"\n]\n}\n")
@@ -299,7 +299,7 @@ def choose_layout(layout: str, entries: list[tuple[str, Entry]]) -> str:
         return layout
     size = 0
     for _, entry in entries:
-        size += entry.chunk_path("nt").stat().st_size
+        size += os.stat(entry.chunk_path("nt")).st_size
         if size > SPLIT_ABOVE:
             return "split"
     return "combined"
@@ -369,7 +369,7 @@ def memory_store(data_dir: Path, *, cache_dir: Path, jobs: int | None = None) ->
 
     store = pyoxigraph.Store()
     for name, entry in check(data_dir, cache_dir=cache_dir, jobs=jobs).ordered:
-        store.load(path=str(entry.chunk_path("nt")), format=pyoxigraph.RdfFormat.N_TRIPLES,
+        store.load(path=entry.chunk_path("nt"), format=pyoxigraph.RdfFormat.N_TRIPLES,
                    to_graph=pyoxigraph.NamedNode(name))
     return store
 
@@ -378,9 +378,9 @@ def graph_documents(entries: list[tuple[str, Entry]]) -> Iterator[tuple[str, byt
     """Each named graph as a standalone Turtle document: (graph IRI, Turtle, triple count)."""
     header = _headers()["ttl"].encode("utf-8")
     for name, entry in entries:
-        body = entry.chunk_path("ttl").read_bytes()
+        body = Path(entry.chunk_path("ttl")).read_bytes()
         if body.strip():
-            with entry.chunk_path("nt").open("rb") as nt:
+            with open(entry.chunk_path("nt"), "rb") as nt:
                 count = sum(1 for line in nt if line.strip())
             yield name, header + body, count
 
@@ -443,7 +443,7 @@ def check(data_dir: Path, *, cache_dir: Path, jobs: int | None = None, keep_stor
 
 def _corpus_findings(state: StoreState) -> tuple[list[Finding], int | None]:
     """The corpus-wide rules and QC checks: in full, or only where the changed graphs reach."""
-    from .corpus import affected, order, run_checks, run_constraints
+    from .corpus import affected, merge, order, run_checks, run_constraints
 
     shapes = shapes_graph(corpus=True)
     if state.touched is None or state.findings is None:
@@ -451,7 +451,7 @@ def _corpus_findings(state: StoreState) -> tuple[list[Finding], int | None]:
     focus = affected(state.store, state.touched)
     kept = [f for f in state.findings if f.focus not in focus]
     fresh = run_constraints(state.store, shapes, focus) + run_checks(state.store, focus)
-    return order(kept + fresh), len(focus)
+    return merge(kept, fresh), len(focus)
 
 
 def _shared_entry(cache: Cache, slug: str, name: str, graph: Graph, inputs: str) -> Entry:
