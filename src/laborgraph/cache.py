@@ -6,13 +6,13 @@ article text, the shared registry, the ontology, the shapes and laborgraph's
 own code, so an edit to any of them misses and nothing stale is ever served.
 The cache is safe to delete at any time; entries are written atomically.
 
-Two summaries keep a rebuild of a large corpus from reading every entry:
+Three small files keep a rebuild of a large corpus from reading every entry:
 ``index.json`` (each entry's key, findings and counts, and the size, mtime and
-inode its mapping and text had when they were last hashed) and the store
-manifest (which graph version the corpus store holds, and the corpus findings
-for exactly that state). Like git's index, a file whose mtime is too close to
-the moment it was hashed is hashed again, so an edit within the clock's
-granularity is never missed. Either summary may be deleted; it is rebuilt.
+inode its mapping and text had when they were last hashed), the store manifest
+(which graph version the corpus store holds) and ``store-findings.json`` (the
+corpus findings for exactly that state; deleted before the store changes).
+Like git's index, a file whose mtime is too close to the moment it was hashed
+is hashed again, so an edit within the clock's granularity is never missed. Any of them may be deleted; it is rebuilt.
 """
 
 from __future__ import annotations
@@ -41,10 +41,10 @@ FLUSH_EVERY = 100  # graphs loaded between flushes of the store
 FULL_SHARE = 20  # more than 1 in FULL_SHARE graphs changed: re-evaluate the corpus rules in full
 
 
-def _digest(h: Any, path: Path, base: Path | None = None) -> None:
+def _digest(h: Any, path: Path, base: Path | None = None, data: bytes | None = None) -> None:
     name = path.relative_to(base) if base is not None and path.is_relative_to(base) else Path(path.name)
     h.update(name.as_posix().encode() + b"\0")
-    h.update(path.read_bytes() if path.is_file() else b"<missing>")
+    h.update(data if data is not None else path.read_bytes() if path.is_file() else b"<missing>")
     h.update(b"\0")
 
 
@@ -67,27 +67,24 @@ def inputs_fingerprint(registry: Path, ontology_dir: Path, shapes_dir: Path, che
     return h.hexdigest()
 
 
-_TEXT_FIELD = re.compile(r"^\s+text:\s*(\S+)\s*$", re.M)
-
-
-def _text_file(mapping: Path) -> Path | None:
-    text = _TEXT_FIELD.search(mapping.read_text(encoding="utf-8", errors="replace"))
-    return mapping.parent / text.group(1).strip("'\"") if text else None
+_TEXT_FIELD = re.compile(rb"^\s+text:\s*(\S+)\s*$", re.M)
 
 
 def content_digest(mapping: Path) -> tuple[str, str | None]:
     """SHA-256 of an article's mapping and text files, and the text file's name."""
     h = hashlib.sha256()
-    _digest(h, mapping)
-    text = _text_file(mapping)
-    if text is not None:
-        _digest(h, text)
-    return h.hexdigest(), text.name if text is not None else None
+    data = mapping.read_bytes()
+    _digest(h, mapping, data=data)
+    field = _TEXT_FIELD.search(data)
+    if field is None:
+        return h.hexdigest(), None
+    text = mapping.parent / field.group(1).decode("utf-8", "replace").strip("'\"")
+    _digest(h, text)
+    return h.hexdigest(), text.name
 
 
-def article_key(mapping: Path, inputs: str, digest: str | None = None) -> str:
-    """The entry key of one article: its mapping, its text file, and every shared input."""
-    digest = digest or content_digest(mapping)[0]
+def article_key(inputs: str, digest: str) -> str:
+    """The entry key of one article: its mapping and text files' digest, and every shared input."""
     return hashlib.sha256(f"{inputs}\0{digest}".encode()).hexdigest()[:32]
 
 
@@ -145,15 +142,9 @@ class Cache:
             return {}
 
     def _write_json(self, name: str, data: dict[str, Any]) -> None:
-        self.folder.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=self.folder, prefix=f".{name}-")
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                fh.write(json.dumps({"format": FORMAT, **data}))  # json.dumps is C; json.dump is not
-            os.replace(tmp, self.folder / name)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        from .export import write_atomic
+
+        write_atomic(self.folder / name, json.dumps({"format": FORMAT, **data}))  # json.dumps is C; json.dump is not
 
     def _dir(self, slug: str) -> Path:
         return self.folder / "articles" / slug
@@ -167,12 +158,12 @@ class Cache:
             text_sig = _signature(os.path.join(os.path.dirname(mapping), known["text"])) if known["text"] else None
             if known["text_sig"] == text_sig and (text_sig is None or known["at"] - RACY_NS > text_sig[1]):
                 self._seen[slug] = known
-                return article_key(mapping, inputs, known["digest"])
+                return article_key(inputs, known["digest"])
         digest, text = content_digest(mapping)
         self._dirty = True
         self._seen[slug] = {"mapping": sig, "text": text, "at": now, "digest": digest,
                             "text_sig": _signature(mapping.parent / text) if text else None}
-        return article_key(mapping, inputs, digest)
+        return article_key(inputs, digest)
 
     def get(self, slug: str, key: str) -> Entry | None:
         known = self._index.get("entries", {}).get(slug)
@@ -269,7 +260,7 @@ class Cache:
                 store.remove_graph(graph)
                 del held[name]
             if name in wanted:
-                store.load(path=str(paths[name]), format=pyoxigraph.RdfFormat.N_TRIPLES, to_graph=graph)
+                store.load(path=paths[name], format=pyoxigraph.RdfFormat.N_TRIPLES, to_graph=graph)
                 touched = _mentioned(store, graph, touched)
                 held[name] = wanted[name]
             if done % FLUSH_EVERY == 0:

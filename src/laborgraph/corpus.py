@@ -92,15 +92,9 @@ def _rows(store: Any, query: str, var: str, focus: set[str] | None) -> Iterator[
     """Rows of ``query`` over the corpus, or only those with ``?var`` bound to a node of ``focus``."""
     import pyoxigraph
 
-    if focus is None:
-        result = store.query(query, use_default_graph_as_union=True)
-        variables = [v.value for v in result.variables]
-        for row in result:
-            yield variables, row
-        return
-    for node in sorted(focus):
-        result = store.query(query, use_default_graph_as_union=True,
-                             substitutions={pyoxigraph.Variable(var): pyoxigraph.NamedNode(node)})
+    bindings = [{}] if focus is None else [{pyoxigraph.Variable(var): pyoxigraph.NamedNode(n)} for n in sorted(focus)]
+    for substitutions in bindings:
+        result = store.query(query, use_default_graph_as_union=True, substitutions=substitutions)
         variables = [v.value for v in result.variables]
         for row in result:
             yield variables, row
@@ -108,18 +102,9 @@ def _rows(store: Any, query: str, var: str, focus: set[str] | None) -> Iterator[
 
 def _claim_info(store: Any, focus: Iterable[str]) -> dict[str, Any]:
     """File, line and claim id of each focus node that is a claim."""
-    import pyoxigraph
-
     nodes = set(focus)
-    if len(nodes) > 500:  # one pass over all claims beats a query per node
-        return {c: r for r in store.query(CLAIM_INFO, use_default_graph_as_union=True)
-                if (c := _value(r["c"])) in nodes}
-    info = {}
-    for node in sorted(nodes):
-        for row in store.query(CLAIM_INFO, use_default_graph_as_union=True,
-                               substitutions={pyoxigraph.Variable("c"): pyoxigraph.NamedNode(node)}):
-            info[node] = row
-    return info
+    scope = None if len(nodes) > 500 else nodes  # one pass over all claims beats a query per node
+    return {c: row for _, row in _rows(store, CLAIM_INFO, "c", scope) if (c := _value(row["c"])) in nodes}
 
 
 def _key(f: Finding) -> tuple[str, str, str, str, str, int]:

@@ -14,8 +14,9 @@ import enum
 import json
 import os
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import BinaryIO
 
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, XSD
@@ -184,17 +185,22 @@ def _umask() -> int:
     return current
 
 
-def write_atomic_bytes(path: Path, data: bytes) -> None:
+def temp_beside(path: Path, write: Callable[[BinaryIO], object]) -> Path:
+    """A complete temporary file next to ``path``, filled by ``write``, ready to be renamed onto it."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
+            write(fh)
         os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; outputs are ordinary files
-        os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+    return Path(tmp)
 
 
-__all__ = ["Format", "serialize", "write_atomic", "write_atomic_bytes"]
+def write_atomic_bytes(path: Path, data: bytes) -> None:
+    os.replace(temp_beside(path, lambda fh: fh.write(data)), path)
+
+
+__all__ = ["Format", "serialize", "temp_beside", "write_atomic", "write_atomic_bytes"]

@@ -140,12 +140,7 @@ def push_documents(documents: Iterable[tuple[str, bytes, int]], target: Target, 
 def push(ds: Dataset, target: Target, *, dry_run: bool = False,
          sleep: Callable[[float], None] = time.sleep) -> PushReport:
     """PUT every non-empty named graph of ``ds``; returns what was (or would be) pushed."""
-    report = PushReport()
-    for graph in sorted((g for g in ds.graphs() if len(g)), key=lambda g: str(g.identifier)):
-        name = str(graph.identifier)
-        if name == "urn:x-rdflib:default":
-            continue
-        if not dry_run:
-            put_graph(target, name, _turtle(graph), sleep=sleep)
-        report.graphs.append((name, len(graph)))
-    return report
+    graphs = sorted((g for g in ds.graphs() if len(g) and str(g.identifier) != "urn:x-rdflib:default"),
+                    key=lambda g: str(g.identifier))
+    documents = ((str(g.identifier), b"" if dry_run else _turtle(g), len(g)) for g in graphs)
+    return push_documents(documents, target, dry_run=dry_run, sleep=sleep)

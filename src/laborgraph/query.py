@@ -424,17 +424,26 @@ def store_from_file(path: Path) -> Any:
     """
     import pyoxigraph
 
+    formats = {".trig": pyoxigraph.RdfFormat.TRIG, ".nq": pyoxigraph.RdfFormat.N_QUADS,
+               ".nt": pyoxigraph.RdfFormat.N_TRIPLES, ".ttl": pyoxigraph.RdfFormat.TURTLE}
     if path.is_dir():
         files = sorted(path.glob("*.trig"))
         if not files:
             raise LaborgraphError(f"{path}: no .trig files in this folder")
-        store = pyoxigraph.Store()
-        for file in files:
-            try:
-                store.load(path=str(file), format=pyoxigraph.RdfFormat.TRIG)
-            except (OSError, SyntaxError, ValueError) as exc:
-                raise LaborgraphError(f"{file}: cannot parse: {' '.join(str(exc).split())[:300]}") from None
-        return store
+    elif path.suffix.lower() in formats:
+        files = [path]
+    else:
+        from .rdfinput import read_rdf
+        from .store import oxigraph_store
+
+        return oxigraph_store(read_rdf(path))
+    store = pyoxigraph.Store()
+    for file in files:
+        try:
+            store.load(path=str(file), format=formats[file.suffix.lower()])
+        except (OSError, SyntaxError, ValueError) as exc:
+            raise LaborgraphError(f"{file}: cannot parse: {' '.join(str(exc).split())[:300]}") from None
+    return store
 
     formats = {".trig": pyoxigraph.RdfFormat.TRIG, ".nq": pyoxigraph.RdfFormat.N_QUADS,
                ".nt": pyoxigraph.RdfFormat.N_TRIPLES, ".ttl": pyoxigraph.RdfFormat.TURTLE}
