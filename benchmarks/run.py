@@ -29,9 +29,10 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 import synth
 
 from laborgraph.build import build_dataset
-from laborgraph.export import Format, serialize
+from laborgraph.export import serialize
+from laborgraph.formats import Format
+from laborgraph.incremental import build
 from laborgraph.load import load_corpus
-from laborgraph.pipeline import build
 from laborgraph.query import init_ns, library, query_dataset, run_store_query
 
 VENV_BIN = Path(sys.executable).parent
@@ -201,7 +202,7 @@ def bench(sizes: list[int], naive_up_to: int, rdflib_up_to: int, work: Path) -> 
         # queries: laborgraph's path (the cache's on-disk store) vs a bare in-memory pyoxigraph Store
         import pyoxigraph
 
-        from laborgraph.pipeline import check
+        from laborgraph.incremental import refresh as check
 
         header = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in sorted(init_ns().items()))
         queries = library()
@@ -220,7 +221,7 @@ def bench(sizes: list[int], naive_up_to: int, rdflib_up_to: int, work: Path) -> 
         row("query library (14 queries)", n, ours, base, "bare pyoxigraph Store in memory (same triples)", "<= 2x",
             ratio(ours, base) <= 2)
         # laborgraph's in-memory path (`query --memory`, `serve`): a snapshot loaded from the cache
-        from laborgraph.pipeline import memory_store
+        from laborgraph.incremental import memory_store
 
         snapshot: list = []
         load = timed(lambda: snapshot.append(memory_store(data, cache_dir=out / ".cache")), 1)
@@ -234,7 +235,7 @@ def bench(sizes: list[int], naive_up_to: int, rdflib_up_to: int, work: Path) -> 
                 ratio(mem, ours) >= 10, ">= " if capped else "")
 
         # exports: the streamed writer (from the cache) vs pyoxigraph's serializer on the same quads
-        from laborgraph.pipeline import write_document
+        from laborgraph.incremental import write_document
 
         entries = checked.ordered
         x = work / "x"

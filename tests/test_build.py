@@ -4,7 +4,7 @@ from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import OWL, PROV, RDF, RDFS, SDO, SKOS, XSD
 
 from laborgraph.build import article_graph
-from laborgraph.quotes import normalise
+from laborgraph.load.quotes import normalise
 from laborgraph.vocab import LG, LGC, OA, article_graph_iri, claim_iri, local_entity_iri
 
 from .conftest import SEED

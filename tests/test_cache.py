@@ -12,10 +12,11 @@ import pytest
 from rdflib import Dataset
 
 from laborgraph.build import build_dataset
-from laborgraph.cache import RACY_NS, content_digest
-from laborgraph.corpus import run_constraints
+from laborgraph.incremental import build
+from laborgraph.incremental import refresh as check
+from laborgraph.incremental.cache import RACY_NS, content_digest
+from laborgraph.incremental.corpus import run_constraints
 from laborgraph.load import load_corpus
-from laborgraph.pipeline import build, check
 from laborgraph.store import oxigraph_store
 from laborgraph.validate import _plain, shapes_graph, validate_dataset, validate_graph
 
@@ -101,7 +102,7 @@ def test_registry_or_shapes_changes_invalidate_everything(corpus_dir, tmp_path, 
     shapes = tmp_path / "shapes"
     shutil.copytree(Path(__file__).parents[1] / "shapes", shapes)
     (shapes / "article.ttl").write_text((shapes / "article.ttl").read_text() + "\n# a change\n")
-    monkeypatch.setattr("laborgraph.pipeline.default_shapes_dir", lambda: shapes)
+    monkeypatch.setattr("laborgraph.incremental.job.default_shapes_dir", lambda: shapes)
     assert build(corpus_dir, tmp_path / "out").cache_misses == 3
 
 
@@ -114,7 +115,7 @@ def test_cache_is_safe_to_delete(corpus_dir, tmp_path):
 
 
 def test_parallel_validation_gives_the_same_result(corpus_dir, tmp_path, monkeypatch):
-    monkeypatch.setattr("laborgraph.pipeline.BATCH", 1)
+    monkeypatch.setattr("laborgraph.incremental.workers.BATCH", 1)
     one = build(corpus_dir, tmp_path / "a", jobs=1)
     two = build(corpus_dir, tmp_path / "b", jobs=2)
     key = lambda f: (f.focus, f.shape, f.severity, f.message)  # noqa: E731
@@ -219,7 +220,7 @@ def test_an_interrupted_corpus_evaluation_is_redone_in_full(corpus_dir, tmp_path
         raise KeyboardInterrupt
 
     with monkeypatch.context() as m:
-        m.setattr("laborgraph.pipeline._corpus_findings", crash)
+        m.setattr("laborgraph.incremental.job._corpus_findings", crash)
         with pytest.raises(KeyboardInterrupt):
             build(corpus_dir, tmp_path / "out")
     again = check(corpus_dir, cache_dir=tmp_path / "out" / ".cache")
@@ -244,7 +245,7 @@ def test_an_old_unchanged_file_is_not_read_again(corpus_dir, tmp_path, monkeypat
         os.utime(path, ns=(old, old))
     build(corpus_dir, tmp_path / "out")
     read = []
-    monkeypatch.setattr("laborgraph.cache.content_digest", lambda p: read.append(p) or content_digest(p))
+    monkeypatch.setattr("laborgraph.incremental.cache.content_digest", lambda p: read.append(p) or content_digest(p))
     assert build(corpus_dir, tmp_path / "out").cache_misses == 0
     assert read == []
 
@@ -283,5 +284,5 @@ def test_split_layout_rewrites_only_the_edited_graph(corpus_dir, tmp_path):
 
 def test_auto_layout_splits_large_corpora(corpus_dir, tmp_path, monkeypatch):
     assert build(corpus_dir, tmp_path / "a").layout == "combined"
-    monkeypatch.setattr("laborgraph.pipeline.SPLIT_ABOVE", 1000)
+    monkeypatch.setattr("laborgraph.incremental.layout.SPLIT_ABOVE", 1000)
     assert build(corpus_dir, tmp_path / "a").layout == "split"

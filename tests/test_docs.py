@@ -2,7 +2,7 @@
 
 import re
 
-from laborgraph.docgen import ontology_markdown
+from laborgraph.export.docs import ontology_markdown
 from laborgraph.ontology import load_terms
 
 from .conftest import ROOT

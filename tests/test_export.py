@@ -9,7 +9,8 @@ import pyoxigraph
 import pytest
 from rdflib import XSD, Dataset, Graph, Literal, URIRef
 
-from laborgraph.export import Format, serialize, union, write_atomic
+from laborgraph.export import serialize, union, write_atomic
+from laborgraph.formats import Format
 
 from .conftest import DATA, ROOT
 
@@ -73,8 +74,9 @@ def test_jsonld_carries_its_context_inline(dataset):
 SCRIPT = """
 import hashlib, sys
 from pathlib import Path
-from laborgraph.pipeline import load_and_build
-from laborgraph.export import Format, serialize
+from laborgraph.build import load_and_build
+from laborgraph.export import serialize
+from laborgraph.formats import Format
 ds = load_and_build(Path(sys.argv[1]))[1]
 print(" ".join(hashlib.sha256(serialize(ds, f).encode()).hexdigest() for f in Format))
 """
@@ -103,7 +105,7 @@ def test_atomic_write_leaves_old_file_when_writing_fails(tmp_path):
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
     """The build's combined files (written from per-graph chunks, not by export.serialize)."""
-    from laborgraph.pipeline import build
+    from laborgraph.incremental import build
 
     out = tmp_path_factory.mktemp("built")
     build(DATA, out, layout="combined")

@@ -9,8 +9,7 @@ from pathlib import Path
 from rdflib import Graph
 from rdflib.compare import graph_diff, to_isomorphic
 
-from laborgraph.build import bind_prefixes
-from laborgraph.vocab import article_graph_iri
+from laborgraph.vocab import article_graph_iri, bind_prefixes
 
 from .conftest import SEED
 

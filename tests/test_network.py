@@ -9,7 +9,15 @@ import pytest
 from click.testing import CliRunner
 
 from laborgraph.cli import main
-from laborgraph.network import analyze, deployment_network, rdf_multidigraph, to_csv, to_gexf, to_graphml, to_json
+from laborgraph.export.network import (
+    analyze,
+    deployment_network,
+    rdf_multidigraph,
+    to_csv,
+    to_gexf,
+    to_graphml,
+    to_json,
+)
 from laborgraph.vocab import local_entity_iri
 
 from .conftest import DATA, SEED

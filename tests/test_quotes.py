@@ -1,4 +1,4 @@
-from laborgraph.quotes import find, find_all, normalise
+from laborgraph.load.quotes import find, find_all, normalise
 
 TEXT = "\u201cPeople who have tried the Internet really want  phones,\u201d he said.\nThey\u2019ve tried."
 

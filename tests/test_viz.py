@@ -7,8 +7,8 @@ import shutil
 import pytest
 from playwright.sync_api import sync_playwright
 
-from laborgraph.network import deployment_network
-from laborgraph.viz import to_figure, to_html
+from laborgraph.export.network import deployment_network
+from laborgraph.export.viz import to_figure, to_html
 
 CHROMIUM = os.environ.get("LABORGRAPH_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",

@@ -1,7 +1,7 @@
 import pytest
 
 from laborgraph.errors import MappingError
-from laborgraph.yamlsrc import MAX_BYTES, load_file, loads
+from laborgraph.load.yamlsrc import MAX_BYTES, load_file, loads
 
 
 def test_keys_and_items_know_their_lines():

@@ -6,9 +6,23 @@ thin layer over these functions::
     from pathlib import Path
     import laborgraph
 
-    corpus = laborgraph.load_corpus(Path("data"))
-    dataset = laborgraph.build_dataset(corpus)
-    print(laborgraph.serialize(dataset, laborgraph.Format.TURTLE)[:200])
+    corpus = laborgraph.load_corpus(Path("data"))          # stage 1: mapping files -> model
+    dataset = laborgraph.build_dataset(corpus)             # stage 2: model -> RDF
+    report = laborgraph.validate_dataset(dataset)          # stage 3: RDF -> findings
+    text = laborgraph.serialize(dataset, laborgraph.Format.TURTLE)   # stage 4: outputs
+    result = laborgraph.build_project(Path("data"), Path("build"))  # all four, incrementally
+
+The package is layered; a module imports only from its own layer or those
+below it (``tests/test_architecture.py`` checks this)::
+
+    base         errors, formats, vocab, resources, model, ontology, rdfinput
+    load         load/         mapping files -> model
+    build        build         model -> rdflib Dataset
+    validate     validate, checks
+    export       export/       RDF syntaxes, networks, the deployment view, counts
+    query        query/        SPARQL safety, engines, results, library, endpoint, push
+    incremental  incremental/  cache, workers, corpus rules on Oxigraph, output layouts
+    interface    cli (the only module importing click), this file
 
 Names are imported on first use, so ``laborgraph --help`` does not pay for
 rdflib, pySHACL or networkx.
@@ -22,17 +36,23 @@ from typing import Any
 __version__ = "0.1.0"
 
 _API = {
-    "Format": "export", "serialize": "export", "write_atomic": "export",
-    "LaborgraphError": "errors", "MappingError": "errors",
-    "build": "pipeline", "build_dataset": "build", "corpus_stats": "stats",
+    "ExitCode": "errors", "LaborgraphError": "errors", "MappingError": "errors", "NotConforming": "errors",
+    "Format": "formats", "Layout": "formats", "Severity": "formats",
     "load_article": "load", "load_corpus": "load", "load_registry": "load",
-    "validate_dataset": "validate", "deployment_network": "network", "run_query": "query",
+    "build_dataset": "build", "load_and_build": "build",
+    "validate_dataset": "validate",
+    "serialize": "export", "write_atomic": "export",
+    "corpus_stats": "export.stats", "deployment_network": "export.network",
+    "run_query": "query",
+    "build_project": "incremental",
 }
+_RENAMED = {"build_project": "build"}  # the job keeps its short name inside incremental/
 
 __all__ = sorted(_API)
 
 
 def __getattr__(name: str) -> Any:
     if name in _API:
-        return getattr(importlib.import_module(f".{_API[name]}", __name__), name)
+        module = importlib.import_module(f".{_API[name]}", __name__)
+        return getattr(module, _RENAMED.get(name, name))
     raise AttributeError(f"module 'laborgraph' has no attribute {name!r}")

@@ -18,10 +18,12 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from decimal import Decimal
+from pathlib import Path
 
 from rdflib import Dataset, Graph, Literal, Node, URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SDO, SKOS, TIME, XSD
 
+from .load import load_corpus
 from .model import (
     AnalystNote,
     Article,
@@ -44,11 +46,15 @@ from .vocab import (
     LGC,
     OA,
     ONTOLOGY_GRAPH,
-    PREFIXES,
     REGISTRY_GRAPH,
     WIKIDATA,
     article_graph_iri,
+    bind_prefixes,
+    coding_iri,
+    selector_iri,
+    span_iri,
     statement_iri,
+    value_iri,
 )
 
 Triple = tuple[URIRef, URIRef, Node]
@@ -120,7 +126,7 @@ def content_triples(owner: URIRef, statements: Iterable[Statement]) -> list[Trip
             local = st.prop.split("#")[-1].split("/")[-1]
             key = f"{st.subject_id}.{local}"
             used[key] = used.get(key, 0) + 1
-            node = URIRef(f"{owner}/value/{key}" + (f"-{used[key]}" if used[key] > 1 else ""))
+            node = value_iri(owner, key + (f"-{used[key]}" if used[key] > 1 else ""))
             out.append((st.subject, st.prop, node))
             out.extend(_value_triples(node, value))
         else:
@@ -173,11 +179,11 @@ def _claim(g: Graph, article: Article, c: Claim) -> None:
     _located(g, c.iri, c.where)
     for i, q in enumerate(c.quotes, start=1):
         g.add((c.iri, LG.quote, Literal(q.text)))
-        span = URIRef(f"{c.iri}/span/{i}")
+        span = span_iri(c.iri, i)
         g.add((c.iri, LG.quoteSpan, span))
         g.add((span, RDF.type, OA.SpecificResource))
         g.add((span, OA.hasSource, article.iri))
-        selector = URIRef(f"{span}/quote")
+        selector = selector_iri(span, "quote")
         g.add((span, OA.hasSelector, selector))
         g.add((selector, RDF.type, OA.TextQuoteSelector))
         g.add((selector, OA.exact, Literal(q.text)))
@@ -185,14 +191,14 @@ def _claim(g: Graph, article: Article, c: Claim) -> None:
             g.add((selector, OA.prefix, Literal(q.prefix)))
             g.add((selector, OA.suffix, Literal(q.suffix)))
         if q.start is not None:
-            position = URIRef(f"{span}/position")
+            position = selector_iri(span, "position")
             g.add((span, OA.hasSelector, position))
             g.add((position, RDF.type, OA.TextPositionSelector))
             g.add((position, OA.start, Literal(q.start, datatype=XSD.nonNegativeInteger)))
             g.add((position, OA.end, Literal(q.end, datatype=XSD.nonNegativeInteger)))
     _supported(g, c.iri, content_triples(c.iri, c.statements), {s.subject for s in c.statements})
     for coding in c.codings:
-        node = URIRef(f"{c.iri}/coding/{coding.notation}")
+        node = coding_iri(c.iri, coding.notation)
         g.add((c.iri, LG.coding, node))
         g.add((node, RDF.type, LG.IndicatorCoding))
         g.add((node, LG.indicator, coding.indicator))
@@ -260,11 +266,6 @@ def registry_graph(registry: Registry, graph: Graph | None = None) -> Graph:
     return g
 
 
-def bind_prefixes(graph: Graph) -> None:
-    for prefix, ns in PREFIXES.items():
-        graph.bind(prefix, ns, override=True, replace=True)
-
-
 def build_dataset(corpus: Corpus, *, with_ontology: bool = True) -> Dataset:
     """The whole corpus as an rdflib Dataset of named graphs."""
     ds = Dataset()
@@ -277,3 +278,12 @@ def build_dataset(corpus: Corpus, *, with_ontology: bool = True) -> Dataset:
         for triple in ontology_graph():
             target.add(triple)
     return ds
+
+
+def load_and_build(data_dir: Path) -> tuple[Corpus, Dataset]:
+    """Load every mapping under ``data_dir`` and build the whole corpus in memory at once.
+
+    The plain path (no cache): for notebooks, and for the views that need every graph.
+    """
+    corpus = load_corpus(data_dir)
+    return corpus, build_dataset(corpus)

@@ -11,9 +11,11 @@ from pathlib import Path
 
 from rdflib import Graph
 
+from .resources import checks_dir, rq_header
+
 
 def default_checks_dir() -> Path:
-    return Path(__file__).resolve().parents[2] / "queries" / "checks"
+    return checks_dir()
 
 
 @dataclass(frozen=True)
@@ -24,8 +26,6 @@ class Check:
 
 
 def load_checks(folder: Path | None = None) -> list[Check]:
-    from .query import rq_header
-
     out = []
     for path in sorted((folder or default_checks_dir()).glob("*-violation.rq")):
         text = path.read_text(encoding="utf-8")

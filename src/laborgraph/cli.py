@@ -1,6 +1,7 @@
 """The ``laborgraph`` command: a thin click layer over the library.
 
-Exit codes: 0 success; 1 the data does not conform (validation); 2 bad input.
+Exit codes come from one map, ``errors.ExitCode``: 0 success, 1 the data does not
+conform, 2 bad input or usage, 3 internal error (traceback only with ``--debug``).
 """
 
 from __future__ import annotations
@@ -15,14 +16,19 @@ from typing import Any
 
 import click
 
-from .errors import LaborgraphError
+from .errors import ExitCode, LaborgraphError
+from .formats import Format, Layout, choices
 
 DATA = click.option("--data", "data_dir", type=click.Path(path_type=Path), default=Path("data"),
                     show_default=True, help="Folder holding entities.yaml and articles/.")
 
 
+REPORT_HINT = "this is a bug in laborgraph; run again with --debug and report the traceback"
+
+
 def _fails_cleanly(func: Callable[..., Any]) -> Callable[..., Any]:
-    """Turn library errors into one line on stderr and exit code 2."""
+    """One line on stderr and the exit code of the one map (errors.ExitCode); never a traceback
+    unless ``--debug`` was given."""
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -30,15 +36,39 @@ def _fails_cleanly(func: Callable[..., Any]) -> Callable[..., Any]:
             return func(*args, **kwargs)
         except LaborgraphError as exc:
             click.echo(f"error: {exc}", err=True)
-            sys.exit(2)
+            sys.exit(int(exc.exit_code))
+        except (click.exceptions.Exit, click.ClickException, SystemExit, KeyboardInterrupt):
+            raise
+        except BaseException as exc:
+            if _debug():
+                raise
+            if isinstance(exc, MemoryError):
+                click.echo("error: out of memory; the input is too large for this machine", err=True)
+                sys.exit(int(ExitCode.BAD_INPUT))
+            summary = " ".join(str(exc).split())[:200]
+            click.echo(f"error: internal error: {type(exc).__name__}: {summary} ({REPORT_HINT})", err=True)
+            sys.exit(int(ExitCode.INTERNAL))
 
     return wrapper
 
 
+def _debug() -> bool:
+    ctx = click.get_current_context(silent=True)
+    root = ctx.find_root() if ctx is not None else None
+    return bool(root is not None and root.obj and root.obj.get("debug"))
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="laborgraph")
-def main() -> None:
-    """Build, check and export a knowledge graph of reporting on North Korean overseas labor."""
+@click.option("--debug", is_flag=True, help="Show Python tracebacks for internal errors (for bug reports).")
+@click.pass_context
+def main(ctx: click.Context, debug: bool) -> None:
+    """Build, check and export a knowledge graph of reporting on North Korean overseas labor.
+
+    Exit codes: 0 success, 1 the data does not conform, 2 bad input or usage,
+    3 internal error.
+    """
+    ctx.obj = {"debug": debug}
 
 
 CACHE = click.option(
@@ -61,7 +91,7 @@ def validate(paths: tuple[Path, ...], fmt: str, strict: bool, cache_dir: Path) -
     Exit 0 when the data conforms (warnings allowed unless --strict), 1 when it
     does not, 2 on bad input.
     """
-    from .validate import validate_paths
+    from .incremental import validate_paths
 
     report = validate_paths(list(paths) or [Path("data")], cache_dir)
     text = {"text": report.as_text, "json": report.as_json, "turtle": report.as_turtle}[fmt]()
@@ -77,7 +107,7 @@ def validate(paths: tuple[Path, ...], fmt: str, strict: bool, cache_dir: Path) -
 @click.option("--cache", "cache_dir", type=click.Path(path_type=Path), default=None,
               help="Build cache folder (default OUT/.cache); safe to delete.")
 @click.option("--jobs", type=int, default=None, help="Processes for validating changed articles (default: all cores).")
-@click.option("--layout", type=click.Choice(["auto", "combined", "split"]), default="auto", show_default=True,
+@click.option("--layout", type=click.Choice(choices(Layout)), default=Layout.AUTO.value, show_default=True,
               help="combined: OUT/laborgraph.{trig,ttl,jsonld,nt}; split: one file per article graph in "
                    "OUT/graphs/, only changed ones rewritten; auto: split once the combined N-Triples "
                    "would pass 50 MB.")
@@ -88,18 +118,13 @@ def build(data_dir: Path, out_dir: Path, cache_dir: Path | None, jobs: int | Non
     Nothing is written when the graph has SHACL violations (exit 1). Rebuilds are
     incremental: only changed articles are mapped and validated again.
     """
-    from .pipeline import NotConforming
-    from .pipeline import build as run
+    from .incremental import build as run
 
-    try:
-        result = run(data_dir, out_dir, cache_dir=cache_dir, jobs=jobs, layout=layout)
-    except NotConforming as exc:
-        click.echo(f"error: {exc}", err=True)
-        sys.exit(1)
+    result = run(data_dir, out_dir, cache_dir=cache_dir, jobs=jobs, layout=layout)
     s = result.stats
     click.echo(f"built {s.articles} article(s), {s.claims} claims, {s.triples} triples "
                f"({result.cache_hits} from cache, {result.cache_misses} rebuilt)")
-    if result.layout == "split":
+    if result.layout is Layout.SPLIT:
         click.echo(f"  layout split: one file per graph and syntax in {out_dir / 'graphs'} "
                    f"({len(result.written)} written, the rest unchanged); "
                    "`laborgraph export` writes one combined file")
@@ -110,7 +135,7 @@ def build(data_dir: Path, out_dir: Path, cache_dir: Path | None, jobs: int | Non
 
 @main.command()
 @DATA
-@click.option("--format", "fmt", type=click.Choice(["turtle", "json-ld", "trig", "nt", "nquads"]),
+@click.option("--format", "fmt", type=click.Choice(choices(Format)),
               default="turtle", show_default=True, help="Output syntax.")
 @click.option("-o", "--output", type=click.Path(path_type=Path), default=None,
               help="File to write (atomically); standard output if omitted.")
@@ -122,10 +147,10 @@ def export(data_dir: Path, fmt: str, output: Path | None, cache_dir: Path) -> No
     Streamed from the build cache (articles not in it are built first), so large
     corpora export without the graph in memory. N-Quads goes through rdflib.
     """
-    from .export import Format, serialize, write_atomic
+    from .export import serialize, write_atomic
 
     if fmt == "nquads":
-        from .pipeline import load_and_build
+        from .build import load_and_build
 
         text = serialize(load_and_build(data_dir)[1], Format.from_name(fmt))
         if output is None:
@@ -133,10 +158,10 @@ def export(data_dir: Path, fmt: str, output: Path | None, cache_dir: Path) -> No
         else:
             write_atomic(output, text)
         return
-    from .pipeline import check, stream_document, write_document
+    from .incremental import refresh, stream_document, write_document
 
-    syntax = {"turtle": "ttl", "json-ld": "jsonld", "trig": "trig", "nt": "nt"}[fmt]
-    entries = check(data_dir, cache_dir=cache_dir).ordered
+    syntax = Format.from_name(fmt).key
+    entries = refresh(data_dir, cache_dir=cache_dir).ordered
     if output is None:
         sys.stdout.flush()
         stream_document(sys.stdout.buffer, syntax, entries)
@@ -151,8 +176,8 @@ def export(data_dir: Path, fmt: str, output: Path | None, cache_dir: Path) -> No
 @_fails_cleanly
 def stats(data_dir: Path, fmt: str) -> None:
     """Count articles, claims, entities and triples."""
-    from .pipeline import load_and_build
-    from .stats import corpus_stats
+    from .build import load_and_build
+    from .export.stats import corpus_stats
 
     s = corpus_stats(*load_and_build(data_dir))
     click.echo(json.dumps(s.as_dict(), indent=2) if fmt == "json" else s.as_text())
@@ -195,12 +220,12 @@ def query(query_or_file: str, data_dir: Path, graph_file: Path | None, fmt: str,
         if graph_file is not None:
             result = run_store_query(store_from_file(graph_file), text, fmt=result_format, timeout=timeout)
         elif memory:
-            from .pipeline import memory_store
+            from .incremental import memory_store
 
             result = run_store_query(memory_store(data_dir, cache_dir=cache_dir), text, fmt=result_format,
                                      timeout=timeout)
         else:
-            from .pipeline import with_corpus_store
+            from .incremental import with_corpus_store
 
             result = with_corpus_store(data_dir, lambda store: run_store_query(store, text, fmt=result_format,
                                                                                 timeout=timeout), cache_dir=cache_dir)
@@ -212,7 +237,7 @@ def query(query_or_file: str, data_dir: Path, graph_file: Path | None, fmt: str,
 
             ds = read_rdf(graph_file)
         else:
-            from .pipeline import load_and_build
+            from .build import load_and_build
 
             ds = load_and_build(data_dir)[1]
         result = run_query(query_dataset(ds), text, fmt=result_format, timeout=timeout)
@@ -238,9 +263,9 @@ def queries() -> None:
 @_fails_cleanly
 def network(data_dir: Path, view: str, fmt: str, output: Path) -> None:
     """Export the worker-deployment network (or the RDF graph) for Gephi, Cytoscape or networkx."""
+    from .build import load_and_build
     from .export import write_atomic
-    from .network import write_network
-    from .pipeline import load_and_build
+    from .export.network import write_network
 
     for path, text in write_network(load_and_build(data_dir)[1], view=view, fmt=fmt, output=output).items():
         write_atomic(path, text)
@@ -254,9 +279,9 @@ def network(data_dir: Path, view: str, fmt: str, output: Path) -> None:
 @_fails_cleanly
 def analyze(data_dir: Path, fmt: str) -> None:
     """Degree and betweenness (brokers), components, and a summary per worker group."""
-    from .network import analysis_text, deployment_network
-    from .network import analyze as run
-    from .pipeline import load_and_build
+    from .build import load_and_build
+    from .export.network import analysis_text, deployment_network
+    from .export.network import analyze as run
 
     result = run(deployment_network(load_and_build(data_dir)[1]))
     click.echo(json.dumps(result, indent=2, ensure_ascii=False) if fmt == "json" else analysis_text(result), nl=False)
@@ -270,10 +295,10 @@ def analyze(data_dir: Path, fmt: str) -> None:
 @_fails_cleanly
 def viz(data_dir: Path, fmt: str, output: Path) -> None:
     """Draw the worker-deployment network: an offline HTML page, or an SVG/PNG figure."""
+    from .build import load_and_build
     from .export import write_atomic, write_atomic_bytes
-    from .network import deployment_network
-    from .pipeline import load_and_build
-    from .viz import to_figure, to_html
+    from .export.network import deployment_network
+    from .export.viz import to_figure, to_html
 
     net = deployment_network(load_and_build(data_dir)[1])
     if fmt == "html":
@@ -307,7 +332,7 @@ def serve(data_dir: Path, graph_file: Path | None, host: str, port: int, timeout
 
         store = store_from_file(graph_file)
     else:
-        from .pipeline import memory_store
+        from .incremental import memory_store
 
         store = memory_store(data_dir, cache_dir=cache_dir)
     serve_forever(store, ServeOptions(host, port, timeout, max_results), lambda line: click.echo(line, err=True))
@@ -330,11 +355,11 @@ def push(data_dir: Path, endpoint: str | None, graph_store: str | None, graph_pa
 
     Each graph's Turtle comes from the build cache (articles not in it are built first).
     """
-    from .pipeline import check, graph_documents
+    from .incremental import graph_documents, refresh
     from .push import push_documents, target_for
 
     target = target_for(endpoint, graph_store, user, password, graph_param)
-    report = push_documents(graph_documents(check(data_dir, cache_dir=cache_dir).ordered), target, dry_run=dry_run)
+    report = push_documents(graph_documents(refresh(data_dir, cache_dir=cache_dir).ordered), target, dry_run=dry_run)
     click.echo(f"{'dry run: ' if dry_run else ''}{target.graph_store}")
     click.echo(report.as_text(dry_run), nl=False)
 
@@ -345,8 +370,8 @@ def push(data_dir: Path, endpoint: str | None, graph_store: str | None, graph_pa
 @_fails_cleanly
 def ontology_docs(output: Path | None) -> None:
     """Generate the ontology reference page (Markdown) from ontology/."""
-    from .docgen import ontology_markdown
     from .export import write_atomic
+    from .export.docs import ontology_markdown
 
     text = ontology_markdown()
     if output is None:

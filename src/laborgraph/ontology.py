@@ -9,7 +9,6 @@ the ontology is all it takes to make it usable in mappings.
 from __future__ import annotations
 
 import functools
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,6 +16,7 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SDO, SKOS, XSD
 
 from .errors import LaborgraphError
+from .resources import ontology_dir
 from .vocab import BUILDER_PROPERTIES, LG, REUSED_PROPERTIES
 
 ONTOLOGY_FILES = ("laborgraph.ttl", "concepts.ttl", "ilo-indicators.ttl")
@@ -49,11 +49,8 @@ class Terms:
 
 
 def default_ontology_dir() -> Path:
-    """``ontology/`` of this checkout, or ``$LABORGRAPH_ONTOLOGY``."""
-    env = os.environ.get("LABORGRAPH_ONTOLOGY")
-    if env:
-        return Path(env)
-    return Path(__file__).resolve().parents[2] / "ontology"
+    """The shipped ontology, or ``$LABORGRAPH_ONTOLOGY``."""
+    return ontology_dir()
 
 
 @functools.lru_cache(maxsize=4)

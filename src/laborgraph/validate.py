@@ -25,14 +25,15 @@ from rdflib.namespace import RDF, SKOS
 
 from .errors import LaborgraphError
 from .ontology import ontology_graph
-from .vocab import LG, ONTOLOGY_GRAPH, REGISTRY_GRAPH
+from .resources import shapes_dir
+from .vocab import ENTITY_BASE, LG, ONTOLOGY_GRAPH, REGISTRY_GRAPH, claim_of, local_id
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
 SEVERITY_ORDER = {"Violation": 0, "Warning": 1, "Info": 2}
 
 
 def default_shapes_dir() -> Path:
-    return Path(__file__).resolve().parents[2] / "shapes"
+    return shapes_dir()
 
 
 @functools.lru_cache(maxsize=8)
@@ -117,24 +118,13 @@ class Report:
         return merged.serialize(format="turtle")
 
 
-def _short(node: object) -> str:
-    text = str(node)
-    for sep in ("#", "/"):
-        if sep in text:
-            text = text.rsplit(sep, 1)[-1]
-    return text
-
-
 def _owner_claim(data: Graph, focus: URIRef) -> URIRef | None:
     """The claim a node belongs to: itself, the claim its IRI is minted under, or one about it."""
     if (focus, RDF.type, LG.Claim) in data:
         return focus
-    text = str(focus)
-    if "/claim/" in text:
-        head, tail = text.split("/claim/", 1)
-        candidate = URIRef(f"{head}/claim/{tail.split('/', 1)[0]}")
-        if (candidate, RDF.type, LG.Claim) in data:
-            return candidate
+    owner = claim_of(str(focus))
+    if owner is not None and (URIRef(owner), RDF.type, LG.Claim) in data:
+        return URIRef(owner)
     claims = sorted(data.subjects(LG.about, focus))
     return claims[0] if claims else None  # type: ignore[return-value]
 
@@ -151,7 +141,7 @@ def _locate(data: Graph, focus: object, default_file: str) -> tuple[str, int | N
 
 def _finding(data: Graph, shapes: Graph, results: Graph, result: URIRef, default_file: str) -> Finding:
     focus = results.value(result, SH.focusNode)
-    severity = _short(results.value(result, SH.resultSeverity))
+    severity = local_id(results.value(result, SH.resultSeverity))
     source = results.value(result, SH.sourceConstraint) or results.value(result, SH.sourceShape)
     message = results.value(result, SH.resultMessage) or shapes.value(source, SH.message) or "does not conform"
     fix = shapes.value(source, SH.description) or ""
@@ -247,41 +237,30 @@ def check_findings(graph: Graph) -> list[Finding]:
         for row in rows:
             file, line, claim = _locate(graph, URIRef(row[0]), "(checks)")
             out.append(Finding(
-                severity="Violation", message=f"{titles[name]}: {' '.join(_short(v) for v in row)}",
+                severity="Violation", message=f"{titles[name]}: {' '.join(local_id(v) for v in row)}",
                 fix=f"see queries/checks/{name}.rq", file=file, line=line, claim=claim,
                 focus=row[0], shape=f"queries/checks/{name}.rq", component="check"))
     return out
 
 
-def validate_paths(paths: list[Path], cache_dir: Path = Path("build/.cache")) -> Report:
-    """Validate mapping folders (incrementally, through the build cache) and RDF files."""
-    from .pipeline import check
+def validate_file(path: Path) -> Report:
+    """Validate one RDF file produced elsewhere (or by a build): per-article and corpus rules."""
     from .rdfinput import read_rdf
 
-    report = Report()
-    for path in paths:
-        if path.is_dir():
-            part = check(path, cache_dir=cache_dir).report
-        elif path.is_file():
-            ds = read_rdf(path)
-            graphs = [g for g in ds.graphs() if len(g)]
-            if any(g.identifier == REGISTRY_GRAPH for g in graphs):
-                part = validate_dataset(ds)
-            else:
-                part = validate_graph(_plain(*graphs), default_file=str(path))
-                corpus = validate_graph(_plain(*graphs), corpus_rules=True, default_file=str(path))
-                part.findings += corpus.findings
-                part.raw += corpus.raw
-        else:
-            raise LaborgraphError(f"{path}: no such file or folder")
-        report.findings += part.findings
-        report.raw += part.raw
-    return report
+    ds = read_rdf(path)
+    graphs = [g for g in ds.graphs() if len(g)]
+    if any(g.identifier == REGISTRY_GRAPH for g in graphs):
+        return validate_dataset(ds)
+    part = validate_graph(_plain(*graphs), default_file=str(path))
+    corpus = validate_graph(_plain(*graphs), corpus_rules=True, default_file=str(path))
+    part.findings += corpus.findings
+    part.raw += corpus.raw
+    return part
 
 
 def registry_prefix() -> URIRef:
     """Registry nodes are validated once with the registry, not again with every article."""
-    return URIRef("https://w3id.org/laborgraph/id/entity/")
+    return ENTITY_BASE
 
 
 __all__ = ["SKOS", "Finding", "Report", "validate_dataset", "validate_graph"]

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import hashlib
 
-from rdflib import Namespace, URIRef
+from rdflib import Graph, Namespace, URIRef
 from rdflib.namespace import (
     DCTERMS,
     ORG,
@@ -309,6 +309,72 @@ def analyst_iri(analyst_id: str) -> URIRef:
 
 def note_iri(note_id: str) -> URIRef:
     return URIRef(f"{ID}note/{note_id}")
+
+
+def value_iri(owner: URIRef, key: str) -> URIRef:
+    """A time, quantity or money node, minted under the claim or note that states it."""
+    return URIRef(f"{owner}/value/{key}")
+
+
+def span_iri(claim: URIRef, index: int) -> URIRef:
+    """The ``index``-th quote span of a claim (a Web Annotation SpecificResource)."""
+    return URIRef(f"{claim}/span/{index}")
+
+
+def selector_iri(span: URIRef, kind: str) -> URIRef:
+    """A span's selector: ``kind`` is "quote" (TextQuoteSelector) or "position" (TextPositionSelector)."""
+    return URIRef(f"{span}/{kind}")
+
+
+def coding_iri(claim: URIRef, notation: str) -> URIRef:
+    return URIRef(f"{claim}/coding/{notation}")
+
+
+def claim_of(iri: str) -> str | None:
+    """The claim a node is minted under (its span, value or coding), or the claim itself; None if none.
+
+    >>> claim_of(f"{ID}article/a/claim/c01/span/1")
+    'https://w3id.org/laborgraph/id/article/a/claim/c01'
+    """
+    if not iri.startswith(f"{ID}article/") or "/claim/" not in iri:
+        return None
+    head, tail = iri.split("/claim/", 1)
+    return f"{head}/claim/{tail.split('/', 1)[0]}"
+
+
+def article_slug_of(iri: str) -> str | None:
+    """The slug of the article an IRI is minted under (article, claim, source, local entity ...).
+
+    >>> article_slug_of(f"{ID}article/2024-07-15-x-y/claim/c01")
+    '2024-07-15-x-y'
+    """
+    for base in (f"{ID}article/", f"{ID}graph/article/"):
+        if iri.startswith(base):
+            return iri[len(base):].split("/", 1)[0]
+    return None
+
+
+def local_id(iri: str) -> str:
+    """The last segment of an IRI: what a person reads as its name."""
+    for sep in ("#", "/"):
+        if sep in iri:
+            iri = iri.rsplit(sep, 1)[-1]
+    return iri
+
+
+ENTITY_BASE = URIRef(f"{ID}entity/")  # registry entities; validated once, with the registry
+
+
+def bind_prefixes(graph: Graph) -> None:
+    """Bind the project's prefixes on a graph, replacing rdflib's defaults."""
+    for prefix, ns in PREFIXES.items():
+        graph.bind(prefix, ns, override=True, replace=True)
+
+
+def sparql_prefixes(*names: str) -> str:
+    """PREFIX lines for SPARQL text written in code (all project prefixes when no names are given)."""
+    chosen = names or tuple(sorted(PREFIXES))
+    return "".join(f"PREFIX {n}: <{PREFIXES[n]}>\n" for n in chosen)
 
 
 def statement_iri(s: URIRef, p: URIRef, o: object) -> URIRef:

@@ -4,13 +4,16 @@ rdflib's N-Triples and JSON-LD writers emit in hash order, which changes with
 PYTHONHASHSEED; here line formats are sorted and JSON-LD nodes and values are
 ordered, so a rebuilt graph diffs cleanly in git. Files are written atomically.
 
->>> Format.from_name("ttl") is Format.TURTLE
-True
+>>> g = Graph()
+>>> _ = g.add((URIRef("http://e/b"), RDF.type, URIRef("http://e/C")))
+>>> _ = g.add((URIRef("http://e/a"), RDF.type, URIRef("http://e/C")))
+>>> print(ntriples(g), end="")
+<http://e/a> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <http://e/C> .
+<http://e/b> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <http://e/C> .
 """
 
 from __future__ import annotations
 
-import enum
 import json
 import os
 import tempfile
@@ -21,37 +24,10 @@ from typing import BinaryIO
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, XSD
 
-from .build import bind_prefixes
-from .errors import LaborgraphError
-from .ontology import ontology_graph
-from .vocab import PREFIXES
-
-
-class Format(enum.Enum):
-    TURTLE = ("turtle", ".ttl", "text/turtle")
-    TRIG = ("trig", ".trig", "application/trig")
-    NT = ("nt", ".nt", "application/n-triples")
-    NQUADS = ("nquads", ".nq", "application/n-quads")
-    JSONLD = ("json-ld", ".jsonld", "application/ld+json")
-
-    def __init__(self, label: str, suffix: str, media_type: str) -> None:
-        self.label = label
-        self.suffix = suffix
-        self.media_type = media_type
-
-    @classmethod
-    def from_name(cls, name: str) -> Format:
-        aliases = {"ttl": "turtle", "n-triples": "nt", "ntriples": "nt", "nq": "nquads",
-                   "jsonld": "json-ld"}
-        name = aliases.get(name.lower(), name.lower())
-        for fmt in cls:
-            if fmt.label == name:
-                return fmt
-        raise LaborgraphError(f"unknown format '{name}'; use one of {', '.join(f.label for f in cls)}")
-
-    @classmethod
-    def names(cls) -> list[str]:
-        return [f.label for f in cls]
+from ..errors import LaborgraphError
+from ..formats import Format
+from ..ontology import ontology_graph
+from ..vocab import PREFIXES, bind_prefixes
 
 
 def union(ds: Dataset) -> Graph:

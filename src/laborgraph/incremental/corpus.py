@@ -27,20 +27,16 @@ from typing import Any
 from rdflib import Graph
 from rdflib.namespace import RDF
 
-from .validate import SH, Finding
+from ..validate import SH, Finding
+from ..vocab import claim_of, sparql_prefixes
 
-CLAIM_INFO = """
-PREFIX lg: <https://w3id.org/laborgraph/ns#>
+CLAIM_INFO = sparql_prefixes("lg") + """
 SELECT ?c ?id ?file ?line WHERE { ?c a lg:Claim ; lg:claimId ?id . OPTIONAL { ?c lg:mappingFile ?file }
                                   OPTIONAL { ?c lg:mappingLine ?line } }"""
 
 # Nodes whose findings can change when a graph mentioning ?x changes, beyond ?x itself:
 # claims supporting a statement ?x or attributed to a source ?x, statements about ?x.
-NEIGHBOURS = """
-PREFIX lg: <https://w3id.org/laborgraph/ns#>
-PREFIX prov: <http://www.w3.org/ns/prov#>
-PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
-SELECT DISTINCT ?n WHERE { VALUES ?x { %s } %s }"""
+NEIGHBOURS = sparql_prefixes("lg", "prov", "rdf") + """SELECT DISTINCT ?n WHERE { VALUES ?x { %s } %s }"""
 _HOPS = ("?n lg:supports ?x .", "?n prov:wasAttributedTo ?x ; a lg:Claim .", "?n rdf:subject ?x .")
 
 
@@ -153,20 +149,13 @@ def run_constraints(store: Any, shapes: Graph, focus: set[str] | None = None) ->
     return order(findings)
 
 
-def _owner(node: str) -> str | None:
-    """The claim a node belongs to, by its IRI (claim parts are minted under the claim)."""
-    if "/claim/" not in node:
-        return None
-    head, tail = node.split("/claim/", 1)
-    return f"{head}/claim/{tail.split('/')[0]}"
-
 
 def run_checks(store: Any, focus: set[str] | None = None) -> list[Finding]:
     """The QC queries (queries/checks/) on the store; every row is a violation.
 
     A check's first column is its focus; with ``focus`` given, only rows for those nodes.
     """
-    from .checks import load_checks
+    from ..checks import load_checks
 
     hits = []
     for check in load_checks():
@@ -174,11 +163,11 @@ def run_checks(store: Any, focus: set[str] | None = None) -> list[Finding]:
         assert first is not None, check.name
         for _, row in _rows(store, check.query, first.group(1), focus):
             hits.append((check, [_value(t) if t is not None else "" for t in row]))
-    claims = _claim_info(store, filter(None, (_owner(values[0]) for _, values in hits)))
+    claims = _claim_info(store, filter(None, (claim_of(values[0]) for _, values in hits)))
     out = []
     for check, values in hits:
         focus_node = values[0]
-        owner = _owner(focus_node)
+        owner = claim_of(focus_node)
         info = claims.get(owner) if owner else None
         out.append(Finding(
             severity="Violation", message=f"{check.title}: " + " ".join(v.rsplit("/", 1)[-1] for v in values),

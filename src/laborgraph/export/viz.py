@@ -9,11 +9,12 @@ the same picture.
 from __future__ import annotations
 
 import json
-from importlib import resources
 from string import Template
 from typing import Any
 
 import networkx as nx
+
+from ..resources import asset
 
 WIDTH, HEIGHT = 1200, 820
 TYPE_COLOURS = {
@@ -65,7 +66,7 @@ def view_data(net: nx.MultiDiGraph, title: str = "Worker deployment network") ->
 
 
 def _resource(name: str) -> str:
-    return resources.files("laborgraph").joinpath("resources", name).read_text(encoding="utf-8")
+    return asset(name).decode("utf-8")
 
 
 def to_html(net: nx.MultiDiGraph, title: str = "Worker deployment network") -> str:

@@ -30,7 +30,7 @@ from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
-from .validate import Finding
+from ..validate import Finding
 
 FORMAT = "3"
 CHUNKS = ("trig", "ttl", "nt", "jsonld")
@@ -51,7 +51,7 @@ def _digest(h: Any, path: Path, base: Path | None = None, data: bytes | None = N
 @functools.lru_cache(maxsize=1)
 def code_fingerprint() -> str:
     """Hash of laborgraph's own source and resources: new code never reuses old results."""
-    root = Path(__file__).resolve().parent
+    root = Path(__file__).resolve().parents[1]
     h = hashlib.sha256(FORMAT.encode())
     for path in sorted([*root.rglob("*.py"), *(root / "resources").glob("*")]):
         _digest(h, path, root)
@@ -142,7 +142,7 @@ class Cache:
             return {}
 
     def _write_json(self, name: str, data: dict[str, Any]) -> None:
-        from .export import write_atomic
+        from ..export import write_atomic
 
         write_atomic(self.folder / name, json.dumps({"format": FORMAT, **data}))  # json.dumps is C; json.dump is not
 

@@ -9,7 +9,7 @@ sources (informants count one each; an outlet speaking in its own voice counts
 once per outlet).
 
 >>> from pathlib import Path
->>> from laborgraph.pipeline import load_and_build
+>>> from laborgraph.build import load_and_build
 >>> net = deployment_network(load_and_build(Path("data"))[1])
 >>> ("sent" in {d["relation"] for _, _, d in net.edges(data=True)}, net.number_of_nodes() > 10)
 (True, True)
@@ -25,7 +25,7 @@ import networkx as nx
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SDO, SKOS
 
-from .vocab import LG, ORG
+from ..vocab import LG, ORG, article_slug_of, sparql_prefixes
 
 # Node types of the deployment network, most specific first.
 NODE_TYPES: list[tuple[URIRef, str]] = [
@@ -35,7 +35,7 @@ NODE_TYPES: list[tuple[URIRef, str]] = [
     (LG.BorderClosure, "event"), (SDO.Event, "event"),
 ]
 
-P = "PREFIX lg: <https://w3id.org/laborgraph/ns#> PREFIX schema: <https://schema.org/> "
+P = sparql_prefixes("lg", "schema")
 
 
 @dataclass(frozen=True)
@@ -103,7 +103,7 @@ def _evidence(g: Graph) -> dict[URIRef, dict[str, Any]]:
     }"""
     for row in g.query("PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> " + q):
         c = row.c  # type: ignore[union-attr]
-        info = out.setdefault(c, {"claim": f"{str(c).split('/article/')[1].split('/claim/')[0]}#{row.id}",
+        info = out.setdefault(c, {"claim": f"{article_slug_of(str(c))}#{row.id}",
                                   "quotes": set(), "hedges": set(), "indicators": set()})
         info["quotes"].add(str(row.quote))  # type: ignore[union-attr]
         info["hedges"].add(str(row.hedge))  # type: ignore[union-attr]

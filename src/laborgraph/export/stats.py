@@ -6,8 +6,8 @@ from dataclasses import asdict, dataclass
 
 from rdflib import Dataset
 
-from .model import Corpus
-from .vocab import ONTOLOGY_GRAPH
+from ..model import Corpus
+from ..vocab import ONTOLOGY_GRAPH
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,7 @@ from typing import Any
 import yaml
 from yaml.events import AliasEvent
 
-from .errors import MappingError
+from ..errors import MappingError
 
 MAX_BYTES = 2_000_000
 

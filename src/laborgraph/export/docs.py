@@ -8,8 +8,8 @@ from __future__ import annotations
 from rdflib import Graph, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
-from .ontology import load_terms, ontology_graph
-from .vocab import PREFIXES
+from ..ontology import load_terms, ontology_graph
+from ..vocab import PREFIXES
 
 
 def _curie(g: Graph, node: object) -> str:

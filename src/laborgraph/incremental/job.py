@@ -1,0 +1,225 @@
+"""The incremental build: bring the cache up to date, then write the outputs.
+
+Each article's graph, in every output syntax, and its validation findings are
+cached (``cache.py``); a build re-maps and re-validates only the articles whose
+inputs changed (``workers.py``), runs the corpus-wide rules on an Oxigraph store
+(``corpus.py``) and streams the outputs from the per-graph chunks (``layout.py``).
+The same inputs give byte-identical files whether they came from the cache or not.
+
+>>> import tempfile
+>>> from pathlib import Path
+>>> out = Path(tempfile.mkdtemp())
+>>> result = build(Path("data"), out)
+>>> sorted(p.name for p in result.written)[:2]
+['laborgraph.jsonld', 'laborgraph.nt']
+"""
+
+from __future__ import annotations
+
+import gc
+import os
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+
+from rdflib import Graph
+
+from ..build import registry_graph
+from ..checks import default_checks_dir
+from ..errors import LaborgraphError, NotConforming
+from ..export.stats import Stats
+from ..formats import Layout
+from ..load import REGISTRY_FILE, article_paths, load_corpus
+from ..model import Registry
+from ..ontology import default_ontology_dir, load_terms, ontology_graph
+from ..validate import Finding, Report, default_shapes_dir, shapes_graph, validate_file, validate_graph
+from ..vocab import ONTOLOGY_GRAPH, REGISTRY_GRAPH
+from .cache import Cache, Entry, StoreState, inputs_fingerprint
+from .corpus import affected, merge, ontology_subset, order, run_checks, run_constraints
+from .layout import choose_layout, write_combined, write_split
+from .workers import WORKER_INPUTS, build_changed, graph_chunks
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    stats: Stats
+    report: Report
+    written: list[Path] = field(default_factory=list)
+    layout: Layout = Layout.COMBINED
+    cache_hits: int = 0
+    cache_misses: int = 0
+    corpus_focus: int | None = None  # nodes the corpus rules were re-evaluated for; None: all of them
+
+
+def build(data_dir: Path, out_dir: Path, *, cache_dir: Path | None = None, jobs: int | None = None,
+          layout: Layout | str = Layout.AUTO) -> BuildResult:
+    """Build the graph from the mappings in ``data_dir`` into ``out_dir`` in four syntaxes.
+
+    ``layout`` "combined" writes ``laborgraph.{trig,ttl,jsonld,nt}``; "split" writes
+    one file per named graph and syntax under ``graphs/`` and rewrites only the
+    changed ones; "auto" (default) picks combined while the corpus is small (see
+    ``layout.SPLIT_ABOVE``). Input errors and SHACL violations leave earlier outputs
+    untouched: nothing is renamed into place until every article has been built
+    and the corpus checked.
+    """
+    layout = Layout(layout)
+    checked = refresh(data_dir, cache_dir=cache_dir or out_dir / ".cache", jobs=jobs)
+    if not checked.report.conforms:
+        raise NotConforming(checked.report.counts["Violation"])
+    chosen = choose_layout(layout, checked.ordered)
+    write = write_split if chosen is Layout.SPLIT else write_combined
+    written = write(out_dir, checked.ordered)
+    return BuildResult(checked.stats, checked.report, written, chosen, checked.hits, checked.misses,
+                       checked.corpus_focus)
+
+
+def validate_paths(paths: list[Path], cache_dir: Path = Path("build/.cache")) -> Report:
+    """Validate mapping folders (incrementally, through the build cache) and RDF files."""
+    report = Report()
+    for path in paths:
+        if path.is_dir():
+            part = refresh(path, cache_dir=cache_dir).report
+        elif path.is_file():
+            part = validate_file(path)
+        else:
+            raise LaborgraphError(f"{path}: no such file or folder")
+        report.findings += part.findings
+        report.raw += part.raw
+    return report
+
+
+@dataclass
+class Checked:
+    """Everything a build knows before it writes: cached graphs, findings, counts."""
+
+    ordered: list[tuple[str, Entry]]
+    report: Report
+    stats: Stats
+    hits: int
+    misses: int
+    corpus_focus: int | None = None
+
+
+def with_corpus_store(data_dir: Path, fn: Callable[[Any], T], *, cache_dir: Path, jobs: int | None = None) -> T:
+    """``fn(store)`` on the cache's on-disk Oxigraph store, brought up to date with ``data_dir`` first.
+
+    The store holds every graph a build writes (articles, registry, ontology), whether
+    or not they conform. It is locked while ``fn`` runs and released after, also when
+    ``fn`` fails with an input error (whose traceback would otherwise keep it open).
+    """
+    holder: list[Any] = []
+    refresh(data_dir, cache_dir=cache_dir, jobs=jobs, keep_store=holder)
+    failure: LaborgraphError | None = None
+    try:
+        return fn(holder[0])
+    except LaborgraphError as exc:
+        failure = exc.with_traceback(None)
+        failure.__context__ = failure.__cause__ = None  # their tracebacks hold the store too
+    finally:
+        holder.clear()
+        gc.collect()
+    raise failure
+
+
+def memory_store(data_dir: Path, *, cache_dir: Path, jobs: int | None = None) -> Any:
+    """An in-memory Oxigraph store of everything a build writes, loaded from the cache's chunks."""
+    import pyoxigraph
+
+    store = pyoxigraph.Store()
+    for name, entry in refresh(data_dir, cache_dir=cache_dir, jobs=jobs).ordered:
+        store.load(path=entry.chunk_path("nt"), format=pyoxigraph.RdfFormat.N_TRIPLES,
+                   to_graph=pyoxigraph.NamedNode(name))
+    return store
+
+
+def refresh(data_dir: Path, *, cache_dir: Path, jobs: int | None = None,
+            keep_store: list[Any] | None = None) -> Checked:
+    """Bring the cache up to date with ``data_dir``: map, build and validate what changed; write nothing.
+
+    ``keep_store``, when given, receives the corpus store instead of it being closed.
+    """
+    terms = load_terms()
+    registry_path = data_dir / REGISTRY_FILE
+    registry: Registry = load_corpus(data_dir, registry_only=True).registry
+    reg_graph = registry_graph(registry)
+    cache = Cache(cache_dir)
+    inputs = inputs_fingerprint(registry_path, default_ontology_dir(), default_shapes_dir(), default_checks_dir())
+    entries: dict[str, Entry] = {}
+    misses: list[tuple[Path, str]] = []
+    for path in article_paths(data_dir):
+        slug, key = path.stem, cache.key(path, inputs)
+        hit = cache.get(slug, key)
+        if hit is not None:
+            entries[slug] = hit
+        else:
+            misses.append((path, key))
+    # Changed articles are mapped, validated and serialized in batches by worker
+    # processes; each result goes to the cache as it arrives, so memory stays bounded.
+    WORKER_INPUTS.update(registry=registry, terms=terms, data_dir=data_dir, reg_graph=reg_graph,
+                   onto=ontology_subset(ontology_graph()))
+    try:
+        for built in build_changed(misses, jobs or os.cpu_count() or 1):
+            entries[built.slug] = cache.put(Entry(built.slug, built.key, built.graph, built.findings, built.stats,
+                                                  chunks=built.chunks))
+    finally:
+        WORKER_INPUTS.clear()
+    cache.prune(set(entries) | {"_registry", "_ontology"})
+
+    onto = ontology_graph()
+    shared = [_shared_entry(cache, "registry", str(REGISTRY_GRAPH), reg_graph, inputs),
+              _shared_entry(cache, "ontology", str(ONTOLOGY_GRAPH), onto, inputs)]
+    ordered = sorted([(e.graph, e) for e in entries.values()] + [(e.graph, e) for e in shared])
+    cache.save_index([e for _, e in ordered])
+
+    report = Report([f for e in entries.values() for f in e.findings] + shared[0].findings)
+    graphs = [(name, e.key, e.chunk_path("nt")) for name, e in ordered]
+    state = cache.store(graphs, inputs)
+    try:
+        corpus_findings, focus = _corpus_findings(state)
+        cache.save_findings(state, corpus_findings)
+        if keep_store is not None:
+            keep_store.append(state.store)
+    finally:
+        del state  # release the on-disk store's lock now, not at some later collection
+        gc.collect()
+    report.findings += corpus_findings
+    return Checked(ordered, report, _stats(entries.values(), registry, reg_graph, len(onto)),
+                   len(entries) - len(misses), len(misses), focus)
+
+
+def _corpus_findings(state: StoreState) -> tuple[list[Finding], int | None]:
+    """The corpus-wide rules and QC checks: in full, or only where the changed graphs reach."""
+    shapes = shapes_graph(corpus=True)
+    if state.touched is None or state.findings is None:
+        return order(run_constraints(state.store, shapes) + run_checks(state.store)), None
+    focus = affected(state.store, state.touched)
+    kept = [f for f in state.findings if f.focus not in focus]
+    fresh = run_constraints(state.store, shapes, focus) + run_checks(state.store, focus)
+    return merge(kept, fresh), len(focus)
+
+
+def _shared_entry(cache: Cache, slug: str, name: str, graph: Graph, inputs: str) -> Entry:
+    """The registry and ontology graphs, cached like articles under the shared inputs' key."""
+    key = inputs[:32]
+    hit = cache.get(f"_{slug}", key)
+    if hit is not None:
+        return hit
+    findings = validate_graph(graph, default_file=REGISTRY_FILE).findings if slug == "registry" else []
+    return cache.put(Entry(f"_{slug}", key, name, findings, {}, chunks=graph_chunks(graph, name)))
+
+
+def _stats(entries: Iterable[Entry], registry: Registry, reg_graph: Graph, onto: int) -> Stats:
+    rows = [e.stats for e in entries]
+    total = {k: sum(r[k] for r in rows) for k in ("claims", "quotes", "sources", "entities", "facts", "triples")}
+    return Stats(
+        articles=len(rows), claims=total["claims"], quotes=total["quotes"], sources=total["sources"],
+        registry_entities=len(registry.entities), article_entities=total["entities"],
+        analyst_notes=len(registry.notes),
+        stated_facts=total["facts"] + sum(len(n.statements) for n in registry.notes),
+        triples=total["triples"] + len(reg_graph), ontology_triples=onto,
+    )
+
+

@@ -1,0 +1,144 @@
+"""Where a build's outputs go: one combined file per syntax, or one file per graph and syntax.
+
+Outputs are streamed from the cached per-graph chunks (no corpus in memory) and
+renamed into place only when complete.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+import shutil
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+from ..export import jsonld_context, temp_beside, write_atomic
+from ..formats import Format, Layout
+from ..vocab import PREFIXES
+from .cache import Entry
+
+BUILD_NAME = "laborgraph"
+SUFFIX = {f.key: f.suffix for f in Format.cached()}  # cache chunk name -> file suffix
+# "auto" splits once the combined N-Triples would pass 50 MB: files that size are slow to
+# rewrite after every edit, clumsy to diff, and GitHub warns at 50 MB and refuses 100 MB.
+SPLIT_ABOVE = 50 * 2**20
+
+
+@functools.lru_cache(maxsize=1)
+def _headers() -> dict[str, str]:
+    """Each syntax's document header (cached: a split build writes 40,000 documents at 10,000 articles)."""
+    prefixes = "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in sorted(PREFIXES.items()))
+    context = json.dumps(jsonld_context(), indent=2, ensure_ascii=False, sort_keys=True)
+    return {"trig": prefixes, "ttl": prefixes, "nt": "",
+            "jsonld": '{\n"@context": ' + context + ',\n"@graph": [\n'}
+
+
+def _stream(fh: Any, name: str, entries: Iterable[Entry]) -> None:
+    """One syntax's document: header, then the cached chunks as bytes (no decoding, no corpus in memory)."""
+    fh.write(_headers()[name].encode("utf-8"))
+    first = True
+    for entry in entries:
+        path = entry.chunk_path(name)
+        if name == "jsonld":
+            if os.stat(path).st_size == 0:
+                continue
+            if not first:
+                fh.write(b",\n")
+            first = False
+        with open(path, "rb") as chunk:
+            shutil.copyfileobj(chunk, fh, 1 << 20)
+    if name == "jsonld":
+        fh.write(b"\n]\n}\n")
+
+
+def stream_document(fh: Any, syntax: str, entries: list[tuple[str, Entry]]) -> None:
+    """One complete document in ``syntax`` (a key of ``SUFFIX``) into a binary stream."""
+    _stream(fh, syntax, (e for _, e in entries))
+
+
+def _document_temp(path: Path, syntax: str, entries: list[tuple[str, Entry]]) -> Path:
+    return temp_beside(path, lambda fh: stream_document(fh, syntax, entries))
+
+
+def write_document(path: Path, syntax: str, entries: list[tuple[str, Entry]]) -> Path:
+    """One complete document in ``syntax`` (a key of ``SUFFIX``) at ``path``, written atomically."""
+    os.replace(_document_temp(path, syntax, entries), path)
+    return path
+
+
+def write_combined(out_dir: Path, entries: list[tuple[str, Entry]]) -> list[Path]:
+    """Stream each syntax's chunks into a temporary file, then rename them all into place."""
+    targets = {name: out_dir / f"{BUILD_NAME}{ext}" for name, ext in SUFFIX.items()}
+    temps: list[Path] = []
+    try:
+        for name, target in targets.items():
+            temps.append(_document_temp(target, name, entries))
+        for tmp, target in zip(temps, targets.values(), strict=True):
+            os.replace(tmp, target)
+        shutil.rmtree(out_dir / SPLIT_DIR, ignore_errors=True)  # never leave the other layout behind, stale
+        return sorted(targets.values())
+    finally:
+        for tmp in temps:
+            tmp.unlink(missing_ok=True)
+
+
+SPLIT_DIR = "graphs"
+
+
+def write_split(out_dir: Path, entries: list[tuple[str, Entry]]) -> list[Path]:
+    """One document per named graph and syntax in ``out_dir/graphs/``; only changed graphs are rewritten.
+
+    ``graphs/index.json`` lists each graph's IRI, files and cache key; it is written
+    last, so after an interruption the next build rewrites what it cannot vouch for.
+    """
+    folder = out_dir / SPLIT_DIR
+    folder.mkdir(parents=True, exist_ok=True)
+    index_path = folder / "index.json"
+    try:
+        known = json.loads(index_path.read_text(encoding="utf-8"))["graphs"]
+    except (OSError, ValueError, KeyError, TypeError):
+        known = {}
+    present = set(os.listdir(folder))
+    written, current = [], {}
+    for name, entry in entries:
+        files = {syntax: f"{entry.slug}{ext}" for syntax, ext in SUFFIX.items()}
+        current[entry.slug] = {"graph": name, "key": entry.key, "files": files}
+        if known.get(entry.slug) == current[entry.slug] and all(f in present for f in files.values()):
+            continue
+        index_path.unlink(missing_ok=True)
+        for syntax, file in files.items():
+            written.append(write_document(folder / file, syntax, [(name, entry)]))
+    for slug in sorted(set(known) - set(current)):
+        for file in known[slug].get("files", {}).values():
+            (folder / file).unlink(missing_ok=True)
+    if current != known or not index_path.is_file():
+        write_atomic(index_path, json.dumps({"graphs": current}, sort_keys=True) + "\n")  # no indent: C encoder
+    for ext in SUFFIX.values():  # never leave the other layout behind, stale
+        (out_dir / f"{BUILD_NAME}{ext}").unlink(missing_ok=True)
+    return written
+
+
+def choose_layout(layout: Layout, entries: list[tuple[str, Entry]]) -> Layout:
+    """``auto`` means combined files until their N-Triples would pass ``SPLIT_ABOVE`` bytes."""
+    if layout is not Layout.AUTO:
+        return layout
+    size = 0
+    for _, entry in entries:
+        size += os.stat(entry.chunk_path("nt")).st_size
+        if size > SPLIT_ABOVE:
+            return Layout.SPLIT
+    return Layout.COMBINED
+
+
+
+def graph_documents(entries: list[tuple[str, Entry]]) -> Iterator[tuple[str, bytes, int]]:
+    """Each named graph as a standalone Turtle document: (graph IRI, Turtle, triple count)."""
+    header = _headers()["ttl"].encode("utf-8")
+    for name, entry in entries:
+        body = Path(entry.chunk_path("ttl")).read_bytes()
+        if body.strip():
+            with open(entry.chunk_path("nt"), "rb") as nt:
+                count = sum(1 for line in nt if line.strip())
+            yield name, header + body, count

@@ -1,0 +1,13 @@
+"""Stage 1: mapping files -> model. Every input error is raised here, naming file and line.
+
+>>> from pathlib import Path
+>>> corpus = load_corpus(Path("data"))
+>>> len(corpus.registry.entities) > 0
+True
+"""
+
+from .context import ARTICLES_DIR, REGISTRY_FILE
+from .mapping import article_paths, load_article, load_corpus
+from .registry import load_registry
+
+__all__ = ["ARTICLES_DIR", "REGISTRY_FILE", "article_paths", "load_article", "load_corpus", "load_registry"]

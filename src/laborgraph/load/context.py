@@ -1,0 +1,90 @@
+"""Reading one mapping file: where errors point, which ids are visible, small field readers."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from rdflib import URIRef
+
+from ..errors import MappingError
+from ..model import Where
+from ..ontology import Terms
+from .yamlsrc import LDict
+
+REGISTRY_FILE = "entities.yaml"
+ARTICLES_DIR = "articles"
+ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+SLUG_RE = re.compile(r"^(\d{4}-\d{2}-\d{2})-([a-z0-9]+)-([a-z0-9][a-z0-9-]*)$")
+WIKIDATA_RE = re.compile(r"^Q[1-9][0-9]*$")
+CURRENCY_RE = re.compile(r"^[A-Z]{3}$")
+PERIODS = ("day", "week", "month", "year")
+PARTS = {"early": (1, 10), "mid": (11, 20), "late": (21, 31)}
+CONTEXT = 40  # characters of text kept before and after a quote
+
+
+@dataclass
+class Context:
+    """Where we are while reading one file: its paths and what ids it can see."""
+
+    display: str  # the path as the user should read it in an error
+    rel: str  # the path relative to the data folder, as stored in the graph
+    terms: Terms
+    names: dict[str, URIRef]  # ids an analyst may refer to -> IRI
+
+    def error(self, line: int | None, message: str) -> MappingError:
+        return MappingError(self.display, line, message)
+
+    def where(self, line: int) -> Where:
+        return Where(self.rel, line)
+
+    def resolve(self, name: Any, line: int, what: str = "entity") -> URIRef:
+        if not isinstance(name, str) or name not in self.names:
+            hint = did_you_mean(str(name), self.names)
+            raise self.error(line, f"unknown {what} '{name}'{hint}; declare it under "
+                             f"`entities:` here or in {REGISTRY_FILE}")
+        return self.names[name]
+
+
+def did_you_mean(word: str, options: Iterable[str]) -> str:
+    close = difflib.get_close_matches(word, list(options), n=1)
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+def as_mapping(ctx: Context, value: Any, line: int, what: str) -> LDict:
+    if not isinstance(value, LDict):
+        raise ctx.error(getattr(value, "line", line), f"{what} must be a mapping of `key: value` lines")
+    return value
+
+
+def check_keys(ctx: Context, d: LDict, what: str, required: set[str], optional: set[str]) -> None:
+    allowed = required | optional
+    for key in d:
+        if key not in allowed:
+            hint = did_you_mean(key, allowed)
+            raise ctx.error(d.line_of(key), f"unknown field '{key}' in {what}{hint}; "
+                            f"allowed: {', '.join(sorted(allowed))}")
+    for key in sorted(required):
+        if key not in d or d[key] in (None, ""):
+            raise ctx.error(d.line, f"{what} is missing required field '{key}'")
+
+
+def text_field(ctx: Context, d: LDict, key: str, default: str | None = None) -> str | None:
+    value = d.get(key, default)
+    if value is None:
+        return None
+    if not isinstance(value, str) or not value.strip():
+        raise ctx.error(d.line_of(key), f"'{key}' must be non-empty text")
+    return value.strip()
+
+
+def check_id(ctx: Context, value: Any, line: int, what: str) -> str:
+    if not isinstance(value, str) or not ID_RE.match(value):
+        raise ctx.error(line, f"{what} id '{value}' must be lower-case letters, digits and "
+                        "hyphens (for example 'new-workers')")
+    return value
+
+
