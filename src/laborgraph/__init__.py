@@ -20,6 +20,7 @@ below it (``tests/test_architecture.py`` checks this)::
     build        build         model -> rdflib Dataset
     validate     validate, checks
     export       export/       RDF syntaxes, networks, the deployment view, counts
+    authoring    authoring/    tools for writing mappings (scaffold, entity search, hints)
     query        query/        SPARQL safety, engines, results, library, endpoint, push
     incremental  incremental/  cache, workers, corpus rules on Oxigraph, output layouts
     interface    cli (the only module importing click), this file

@@ -18,8 +18,13 @@ from importlib import resources
 from pathlib import Path
 
 
+def package_dir() -> Path:
+    """The installed package's folder (its code is part of every cache key)."""
+    return Path(str(resources.files("laborgraph")))
+
+
 def _resource(*parts: str) -> Path:
-    return Path(str(resources.files("laborgraph").joinpath("resources", *parts)))
+    return package_dir().joinpath("resources", *parts)
 
 
 def ontology_dir() -> Path:

@@ -30,6 +30,7 @@ from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
+from ..resources import package_dir
 from ..validate import Finding
 
 FORMAT = "3"
@@ -51,7 +52,7 @@ def _digest(h: Any, path: Path, base: Path | None = None, data: bytes | None = N
 @functools.lru_cache(maxsize=1)
 def code_fingerprint() -> str:
     """Hash of laborgraph's own source and resources: new code never reuses old results."""
-    root = Path(__file__).resolve().parents[1]
+    root = package_dir().resolve()
     h = hashlib.sha256(FORMAT.encode())
     for path in sorted([*root.rglob("*.py"), *(root / "resources").glob("*")]):
         _digest(h, path, root)
