@@ -38,7 +38,9 @@ def test_each_check_fires_on_its_fixture(check, seed_union):
 
 
 def test_checks_have_titles_and_questions():
-    for path in default_checks_dir().glob("*.rq"):
+    paths = sorted(default_checks_dir().glob("*.rq"))
+    assert paths, f"no QC queries found in {default_checks_dir()}"
+    for path in paths:
         text = path.read_text()
         assert path.name.endswith("-violation.rq")
         assert "# title:" in text and "# question:" in text

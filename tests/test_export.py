@@ -9,7 +9,7 @@ import pyoxigraph
 import pytest
 from rdflib import XSD, Dataset, Graph, Literal, URIRef
 
-from laborgraph.export import serialize, union, write_atomic
+from laborgraph.export import serialize, temp_beside, union, write_atomic
 from laborgraph.formats import Format
 
 from .conftest import DATA, ROOT
@@ -92,12 +92,33 @@ def test_output_is_byte_identical_across_hash_seeds():
     assert len(digests) == 1
 
 
-def test_atomic_write_leaves_old_file_when_writing_fails(tmp_path):
+def test_atomic_write_leaves_old_file_when_writing_fails_midway(tmp_path):
     target = tmp_path / "graph.ttl"
     target.write_text("old")
 
-    with pytest.raises(TypeError):
-        write_atomic(target, 42)  # type: ignore[arg-type]
+    def half_then_fail(fh):
+        fh.write(b"@prefix lg: <x:> .\nlg:a lg:b ")  # the temporary file exists and holds half a document
+        raise OSError("disk full")
+
+    with pytest.raises(OSError, match="disk full"):
+        temp_beside(target, half_then_fail)
+    assert target.read_text() == "old"
+    assert [p.name for p in tmp_path.iterdir()] == ["graph.ttl"]
+
+
+def test_atomic_write_leaves_no_temporary_file_when_the_rename_fails(tmp_path, monkeypatch):
+    target = tmp_path / "graph.ttl"
+    target.write_text("old")
+    renamed = []
+
+    def refuse(src, dst):
+        renamed.append(Path(src).name)
+        raise PermissionError("read-only folder")
+
+    monkeypatch.setattr("laborgraph.export.rdf.os.replace", refuse)
+    with pytest.raises(PermissionError):
+        write_atomic(target, "new")
+    assert renamed and renamed[0].endswith(".tmp")  # the failure came after a temporary file was written
     assert target.read_text() == "old"
     assert [p.name for p in tmp_path.iterdir()] == ["graph.ttl"]
 

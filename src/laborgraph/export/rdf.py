@@ -176,7 +176,12 @@ def temp_beside(path: Path, write: Callable[[BinaryIO], object]) -> Path:
 
 
 def write_atomic_bytes(path: Path, data: bytes) -> None:
-    os.replace(temp_beside(path, lambda fh: fh.write(data)), path)
+    tmp = temp_beside(path, lambda fh: fh.write(data))
+    try:
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
 
 
 __all__ = ["Format", "serialize", "temp_beside", "write_atomic", "write_atomic_bytes"]
