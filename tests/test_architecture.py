@@ -150,3 +150,19 @@ def test_only_the_cli_imports_click():
     users = [_module_name(p) for p in PACKAGE.rglob("*.py")
              if re.search(r"^\s*(import click|from click)", p.read_text(encoding="utf-8"), re.M)]
     assert users == ["cli"]
+
+
+def _named_in(text: str) -> set[str]:
+    return set(re.findall(r"\b([a-z_]+\.py|[a-z_]+/)(?=[\s`),.]|$)", text))
+
+
+def test_every_module_the_docs_name_exists():
+    """docs/architecture.md and README's Layout section name only modules and folders that exist."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    layout = readme.split("## Layout", 1)[1].split("\n## ", 1)[0]
+    named = _named_in((ROOT / "docs" / "architecture.md").read_text(encoding="utf-8")) | _named_in(layout)
+    present = {p.name for p in PACKAGE.rglob("*.py")} | {f"{p.name}/" for p in PACKAGE.rglob("*") if p.is_dir()}
+    present |= {f"{p.name}/" for p in ROOT.iterdir() if p.is_dir()} | {p.name for p in ROOT.rglob("*.py")
+                                                                        if ".venv" not in p.parts}
+    missing = sorted(n for n in named if n not in present)
+    assert missing == []
