@@ -1,4 +1,8 @@
-"""Shared fixtures: the seed corpus, built once, and a scratch copy of data/ to break."""
+"""Shared fixtures: the seed corpus, built once, and a scratch copy of it to break.
+
+Tests read the seed fixture (tests/fixtures/seed/), never data/: analysts add articles there.
+Only tests/test_data.py reads data/, to check that whatever is there builds and validates.
+"""
 
 from __future__ import annotations
 
@@ -14,7 +18,8 @@ from laborgraph.load import load_corpus
 from laborgraph.model import Corpus
 
 ROOT = Path(__file__).resolve().parents[1]
-DATA = ROOT / "data"
+DATA = ROOT / "tests" / "fixtures" / "seed"
+REPO_DATA = ROOT / "data"
 SEED = "2024-07-15-dailynk-military-construction-workers-russia"
 
 
@@ -25,10 +30,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 @pytest.fixture(scope="session", autouse=True)
 def _cache_in_tmp(tmp_path_factory: pytest.TempPathFactory) -> None:
-    """Commands that default to build/.cache write to a temporary folder in tests."""
+    """Commands that default to build/.cache write to a temporary folder in tests, and commands
+    that default to data/ read the seed fixture."""
     import os
 
     os.environ["LABORGRAPH_CACHE"] = str(tmp_path_factory.mktemp("cache"))
+    os.environ["LABORGRAPH_DATA"] = str(DATA)
 
 
 @pytest.fixture(scope="session")
@@ -43,7 +50,7 @@ def dataset(corpus: Corpus) -> Dataset:
 
 @pytest.fixture
 def scratch_data(tmp_path: Path) -> Path:
-    """A copy of data/ that a test may edit."""
+    """A copy of the seed fixture that a test may edit."""
     target = tmp_path / "data"
     shutil.copytree(DATA, target)
     return target

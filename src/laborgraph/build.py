@@ -8,7 +8,7 @@ support the same statement: that is how corroboration is found.
 
 >>> from pathlib import Path
 >>> from laborgraph.load import load_corpus
->>> ds = build_dataset(load_corpus(Path("data")))
+>>> ds = build_dataset(load_corpus(Path("tests/fixtures/seed")))
 >>> len(list(ds.graphs())) >= 3
 True
 """

@@ -19,8 +19,14 @@ import click
 from .errors import ExitCode, LaborgraphError
 from .formats import Format, Layout, choices
 
-DATA = click.option("--data", "data_dir", type=click.Path(path_type=Path), default=Path("data"),
-                    show_default=True, help="Folder holding entities.yaml and articles/.")
+DATA = click.option("--data", "data_dir", type=click.Path(path_type=Path), default=lambda: _default_data(),
+                    show_default="data or $LABORGRAPH_DATA", help="Folder holding entities.yaml and articles/.")
+
+
+def _default_data() -> Path:
+    """The data folder when --data is not given: $LABORGRAPH_DATA (the tests point it at their
+    seed fixture, so no command run in a test reads data/) or ./data."""
+    return Path(os.environ.get("LABORGRAPH_DATA", "data"))
 
 
 REPORT_HINT = "this is a bug in laborgraph; run again with --debug and report the traceback"
@@ -86,14 +92,14 @@ CACHE = click.option(
 @CACHE
 @_fails_cleanly
 def validate(paths: tuple[Path, ...], fmt: str, strict: bool, cache_dir: Path) -> None:
-    """Validate mapping folders (default data/) or RDF files against the SHACL shapes.
+    """Validate mapping folders (default data/ or $LABORGRAPH_DATA) or RDF files against the SHACL shapes.
 
     Exit 0 when the data conforms (warnings allowed unless --strict), 1 when it
     does not, 2 on bad input.
     """
     from .incremental import validate_paths
 
-    report = validate_paths(list(paths) or [Path("data")], cache_dir)
+    report = validate_paths(list(paths) or [_default_data()], cache_dir)
     text = {"text": report.as_text, "json": report.as_json, "turtle": report.as_turtle}[fmt]()
     click.echo(text, nl=False)
     failed = not report.conforms or (strict and report.counts["Warning"] > 0)

@@ -10,7 +10,7 @@ once per outlet).
 
 >>> from pathlib import Path
 >>> from laborgraph.build import load_and_build
->>> net = deployment_network(load_and_build(Path("data"))[1])
+>>> net = deployment_network(load_and_build(Path("tests/fixtures/seed"))[1])
 >>> ("sent" in {d["relation"] for _, _, d in net.edges(data=True)}, net.number_of_nodes() > 10)
 (True, True)
 """

@@ -9,7 +9,7 @@ The same inputs give byte-identical files whether they came from the cache or no
 >>> import tempfile
 >>> from pathlib import Path
 >>> out = Path(tempfile.mkdtemp())
->>> result = build(Path("data"), out)
+>>> result = build(Path("tests/fixtures/seed"), out)
 >>> sorted(p.name for p in result.written)[:2]
 ['laborgraph.jsonld', 'laborgraph.nt']
 """

@@ -1,7 +1,7 @@
 """Stage 1: mapping files -> model. Every input error is raised here, naming file and line.
 
 >>> from pathlib import Path
->>> corpus = load_corpus(Path("data"))
+>>> corpus = load_corpus(Path("tests/fixtures/seed"))
 >>> len(corpus.registry.entities) > 0
 True
 """
