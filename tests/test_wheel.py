@@ -44,8 +44,7 @@ def installed(tmp_path_factory) -> Path:
 
 
 def _data_copy(tmp_path: Path) -> Path:
-    source = FIXTURE if FIXTURE.is_dir() else ROOT / "data"
-    return Path(shutil.copytree(source, tmp_path / "data"))
+    return Path(shutil.copytree(FIXTURE, tmp_path / "data"))
 
 
 def test_the_installed_wheel_builds_validates_queries_and_draws(installed, tmp_path):
