@@ -17,7 +17,7 @@ from laborgraph.incremental import refresh as check
 from laborgraph.incremental.cache import RACY_NS, content_digest
 from laborgraph.incremental.corpus import run_constraints
 from laborgraph.load import load_corpus
-from laborgraph.store import oxigraph_store
+from laborgraph.query import oxigraph_store
 from laborgraph.validate import _plain, shapes_graph, validate_dataset, validate_graph
 
 from .conftest import DATA, SEED

@@ -256,7 +256,7 @@ def test_queries_lists_the_library():
 @pytest.mark.parametrize("query", library(), ids=lambda q: q.name.split("-")[0])
 def test_oxigraph_engine_answers_like_rdflib(query, seed):
     """The query library gives the same rows on the Oxigraph store as on rdflib's graph."""
-    from laborgraph.store import oxigraph_store
+    from laborgraph.query import oxigraph_store
 
     from .test_servers import HEADER, _normal
 

@@ -13,8 +13,8 @@ from urllib.parse import quote, urlencode
 
 import pytest
 
-from laborgraph.serve import ServeOptions, make_server
-from laborgraph.store import oxigraph_store
+from laborgraph.query import oxigraph_store
+from laborgraph.query.serve import ServeOptions, make_server
 
 from .conftest import ROOT
 from .servers import free_port, stop, wait_for

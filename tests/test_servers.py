@@ -8,8 +8,8 @@ import pytest
 from click.testing import CliRunner
 
 from laborgraph.cli import main
-from laborgraph.push import PushError, Target, push, target_for
 from laborgraph.query import init_ns, library, query_dataset
+from laborgraph.query.push import PushError, Target, push, target_for
 
 from .servers import free_port, oxigraph_server, stop, virtuoso_server, wait_for
 

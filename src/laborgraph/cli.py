@@ -215,10 +215,10 @@ def query(query_or_file: str, data_dir: Path, graph_file: Path | None, fmt: str,
     date first (only changed articles are rebuilt); with --graph FILE the file is
     loaded straight into a fresh store instead.
     """
-    from .query import ResultFormat, resolve_query, screen_query
+    from .query import ResultFormat, check_query, resolve_query
 
     text = resolve_query(query_or_file)
-    screen_query(text)  # refuse before spending time on loading
+    check_query(text)  # refuse before spending time on loading
     result_format = ResultFormat(fmt)
     if engine == "oxigraph":
         from .query import run_store_query, store_from_file
@@ -322,16 +322,19 @@ def viz(data_dir: Path, fmt: str, output: Path) -> None:
 @click.option("--port", default=8000, show_default=True, type=int, help="Port to listen on.")
 @click.option("--timeout", default=10.0, show_default=True, type=float, help="Seconds a query may run.")
 @click.option("--max-results", default=10_000, show_default=True, type=int, help="Most rows or triples returned.")
+@click.option("--cors", "cors", default=None, metavar="ORIGIN",
+              help="Let web pages from ORIGIN (e.g. http://localhost:3000, or *) query from a browser; "
+                   "off by default (no CORS headers).")
 @CACHE
 @_fails_cleanly
 def serve(data_dir: Path, graph_file: Path | None, host: str, port: int, timeout: float, max_results: int,
-          cache_dir: Path) -> None:
+          cors: str | None, cache_dir: Path) -> None:
     """Serve the graph as a read-only SPARQL 1.1 endpoint (/sparql) with an offline query page (/).
 
     It serves an in-memory snapshot: of --graph (a file or a split build's folder), or
     of the build from --data, loaded from the build cache (so builds can go on meanwhile).
     """
-    from .serve import ServeOptions, serve_forever
+    from .query.serve import ServeOptions, serve_forever
 
     if graph_file is not None:
         from .query import store_from_file
@@ -341,7 +344,7 @@ def serve(data_dir: Path, graph_file: Path | None, host: str, port: int, timeout
         from .incremental import memory_store
 
         store = memory_store(data_dir, cache_dir=cache_dir)
-    serve_forever(store, ServeOptions(host, port, timeout, max_results), lambda line: click.echo(line, err=True))
+    serve_forever(store, ServeOptions(host, port, timeout, max_results, cors), lambda line: click.echo(line, err=True))
 
 
 @main.command()
@@ -353,18 +356,20 @@ def serve(data_dir: Path, graph_file: Path | None, host: str, port: int, timeout
 @click.option("--user", default=None, help="User name (HTTP digest or basic auth).")
 @click.option("--password", default=None, help="Password.")
 @click.option("--dry-run", is_flag=True, help="Say what would be pushed; send nothing.")
+@click.option("--timeout", type=float, default=300.0, show_default=True,
+              help="Seconds the whole push may take; a transfer that stalls fails after a tenth of it (at most 60 s).")
 @CACHE
 @_fails_cleanly
 def push(data_dir: Path, endpoint: str | None, graph_store: str | None, graph_param: str | None,
-         user: str | None, password: str | None, dry_run: bool, cache_dir: Path) -> None:
+         user: str | None, password: str | None, dry_run: bool, timeout: float, cache_dir: Path) -> None:
     """Load the build into a remote store, one named graph per article (a re-push replaces, never duplicates).
 
     Each graph's Turtle comes from the build cache (articles not in it are built first).
     """
     from .incremental import graph_documents, refresh
-    from .push import push_documents, target_for
+    from .query.push import push_documents, target_for
 
-    target = target_for(endpoint, graph_store, user, password, graph_param)
+    target = target_for(endpoint, graph_store, user, password, graph_param, timeout=timeout)
     report = push_documents(graph_documents(refresh(data_dir, cache_dir=cache_dir).ordered), target, dry_run=dry_run)
     click.echo(f"{'dry run: ' if dry_run else ''}{target.graph_store}")
     click.echo(report.as_text(dry_run), nl=False)

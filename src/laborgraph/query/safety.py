@@ -1,0 +1,219 @@
+"""Decide from a real SPARQL 1.1 parse whether a query may run: the one gate for every caller.
+
+rdflib, pyoxigraph and Oxigraph's server all execute ``SERVICE`` over HTTP, and
+rdflib fetches ``FROM`` graphs, so what a query does is decided from its parsed
+form (rdflib's parser and algebra: prefixed names resolved, escapes, comments,
+case and whitespace as the grammar has them), never from its spelling.
+
+The engine must run exactly the text that was judged, read the same way. Two
+places where rdflib and Oxigraph read text differently are removed before
+either sees it: ``\\u``/``\\U`` escapes are expanded once here (SPARQL expands
+them before parsing; Oxigraph only inside strings and IRIs, so the two could
+disagree about where a string ends), and a lone CR is made a line end (rdflib's
+comments run to LF only, Oxigraph's to CR or LF, so ``#x\\rSERVICE`` was a
+comment to one and a SERVICE call to the other). Whatever rdflib cannot parse
+is refused, even if Oxigraph would accept it (fail closed).
+
+>>> check_query("SELECT * WHERE { SERVICE <http://example.org/sparql> { ?s ?p ?o } }")
+Traceback (most recent call last):
+...
+laborgraph.query.safety.QueryRefused: SERVICE is refused: laborgraph never sends queries over the network
+>>> check_query("ASK { ?c a lg:Claim }").form
+'ASK'
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from ..errors import LaborgraphError
+from ..vocab import PREFIXES
+
+
+class QuerySyntaxError(LaborgraphError):
+    """A SPARQL syntax error, located by line and column with a caret under the spot."""
+
+
+class QueryRefused(LaborgraphError):
+    """A query laborgraph will not run (it would reach the network or change the graph)."""
+
+
+SERVICE_REFUSED = "SERVICE is refused: laborgraph never sends queries over the network"
+FROM_REFUSED = ("FROM / FROM NAMED are refused (they would load graphs from elsewhere); "
+                "use GRAPH <iri> { ... } over the built graph instead")
+UPDATE_REFUSED = "updates (INSERT, DELETE, LOAD, CLEAR ...) are refused: the graph is read-only"
+MAX_QUERY_CHARS = 1_000_000
+_ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+
+
+def init_ns() -> dict[str, str]:
+    """The project's prefixes, predeclared for every query."""
+    return {prefix: str(ns) for prefix, ns in PREFIXES.items()}
+
+
+def prefix_header() -> str:
+    """The project's prefixes as SPARQL PREFIX lines, for stores that take no predeclared prefixes."""
+    return "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in sorted(init_ns().items()))
+
+
+@dataclass(frozen=True)
+class CheckedQuery:
+    """A query that passed the gate: the text engines must run, its form and rdflib's translation."""
+
+    text: str
+    form: str  # SELECT, ASK, CONSTRUCT, DESCRIBE
+    algebra: Any
+
+
+def canonical_text(text: str) -> str:
+    """The query with codepoint escapes expanded and every line end an LF (see the module docstring).
+
+    >>> canonical_text("SELECT * { #x\\rSERVICE <u> {} }")
+    'SELECT * { #x\\nSERVICE <u> {} }'
+    >>> canonical_text("\\\\u0053ERVICE")
+    'SERVICE'
+    """
+    if len(text) > MAX_QUERY_CHARS:
+        raise QueryRefused(f"the query has more than {MAX_QUERY_CHARS:,} characters")
+
+    def expand(m: re.Match[str]) -> str:
+        code = int(m.group(1) or m.group(2), 16)
+        if code > 0x10FFFF or 0xD800 <= code <= 0xDFFF:
+            raise QuerySyntaxError(f"query: invalid codepoint escape {m.group(0)}")
+        return chr(code)
+
+    out = _ESCAPE.sub(expand, text)
+    if _ESCAPE.search(out):
+        raise QueryRefused("a codepoint escape spells another escape (such as \\u005Cu0041); "
+                           "write the character itself")
+    return out.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def check_query(text: str) -> CheckedQuery:
+    """Parse ``text``; refuse updates, SERVICE, FROM and FROM NAMED; return what engines may run.
+
+    Used by ``laborgraph query`` (inline text and files), the Python API and
+    ``laborgraph serve``, so all three refuse the same queries. Results are
+    cached by text: rdflib's parser takes tens of milliseconds.
+    """
+    return _checked(text)
+
+
+@functools.lru_cache(maxsize=256)
+def _checked(text: str) -> CheckedQuery:
+    from rdflib.plugins.sparql.algebra import translateQuery
+    from rdflib.plugins.sparql.parser import parseQuery
+
+    canon = canonical_text(text)
+    try:
+        parsed = parseQuery(canon)
+    except Exception as exc:
+        _refuse_if_update(canon)
+        raise _syntax_error(canon, exc) from None
+    finally:
+        _forget_parse_failures()
+    _refuse_nodes(_walk(parsed))
+    try:
+        query = translateQuery(parsed, initNs=init_ns())
+    except Exception as exc:
+        raise _translate_error(exc) from None
+    _refuse_nodes(_walk(query.algebra))
+    return CheckedQuery(canon, _form(query.algebra), query)
+
+
+def _refuse_if_update(canon: str) -> None:
+    from rdflib.plugins.sparql.parser import parseUpdate
+
+    try:
+        parseUpdate(canon)
+    except Exception:
+        return
+    finally:
+        _forget_parse_failures()
+    raise QueryRefused(UPDATE_REFUSED)
+
+
+def _refuse_nodes(nodes: Iterator[Any]) -> None:
+    for node in nodes:
+        name = getattr(node, "name", "")
+        if name in ("ServiceGraphPattern", "Service"):
+            raise QueryRefused(SERVICE_REFUSED)
+        if name in ("DatasetClause", "datasetClause") or (isinstance(node, dict) and dict.get(node, "datasetClause")):
+            raise QueryRefused(FROM_REFUSED)
+
+
+def _form(algebra: Any) -> str:
+    return {"SelectQuery": "SELECT", "AskQuery": "ASK", "ConstructQuery": "CONSTRUCT",
+            "DescribeQuery": "DESCRIBE"}.get(getattr(algebra, "name", ""), "SELECT")
+
+
+def _walk(node: Any, depth: int = 0) -> Iterator[Any]:
+    """Every node of a parse result or algebra tree (dicts, lists and pyparsing results)."""
+    from pyparsing import ParseResults
+
+    if depth > 2000:
+        raise QueryRefused("the query is nested too deeply")
+    yield node
+    if isinstance(node, ParseResults):
+        children: Any = list(node) + list(node.as_dict().values())
+    elif isinstance(node, dict):
+        children = node.values()
+    elif isinstance(node, list | tuple):
+        children = node
+    else:
+        return
+    for child in children:
+        yield from _walk(child, depth + 1)
+
+
+def _forget_parse_failures() -> None:
+    """Empty pyparsing's packrat cache: its cached exceptions' tracebacks reach the caller's
+    frames and would keep whatever they hold (an open on-disk store) alive for the process."""
+    import pyparsing
+
+    pyparsing.ParserElement.reset_cache()
+
+
+_SLASHED_NAME = re.compile(r"(?<![\w<:/])([A-Za-z][\w.-]*):([\w.-]+)/([^\s;,.{}()]+)")
+
+
+def _syntax_error(text: str, exc: Any) -> QuerySyntaxError:
+    hint = _slash_hint(text)
+    if hint:
+        return QuerySyntaxError(hint)
+    line, col = getattr(exc, "lineno", None), getattr(exc, "col", None)
+    if not line:
+        return QuerySyntaxError(f"query: syntax error: {' '.join(str(exc).split())[:300]}")
+    return located_error(text, line, col, str(getattr(exc, "msg", "")) or str(exc).split("(at char")[0])
+
+
+def located_error(text: str, line: int, col: int, detail: str) -> QuerySyntaxError:
+    """``query:LINE:COL: syntax error: ...`` with the line and a caret under the spot."""
+    lines = text.splitlines()
+    src = lines[line - 1] if 0 < line <= len(lines) else ""
+    detail = " ".join(detail.split())[:200]
+    return QuerySyntaxError(f"query:{line}:{col}: syntax error: {detail}\n  {src}\n  {' ' * max(col - 1, 0)}^")
+
+
+def _slash_hint(text: str) -> str:
+    """A prefixed name with '/' in it (``lgid:entity/russia``) is the commonest mistake: say so."""
+    for m in _SLASHED_NAME.finditer(text):
+        prefix, local, rest = m.groups()
+        if prefix in init_ns():
+            full = f"<{init_ns()[prefix]}{local}/{rest}>"
+            return (f"query: '{m.group(0)}': a '/' is not allowed in a prefixed name; write {full} "
+                    f"(or {prefix}:{local}\\/{rest} on the default Oxigraph engine)")
+    return ""
+
+
+def _translate_error(exc: Exception) -> LaborgraphError:
+    m = re.match(r"Unknown namespace prefix : (.*)", str(exc))
+    if m:
+        known = ", ".join(f"{p}:" for p in sorted(init_ns()))
+        return QuerySyntaxError(f"query: unknown prefix '{m.group(1)}:'; declare it with "
+                                f"PREFIX {m.group(1)}: <...>, or use a predeclared one: {known}")
+    return QuerySyntaxError(f"query: {' '.join(str(exc).split())[:300]}")
