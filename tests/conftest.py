@@ -7,10 +7,13 @@ Only tests/test_data.py reads data/, to check that whatever is there builds and 
 from __future__ import annotations
 
 import shutil
-from collections.abc import Callable
+import socket
+import threading
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 from rdflib import Dataset
 
 from laborgraph.build import build_dataset
@@ -21,6 +24,56 @@ ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "tests" / "fixtures" / "seed"
 REPO_DATA = ROOT / "data"
 SEED = "2024-07-15-dailynk-military-construction-workers-russia"
+
+
+# No example database: tests never write into the repository.
+settings.register_profile("laborgraph", database=None, deadline=None)
+settings.load_profile("laborgraph")
+
+
+class Tripwire:
+    """A loopback TCP listener that records every connection: hostile queries and documents aim at it."""
+
+    def __init__(self) -> None:
+        self._sock = socket.create_server(("127.0.0.1", 0), backlog=128)
+        self.port = self._sock.getsockname()[1]
+        self.url = f"http://127.0.0.1:{self.port}/"
+        self.hits: list[bytes] = []
+        self._stopped = False
+        self._thread = threading.Thread(target=self._accept, daemon=True)
+        self._thread.start()
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                conn, _ = self._sock.accept()
+            except OSError:
+                return
+            if self._stopped:
+                conn.close()
+                return
+            with conn:
+                conn.settimeout(1)
+                try:
+                    self.hits.append(conn.recv(1024) or b"(connected)")
+                except OSError:
+                    self.hits.append(b"(connected)")
+
+    def close(self) -> None:
+        self._stopped = True
+        with socket.socket() as poke:  # wake the accept loop
+            poke.connect(("127.0.0.1", self.port))
+        self._thread.join(timeout=5)
+        self._sock.close()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def tripwire() -> Iterator[Tripwire]:
+    """One listener for the whole session; at the end it must have received nothing."""
+    wire = Tripwire()
+    yield wire
+    wire.close()
+    assert wire.hits == [], f"the loopback tripwire was contacted {len(wire.hits)} time(s): {wire.hits[:3]}"
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

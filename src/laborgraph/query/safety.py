@@ -193,7 +193,7 @@ def _syntax_error(text: str, exc: Any) -> QuerySyntaxError:
 
 def located_error(text: str, line: int, col: int, detail: str) -> QuerySyntaxError:
     """``query:LINE:COL: syntax error: ...`` with the line and a caret under the spot."""
-    lines = text.splitlines()
+    lines = text.split("\n")  # the parsers count LF only (canonical text has no CR)
     src = lines[line - 1] if 0 < line <= len(lines) else ""
     detail = " ".join(detail.split())[:200]
     return QuerySyntaxError(f"query:{line}:{col}: syntax error: {detail}\n  {src}\n  {' ' * max(col - 1, 0)}^")

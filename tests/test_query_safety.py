@@ -1,0 +1,260 @@
+"""The query gate refuses by meaning: SERVICE, FROM, LOAD and updates under any spelling, on every channel.
+
+Hostile queries aim at the session's loopback tripwire (tests/conftest.py),
+which must never be contacted; a private listener shows, where it matters,
+that the same text really would reach the network without the gate.
+"""
+
+import json
+import os
+import socket
+import threading
+import urllib.error
+import urllib.request
+from urllib.parse import quote, urlencode
+
+import pyoxigraph
+import pytest
+from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from laborgraph.cli import main
+from laborgraph.query import (
+    QueryRefused,
+    QuerySyntaxError,
+    ResultFormat,
+    check_query,
+    oxigraph_store,
+    query_dataset,
+    run_query,
+    run_store_query,
+)
+from laborgraph.query.serve import ServeOptions, make_server
+
+from .conftest import ROOT
+from .spellings import dataset_queries, hostile, service_queries, update_requests
+
+REFUSED = (QueryRefused, QuerySyntaxError)
+TINY = ROOT / "tests" / "fixtures" / "tiny.ttl"
+
+
+class Listener:
+    """A private loopback listener: proves a spelling reaches the network when nothing stops it."""
+
+    def __init__(self) -> None:
+        self.sock = socket.create_server(("127.0.0.1", 0))
+        self.url = f"http://127.0.0.1:{self.sock.getsockname()[1]}/"
+        self.hits = 0
+        threading.Thread(target=self._loop, daemon=True).start()
+
+    def _loop(self) -> None:
+        while True:
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                return
+            self.hits += 1
+            conn.close()
+
+
+@pytest.fixture
+def listener():
+    srv = Listener()
+    yield srv
+    srv.sock.close()
+
+
+# ---------------------------------------------------------------- the gate itself
+
+@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_no_spelling_of_service_from_or_update_passes_the_gate(data, tripwire):
+    query = data.draw(hostile(tripwire.url))
+    with pytest.raises(REFUSED):
+        check_query(query)
+
+
+@settings(max_examples=150)
+@given(data=st.data())
+def test_spellings_the_grammar_reads_are_refused_for_what_they_do(data, tripwire):
+    """Where rdflib parses the text, the reason names the operation, not a syntax error."""
+    kind, strategy, words = data.draw(st.sampled_from([
+        ("service", service_queries, "SERVICE is refused"),
+        ("dataset", dataset_queries, "FROM / FROM NAMED are refused"),
+        ("update", update_requests, "are refused"),
+    ]))
+    query = data.draw(strategy(tripwire.url))
+    try:
+        check_query(query)
+    except QueryRefused as exc:
+        assert words in str(exc), (kind, query, str(exc))
+    except QuerySyntaxError:
+        assert any(ch in query for ch in "\x0b\x0c\x1c\x85\u00a0\u2028\u2029\ufeff"), query
+    else:
+        pytest.fail(f"passed the gate: {query!r}")
+
+
+def test_a_comment_ended_by_cr_was_a_service_call_to_oxigraph(listener):
+    """The issue's reproduction: Oxigraph ends comments at CR, rdflib did not; the gate now agrees with both."""
+    query = f"SELECT * WHERE {{ #x\rSERVICE <{listener.url}> {{ ?s ?p ?o }}\n}}"
+    with pytest.raises(Exception):  # noqa: B017 - Oxigraph fails on the listener's empty answer
+        list(pyoxigraph.Store().query(query))
+    assert listener.hits == 1  # so the spelling is real
+    with pytest.raises(QueryRefused, match="SERVICE is refused"):
+        check_query(query)
+
+
+def test_escapes_cannot_make_the_engine_read_what_the_gate_did_not(listener):
+    """rdflib expands \\u escapes before parsing, Oxigraph only inside strings: here rdflib reads a comment
+    where Oxigraph reads SERVICE. The engine gets the canonical text the gate judged."""
+    query = (f'SELECT * WHERE {{ ?s ?p "a\\u0022 #" SERVICE <{listener.url}> {{ ?s ?p ?o }}\n'
+             '. ?s ?p "\\u0022 } #" }')
+    store = pyoxigraph.Store()
+    s, p = pyoxigraph.NamedNode("urn:s"), pyoxigraph.NamedNode("urn:p")
+    for text in ('a" #', '" } #', "a", ""):
+        store.add(pyoxigraph.Quad(s, p, pyoxigraph.Literal(text)))
+    with pytest.raises(Exception):  # noqa: B017
+        list(store.query(query))
+    assert listener.hits == 1  # raw text: Oxigraph calls out
+    checked = check_query(query)
+    assert "\\u" not in checked.text
+    run_store_query(store, query, timeout=None)  # in this process: no sandbox, only the gate
+    assert listener.hits == 1
+
+
+def test_an_escape_that_spells_an_escape_is_refused():
+    with pytest.raises(QueryRefused, match="spells another escape"):
+        check_query('SELECT * { ?s ?p "\\u005Cu0053" }')
+
+
+def test_harmless_words_are_not_refused():
+    check_query('SELECT ?service ?from WHERE { ?service <http://x/SERVICE> "FROM LOAD" } # SERVICE <http://x>')
+    assert check_query("PREFIX service: <http://x/> ASK { service:load ?p ?o }").form == "ASK"
+
+
+# ---------------------------------------------------------------- every channel
+
+@pytest.fixture(scope="module")
+def endpoint(dataset):
+    server = make_server(oxigraph_store(dataset), ServeOptions(port=0, timeout=5.0, max_results=50), lambda _: None)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/sparql"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture(scope="module")
+def stores(dataset):
+    return oxigraph_store(dataset), query_dataset(dataset)
+
+
+def _http(request):
+    try:
+        with urllib.request.urlopen(request, timeout=30) as r:
+            return r.status, r.read().decode()
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.read().decode()
+
+
+def _serve_requests(url, query):
+    yield urllib.request.Request(f"{url}?query={quote(query)}")
+    yield urllib.request.Request(url, data=urlencode({"query": query}).encode(), method="POST",
+                                 headers={"Content-Type": "application/x-www-form-urlencoded"})
+    yield urllib.request.Request(url, data=query.encode(), method="POST",
+                                 headers={"Content-Type": "application/sparql-query"})
+
+
+@settings(max_examples=40, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_every_channel_refuses_and_nothing_is_contacted(data, tripwire, endpoint, stores, tmp_path):
+    query = data.draw(hostile(tripwire.url))
+    store, ds = stores
+    with pytest.raises(REFUSED):
+        run_store_query(store, query, fmt=ResultFormat.JSON)
+    with pytest.raises(REFUSED):
+        run_query(ds, query, fmt=ResultFormat.JSON)
+    inline = CliRunner().invoke(main, ["query", "--graph", str(TINY), query])
+    assert inline.exit_code == 2, inline.output
+    assert "refused" in inline.stderr or "syntax error" in inline.stderr, inline.stderr
+    path = tmp_path / f"q{abs(hash(query))}.rq"
+    path.write_bytes(query.encode("utf-8"))
+    from_file = CliRunner().invoke(main, ["query", "--graph", str(TINY), str(path)])
+    assert from_file.exit_code == 2, from_file.output
+    for request in _serve_requests(endpoint, query):
+        status, body = _http(request)
+        assert status == 400 and ("refused" in body or "syntax error" in body), (status, body)
+    assert tripwire.hits == []
+
+
+def test_the_api_refuses_before_touching_the_store(tripwire):
+    class Untouchable:
+        def query(self, *args, **kwargs):
+            raise AssertionError("the store was queried")
+
+    with pytest.raises(QueryRefused):
+        run_store_query(Untouchable(), f"SELECT * {{ SERVICE <{tripwire.url}> {{ ?s ?p ?o }} }}", timeout=None)
+
+
+# ---------------------------------------------------------------- errors a person can act on
+
+def run(*args):
+    return CliRunner().invoke(main, [str(a) for a in args])
+
+
+def test_unknown_prefix_is_one_line_naming_it_and_the_predeclared_ones():
+    result = run("query", "--graph", TINY, "SELECT * {?s nope:x ?o}")
+    assert result.exit_code == 2
+    assert result.stderr.count("\n") == 1
+    assert "unknown prefix 'nope:'" in result.stderr and "lgid:" in result.stderr and "Traceback" not in result.output
+
+
+def test_slash_in_a_prefixed_name_says_how_to_write_it():
+    result = run("query", "--graph", TINY, "SELECT * { lgid:entity/russia ?p ?o }")
+    assert result.exit_code == 2
+    assert "a '/' is not allowed in a prefixed name" in result.stderr
+    assert "<https://w3id.org/laborgraph/id/entity/russia>" in result.stderr
+
+
+def test_escaped_slash_works_on_oxigraph():
+    out = run("query", "--graph", TINY, "--format", "csv", "SELECT ?o { lgid:entity\\/russia ?p ?o }")
+    assert out.exit_code == 0, out.stderr
+    assert "Russia" in out.output.splitlines()[1:]
+
+
+def test_a_long_one_line_query_is_never_tried_as_a_file_name():
+    long = "SELECT ?o WHERE { lgid:entity\\/russia ?p ?o " + " ".join(f"OPTIONAL {{ ?o ?p{i} ?x{i} }}"
+                                                                     for i in range(40)) + " }"
+    assert len(long) > 1000 and "\n" not in long
+    result = run("query", "--graph", TINY, "--format", "csv", long)
+    assert result.exit_code == 0, result.stderr
+    assert "Russia" in result.output
+
+
+def test_bad_query_file_names_give_one_clean_line(tmp_path):
+    (tmp_path / "x.rq").mkdir()
+    for arg, words in [(f"{tmp_path}/q.rq\n", "the name ends with a line break"),
+                       (f"{tmp_path}/x.rq", "is a folder"),
+                       (f"{tmp_path}/" + "a" * 300 + ".rq", "no such query file")]:
+        result = run("query", "--graph", TINY, arg)
+        assert result.exit_code == 2, (arg, result.output)
+        assert words in result.stderr and "Traceback" not in result.output
+
+
+def test_a_fifo_is_not_read(tmp_path):
+    fifo = tmp_path / "q.rq"
+    os.mkfifo(fifo)
+    result = run("query", "--graph", TINY, fifo)
+    assert result.exit_code == 2 and "not a regular file" in result.stderr
+
+
+def test_bad_query_in_serve_is_a_400_with_the_message(endpoint):
+    status, body = _http(urllib.request.Request(f"{endpoint}?query={quote('SELECT * {?s nope:x ?o}')}"))
+    assert status == 400 and "unknown prefix 'nope:'" in body
+
+
+def test_checked_json_is_standard(stores):
+    store, _ = stores
+    out = run_store_query(store, "ASK { ?c a lg:Claim }", fmt=ResultFormat.JSON)
+    assert json.loads(out.text) == {"head": {}, "boolean": True}
