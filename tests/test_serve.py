@@ -155,3 +155,201 @@ def test_ask_over_the_protocol(endpoint):
     status, kind, body = get(f"{base}/sparql?query={ask}")
     assert kind == "application/sparql-results+json"
     assert (status, json.loads(body)) == (200, {"head": {}, "boolean": True})
+
+
+# ---------------------------------------------------------------- hostile requests (issue 11)
+
+def raw(base, request: bytes) -> str:
+    """Send bytes as they are (http.client would fix a bad Content-Length); the answer's status line."""
+    import socket
+    from urllib.parse import urlsplit
+
+    url = urlsplit(base)
+    with socket.create_connection((url.hostname, url.port), timeout=30) as s:
+        s.sendall(request)
+        data = b""
+        while chunk := s.recv(65536):
+            data += chunk
+    return data.decode("utf-8", "replace")
+
+
+@pytest.mark.parametrize(("length", "status", "words"), [
+    ("-1", 400, "whole number of bytes"),
+    ("abc", 400, "whole number of bytes"),
+    ("1e3", 400, "whole number of bytes"),
+    ("99999999999", 413, "query too large"),
+])
+def test_bad_content_length_is_refused_without_reading(endpoint, length, status, words):
+    base, _ = endpoint
+    answer = raw(base, (f"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query\r\n"
+                        f"Content-Length: {length}\r\n\r\nASK {{}}").encode())
+    assert answer.startswith(f"HTTP/1.0 {status} ") and words in answer
+    assert get(f"{base}/sparql?query={quote(CLAIMS)}")[0] == 200
+
+
+def test_a_cartesian_construct_stops_at_the_cap_not_the_time_limit(endpoint):
+    """Triples are counted as they stream from the engine: the answer comes long before the 1 s limit."""
+    import time
+
+    base, _ = endpoint
+    q = "CONSTRUCT { ?a ?b ?c . ?d ?e ?f } WHERE { ?a ?b ?c . ?d ?e ?f }"
+    started = time.monotonic()
+    status, _, body = post(f"{base}/sparql", q, "application/sparql-query", "application/n-triples")
+    assert (status, body) == (400, "the result has more than 50 triples; add LIMIT or narrow the query")
+    assert time.monotonic() - started < 1.0
+
+
+def test_twenty_clients_connecting_at_once_are_queued_not_refused(dataset):
+    """The clients connect before the server accepts anything: a listen backlog of 5 would drop most."""
+    import socket
+    import time
+
+    server = make_server(oxigraph_store(dataset), ServeOptions(port=0, timeout=10.0), lambda _: None)
+    port = server.server_address[1]
+    request = f"GET /sparql?query={quote(CLAIMS)} HTTP/1.0\r\nHost: x\r\n\r\n".encode()
+
+    def client(_):
+        try:
+            s = socket.create_connection(("127.0.0.1", port), timeout=1.5)
+        except OSError as exc:
+            return f"connect: {exc}"
+        with s:
+            s.settimeout(60)
+            s.sendall(request)
+            data = b""
+            while chunk := s.recv(65536):
+                data += chunk
+            return data.split(b"\r\n", 1)[0].decode()
+
+    with ThreadPoolExecutor(max_workers=20) as pool:
+        futures = [pool.submit(client, i) for i in range(20)]
+        time.sleep(2.0)  # every connect has completed or timed out by now
+        thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True)
+        thread.start()
+        answers = [f.result() for f in futures]
+    server.shutdown()
+    server.server_close()
+    assert answers == ["HTTP/1.0 200 OK"] * 20
+
+
+def test_unexpected_failures_answer_500_and_the_server_keeps_serving(dataset):
+    class Broken:
+        def query(self, *args, **kwargs):
+            raise RuntimeError("boom")
+
+    lines = []
+    server = make_server(Broken(), ServeOptions(port=0), lines.append)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True)
+    thread.start()
+    base = f"http://127.0.0.1:{server.server_address[1]}"
+    try:
+        status, _, body = get(f"{base}/sparql", "text/turtle")  # the service description queries the store
+        assert status == 500 and "internal error (RuntimeError)" in body
+        assert get(f"{base}/", "text/html")[0] == 200
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+# ---------------------------------------------------------------- a describable, reachable endpoint (issue 16)
+
+def test_service_description_on_get_without_a_query(endpoint, dataset):
+    from rdflib import Graph, Literal, Namespace, URIRef
+    from rdflib.namespace import RDF, VOID, XSD
+
+    sd = Namespace("http://www.w3.org/ns/sparql-service-description#")
+    base, _ = endpoint
+    status, kind, body = get(f"{base}/sparql", "text/turtle")
+    assert (status, kind) == (200, "text/turtle; charset=utf-8")
+    g = Graph().parse(data=body, format="turtle")
+    service = URIRef(f"{base}/sparql")
+    assert (service, RDF.type, sd.Service) in g and (service, sd.endpoint, service) in g
+    assert (service, sd.supportedLanguage, sd.SPARQL11Query) in g
+    assert (service, sd.resultFormat, URIRef("http://www.w3.org/ns/formats/SPARQL_Results_JSON")) in g
+    dataset_node = g.value(service, sd.defaultDataset)
+    total = sum(len(graph) for graph in dataset.graphs())
+    assert g.value(dataset_node, VOID.triples) == Literal(total, datatype=XSD.integer)
+    names = {str(g.value(n, sd.name)) for n in g.objects(dataset_node, sd.namedGraph)}
+    assert names == {str(graph.identifier) for graph in dataset.graphs() if len(graph)
+                     and str(graph.identifier) != "urn:x-rdflib:default"}
+    claims = [p for p in g.objects(dataset_node, VOID.classPartition)
+              if str(g.value(p, VOID["class"])) == "https://w3id.org/laborgraph/ns#Claim"]
+    assert [int(g.value(p, VOID.entities)) for p in claims] == [33]
+    status, kind, body = get(f"{base}/sparql", "application/ld+json")
+    assert (status, kind) == (200, "application/ld+json")
+    assert len(Graph().parse(data=body, format="json-ld")) == len(g)
+
+
+def test_the_description_carries_licence_and_sources_found_in_the_data():
+    from rdflib import Graph, URIRef
+    from rdflib.namespace import DCTERMS
+
+    from laborgraph.query import store_from_file
+    from laborgraph.query.describe import Description
+
+    g = Graph().parse(data=Description(store_from_file(ROOT / "tests" / "fixtures" / "tiny.ttl"))
+                      .document("http://h/sparql", "text/turtle"), format="turtle")
+    assert set(g.objects(None, DCTERMS.license)) == {URIRef("https://creativecommons.org/licenses/by/4.0/")}
+    assert set(g.objects(None, DCTERMS.source)) == {URIRef("https://news.example/x")}
+
+
+def test_the_query_library_is_listed(endpoint):
+    base, _ = endpoint
+    status, kind, body = get(f"{base}/queries", "application/json")
+    assert (status, kind) == (200, "application/json")
+    listed = {q["name"]: q for q in json.loads(body)}
+    assert "cq01-deployments" in listed and "SELECT" in listed["cq01-deployments"]["query"]
+
+
+def _preflight(base):
+    request = urllib.request.Request(f"{base}/sparql", method="OPTIONS", headers={
+        "Origin": "http://yasgui.example", "Access-Control-Request-Method": "POST",
+        "Access-Control-Request-Headers": "content-type"})
+    try:
+        with urllib.request.urlopen(request, timeout=30) as r:
+            return r.status, r.headers
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.headers
+
+
+def test_no_cors_headers_without_the_option(endpoint):
+    base, _ = endpoint
+    status, headers = _preflight(base)
+    assert status == 405 and not [h for h in headers if h.lower().startswith("access-control")]
+    request = urllib.request.Request(f"{base}/sparql?query={quote(CLAIMS)}", headers={"Origin": "http://e.example"})
+    with urllib.request.urlopen(request, timeout=30) as r:
+        assert not [h for h in r.headers if h.lower().startswith("access-control")]
+
+
+def test_cors_preflight_and_answers_with_the_option(dataset):
+    server = make_server(oxigraph_store(dataset), ServeOptions(port=0, cors="http://yasgui.example"), lambda _: None)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True)
+    thread.start()
+    base = f"http://127.0.0.1:{server.server_address[1]}"
+    try:
+        status, headers = _preflight(base)
+        assert status == 204
+        assert headers["Access-Control-Allow-Origin"] == "http://yasgui.example"
+        assert "POST" in headers["Access-Control-Allow-Methods"] and "GET" in headers["Access-Control-Allow-Methods"]
+        assert "content-type" in headers["Access-Control-Allow-Headers"].lower()
+        status, _, _ = post(f"{base}/sparql", urlencode({"query": CLAIMS}), "application/x-www-form-urlencoded")
+        request = urllib.request.Request(f"{base}/sparql?query={quote(CLAIMS)}",
+                                         headers={"Origin": "http://yasgui.example"})
+        with urllib.request.urlopen(request, timeout=30) as r:
+            assert r.headers["Access-Control-Allow-Origin"] == "http://yasgui.example"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.mark.parametrize("method", ["GET", "POST"])
+def test_sparqlwrapper_queries_the_endpoint(endpoint, method):
+    from SPARQLWrapper import JSON, SPARQLWrapper
+
+    base, _ = endpoint
+    client = SPARQLWrapper(f"{base}/sparql")
+    client.setQuery("PREFIX lg: <https://w3id.org/laborgraph/ns#> " + CLAIMS)
+    client.setReturnFormat(JSON)
+    client.setMethod(method)
+    answer = client.queryAndConvert()
+    assert answer["results"]["bindings"][0]["n"]["value"] == "33"

@@ -18,13 +18,15 @@ SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 FORMATS = Namespace("http://www.w3.org/ns/formats/")
 RESULT_FORMATS = ("SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV", "SPARQL_Results_TSV",
                   "Turtle", "N-Triples", "RDF_XML", "N-Quads", "TriG")
+_ANY = "{{ {0} }} UNION {{ GRAPH ?g {{ {0} }} }}"  # the default graph and every named graph
 _STATS = {
-    "triples": "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }",
+    "triples": "SELECT (COUNT(*) AS ?n) WHERE { " + _ANY.format("?s ?p ?o") + " }",
     "graphs": "SELECT DISTINCT ?g WHERE { GRAPH ?g { } } ORDER BY ?g",
-    "classes": "SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { GRAPH ?g { ?s a ?c } } GROUP BY ?c ORDER BY ?c",
-    "licenses": "SELECT DISTINCT ?l WHERE { GRAPH ?g { ?x <http://purl.org/dc/terms/license>|"
-                "<https://schema.org/license>|<http://schema.org/license> ?l } } ORDER BY ?l",
-    "sources": "SELECT DISTINCT ?u WHERE { GRAPH ?g { ?a <https://schema.org/url> ?u } } ORDER BY ?u",
+    "classes": "SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { " + _ANY.format("?s a ?c") + " } GROUP BY ?c ORDER BY ?c",
+    "licenses": "SELECT DISTINCT ?l WHERE { " + _ANY.format(
+        "?x <http://purl.org/dc/terms/license>|<https://schema.org/license>|<http://schema.org/license> ?l")
+        + " } ORDER BY ?l",
+    "sources": "SELECT DISTINCT ?u WHERE { " + _ANY.format("?a <https://schema.org/url> ?u") + " } ORDER BY ?u",
 }
 
 
