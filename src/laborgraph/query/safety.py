@@ -159,7 +159,7 @@ def _walk(node: Any, depth: int = 0) -> Iterator[Any]:
         raise QueryRefused("the query is nested too deeply")
     yield node
     if isinstance(node, ParseResults):
-        children: Any = list(node) + list(node.as_dict().values())
+        children: Any = list(node)  # named results are these same tokens: walking both would double each level
     elif isinstance(node, dict):
         children = node.values()
     elif isinstance(node, list | tuple):
