@@ -353,3 +353,18 @@ def test_sparqlwrapper_queries_the_endpoint(endpoint, method):
     client.setMethod(method)
     answer = client.queryAndConvert()
     assert answer["results"]["bindings"][0]["n"]["value"] == "33"
+
+
+def test_a_port_in_use_is_one_clean_line(tmp_path):
+    import socket
+
+    from click.testing import CliRunner
+
+    from laborgraph.cli import main
+
+    with socket.create_server(("127.0.0.1", 0)) as taken:
+        port = taken.getsockname()[1]
+        result = CliRunner().invoke(main, ["serve", "--graph", str(ROOT / "tests" / "fixtures" / "tiny.ttl"),
+                                           "--port", str(port)])
+    assert result.exit_code == 2
+    assert f"cannot listen on 127.0.0.1:{port}" in result.stderr and "Traceback" not in result.output

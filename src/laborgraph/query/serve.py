@@ -274,7 +274,10 @@ def make_server(store: Any, options: ServeOptions, log: Callable[[str], None] = 
 
 def serve_forever(store: Any, options: ServeOptions, log: Callable[[str], None]) -> None:
     """Serve until SIGINT or SIGTERM, then finish the requests in flight and stop."""
-    server = make_server(store, options, log)
+    try:
+        server = make_server(store, options, log)
+    except OSError as exc:
+        raise LaborgraphError(f"cannot listen on {options.host}:{options.port}: {exc.strerror or exc}") from None
     host, port = server.server_address[:2]
     log(f"laborgraph SPARQL endpoint on http://{host}:{port}/sparql (query page: http://{host}:{port}/); "
         "Ctrl-C stops it")
