@@ -357,7 +357,7 @@ def serve(data_dir: Path, graph_file: Path | None, host: str, port: int, timeout
 @click.option("--password", default=None, help="Password.")
 @click.option("--dry-run", is_flag=True, help="Say what would be pushed; send nothing.")
 @click.option("--timeout", type=float, default=300.0, show_default=True,
-              help="Seconds the whole push may take; a transfer that stalls fails after a tenth of it (at most 60 s).")
+              help="Seconds the whole push may take; each request must be answered within min(60, S) seconds.")
 @CACHE
 @_fails_cleanly
 def push(data_dir: Path, endpoint: str | None, graph_store: str | None, graph_param: str | None,

@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import LaborgraphError
+from ..resources import reports_dir, rq_header
 
 MAX_QUERY_FILE = 1_000_000
 
 
 def default_library_dir() -> Path:
-    return Path(__file__).resolve().parents[3] / "queries" / "reports"
+    return reports_dir()
 
 
 @dataclass(frozen=True)
@@ -30,12 +30,6 @@ class LibraryQuery:
     def as_dict(self) -> dict[str, str]:
         return {"name": self.name, "title": self.title, "question": self.question, "columns": self.columns,
                 "query": self.text}
-
-
-def rq_header(text: str, key: str) -> str:
-    """A ``# key: value`` line from the comment header of a .rq file."""
-    m = re.search(rf"^# {key}:\s*(.+)$", text, re.M)
-    return m.group(1).strip() if m else ""
 
 
 def library(folder: Path | None = None) -> list[LibraryQuery]:

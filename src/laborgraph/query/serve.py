@@ -22,11 +22,11 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from importlib import resources
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from ..errors import LaborgraphError
+from ..resources import asset
 from .describe import Description
 from .library import library
 from .results import TooManyResults, boolean_bytes, capped, solutions
@@ -123,7 +123,7 @@ def run_limited(store: Any, text: str, accept: str, options: ServeOptions) -> tu
 
 
 def _page() -> bytes:
-    return resources.files("laborgraph").joinpath("resources", "query.html").read_bytes()
+    return asset("query.html")
 
 
 def body_length(header: str | None) -> int:
