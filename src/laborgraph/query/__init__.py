@@ -7,8 +7,9 @@
 - :mod:`.library` holds the analyst queries; :mod:`.serve` and :mod:`.push` talk HTTP.
 """
 
+from ..resources import rq_header
 from .engines import DEFAULT_TIMEOUT, oxigraph_store, query_dataset, run_query, run_store_query, store_from_file
-from .library import LibraryQuery, default_library_dir, library, resolve_query, rq_header
+from .library import LibraryQuery, default_library_dir, library, resolve_query
 from .results import QueryResult, ResultFormat, format_result
 from .safety import CheckedQuery, QueryRefused, QuerySyntaxError, check_query, init_ns, prefix_header
 from .sandbox import QueryTimeout, network_wall, run_forked

@@ -41,7 +41,8 @@ def run_query(graph: Graph, text: str, *, fmt: ResultFormat = ResultFormat.TABLE
     checked = check_query(text)
     if timeout is None:
         return _evaluate(graph, checked.algebra, fmt)
-    return _payload(run_forked(_evaluate, (graph, checked.algebra, fmt), timeout), checked.text)
+    result: QueryResult = _payload(run_forked(_evaluate, (graph, checked.algebra, fmt), timeout), checked.text)
+    return result
 
 
 def ox_evaluate(store: Any, text: str, fmt: ResultFormat, limit: int | None = None) -> QueryResult:
@@ -62,7 +63,8 @@ def run_store_query(store: Any, text: str, *, fmt: ResultFormat = ResultFormat.T
             return ox_evaluate(store, checked.text, fmt, limit)
         except SyntaxError as exc:
             raise store_syntax_error(checked.text, str(exc)) from None
-    return _payload(run_forked(ox_evaluate, (store, checked.text, fmt, limit), timeout), checked.text)
+    result: QueryResult = _payload(run_forked(ox_evaluate, (store, checked.text, fmt, limit), timeout), checked.text)
+    return result
 
 
 def _payload(answer: tuple[str, Any], text: str) -> Any:

@@ -29,8 +29,8 @@ from urllib.parse import quote, urlsplit
 
 from rdflib import Dataset, Graph
 
-from ..build import bind_prefixes
 from ..errors import LaborgraphError
+from ..vocab import bind_prefixes
 
 
 class PushError(LaborgraphError):

@@ -42,7 +42,7 @@ class TooManyResults(Exception):
 
 def capped(items: Any, limit: int | None, what: str) -> list[Any]:
     """The first ``limit`` items of a lazy result; raises as soon as one more arrives."""
-    out = []
+    out: list[Any] = []
     for item in items:
         if limit is not None and len(out) >= limit:
             raise TooManyResults(f"the result has more than {limit} {what}; add LIMIT or narrow the query")
@@ -83,7 +83,7 @@ def boolean(value: bool, fmt: ResultFormat) -> QueryResult:
 
 def graph_text(graph: Graph, fmt: ResultFormat, kind: str = "CONSTRUCT") -> QueryResult:
     """A CONSTRUCT/DESCRIBE graph as Turtle, or JSON-LD for ``json``, with the project's prefixes."""
-    from ..build import bind_prefixes
+    from ..vocab import bind_prefixes
 
     bind_prefixes(graph)
     if fmt is ResultFormat.JSON:
@@ -204,7 +204,7 @@ def _ox_display(term: Any) -> str:
         return ""
     if isinstance(term, pyoxigraph.NamedNode):
         return display(URIRef(term.value))
-    return term.value
+    return str(term.value)
 
 
 def format_ox(result: Any, fmt: ResultFormat, limit: int | None = None) -> QueryResult:

@@ -47,7 +47,7 @@ def _unshare(flags: int) -> bool:
             unshare(flags)
             return True
         libc = ctypes.CDLL(None, use_errno=True)
-        return libc.unshare(flags) == 0
+        return bool(libc.unshare(flags) == 0)
     except (OSError, AttributeError):
         return False
 
@@ -122,9 +122,10 @@ def run_forked(fn: Any, args: tuple[Any, ...], timeout: float) -> tuple[str, Any
             proc.kill()
             raise QueryTimeout(f"query stopped after {timeout:g} s (raise --timeout, or narrow the query)")
         try:
-            return parent.recv()
+            answer: tuple[str, Any] = parent.recv()
         except EOFError:
             return "error", "the query worker ended without an answer"
+        return answer
     finally:
         proc.join(timeout=5)
         parent.close()

@@ -119,7 +119,8 @@ def run_limited(store: Any, text: str, accept: str, options: ServeOptions) -> tu
         return 400, "text/plain", str(store_syntax_error(checked.text, payload)).encode()
     if status in ("error", "refused"):
         return 400, "text/plain", f"query failed: {payload}".encode()
-    return payload
+    answer: tuple[int, str, bytes] = payload
+    return answer
 
 
 def _page() -> bytes:
@@ -278,7 +279,7 @@ def serve_forever(store: Any, options: ServeOptions, log: Callable[[str], None])
         server = make_server(store, options, log)
     except OSError as exc:
         raise LaborgraphError(f"cannot listen on {options.host}:{options.port}: {exc.strerror or exc}") from None
-    host, port = server.server_address[:2]
+    host, port = options.host, server.server_address[1]
     log(f"laborgraph SPARQL endpoint on http://{host}:{port}/sparql (query page: http://{host}:{port}/); "
         "Ctrl-C stops it")
 
