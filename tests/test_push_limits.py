@@ -92,3 +92,14 @@ def test_push_command_gives_up_cleanly(trickle, tmp_path):
     assert result.exit_code == 2, result.output
     assert result.stderr.startswith("error: ") and result.stderr.count("\n") == 1
     assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize(("url", "words"), [
+    ("http://[::1/store", "not a usable URL"),
+    ("http://127.0.0.1:99999/store", "not a usable URL"),
+    ("ftp://127.0.0.1/store", "is not an http(s) URL"),
+    ("http:///store", "is not an http(s) URL"),
+])
+def test_malformed_store_urls_are_one_clean_line(url, words):
+    result = CliRunner().invoke(main, ["push", "--graph-store", url, "--dry-run"])
+    assert result.exit_code == 2 and words in result.stderr, result.output

@@ -319,7 +319,7 @@ def viz(data_dir: Path, fmt: str, output: Path) -> None:
 @click.option("--graph", "graph_file", type=click.Path(path_type=Path), default=None,
               help="Serve an RDF file (e.g. build/laborgraph.trig) or a split build's graphs/ folder.")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind (loopback by default).")
-@click.option("--port", default=8000, show_default=True, type=int, help="Port to listen on.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535), help="Port to listen on.")
 @click.option("--timeout", default=10.0, show_default=True, type=float, help="Seconds a query may run.")
 @click.option("--max-results", default=10_000, show_default=True, type=int, help="Most rows or triples returned.")
 @click.option("--cors", "cors", default=None, metavar="ORIGIN",

@@ -56,6 +56,14 @@ class Target:
 def target_for(endpoint: str | None, graph_store: str | None, user: str | None, password: str | None,
                graph_param: str | None = None, *, timeout: float = 300.0) -> Target:
     """Work out the Graph Store URL from what the user gave (Oxigraph's /store, Virtuoso's crud)."""
+    try:
+        return _target(endpoint, graph_store, user, password, graph_param, timeout)
+    except ValueError as exc:  # urlsplit on a malformed address (an unclosed IPv6 bracket, a bad port)
+        raise PushError(f"not a usable URL: {exc}") from None
+
+
+def _target(endpoint: str | None, graph_store: str | None, user: str | None, password: str | None,
+            graph_param: str | None, timeout: float) -> Target:
     url = graph_store
     if url is None:
         if endpoint is None:
@@ -69,7 +77,9 @@ def target_for(endpoint: str | None, graph_store: str | None, user: str | None, 
         else:
             store_path = path + "/store"
         url = f"{parts.scheme}://{parts.netloc}{store_path}"
-    if urlsplit(url).scheme not in ("http", "https"):
+    parts = urlsplit(url)
+    _ = parts.port  # raises ValueError for a port that is not a number from 0 to 65535
+    if parts.scheme not in ("http", "https") or not parts.hostname:
         raise PushError(f"'{url}' is not an http(s) URL")
     param = graph_param or ("graph-uri" if "sparql-graph-crud" in url else "graph")
     if not timeout > 0:
