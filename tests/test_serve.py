@@ -105,10 +105,17 @@ def test_updates_are_refused(endpoint):
     assert post(f"{base}/sparql", "CLEAR ALL", "application/sparql-update")[0] == 403
 
 
-def test_concurrent_clients(endpoint):
-    base, _ = endpoint
-    with ThreadPoolExecutor(max_workers=8) as pool:
-        results = list(pool.map(lambda _: get(f"{base}/sparql?query={quote(CLAIMS)}"), range(24)))
+def test_concurrent_clients(dataset):
+    """Its own server with a generous time limit: on a loaded machine a 1 s limit would time out, not fail."""
+    server = make_server(oxigraph_store(dataset), ServeOptions(port=0, timeout=30.0), lambda _: None)
+    threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_address[1]}"
+    try:
+        with ThreadPoolExecutor(max_workers=8) as pool:
+            results = list(pool.map(lambda _: get(f"{base}/sparql?query={quote(CLAIMS)}"), range(24)))
+    finally:
+        server.shutdown()
+        server.server_close()
     assert {r[0] for r in results} == {200}
 
 
