@@ -275,3 +275,15 @@ def test_what_only_oxigraph_reads_is_refused_with_a_reason(query):
 def test_a_plain_typo_is_still_a_located_syntax_error():
     with pytest.raises(QuerySyntaxError, match=r"query:1:\d+: syntax error"):
         check_query("SELECT ?s WHERE { ?s ?p }")
+
+
+def test_concurrent_checks_read_every_query_right():
+    """serve checks queries from many threads at once; rdflib's parser must not be entered concurrently."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from laborgraph.query import library
+
+    texts = [q.text + "\n# read at the same time" for q in library()]
+    with ThreadPoolExecutor(max_workers=16) as pool:
+        forms = list(pool.map(lambda t: check_query(t).form, texts))
+    assert set(forms) == {"SELECT"}

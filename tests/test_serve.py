@@ -116,7 +116,7 @@ def test_concurrent_clients(dataset):
     finally:
         server.shutdown()
         server.server_close()
-    assert {r[0] for r in results} == {200}
+    assert {r[0] for r in results} == {200}, {r[2] for r in results}
 
 
 def test_query_page_works_offline(endpoint):

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import functools
 import re
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -100,7 +101,11 @@ def check_query(text: str) -> CheckedQuery:
     ``laborgraph serve``, so all three refuse the same queries. Results are
     cached by text: rdflib's parser takes tens of milliseconds.
     """
-    return _checked(text)
+    with _PARSING:
+        return _checked(text)
+
+
+_PARSING = threading.Lock()  # rdflib's pyparsing grammar is shared state: concurrent parses misread queries
 
 
 @functools.lru_cache(maxsize=256)
