@@ -10,6 +10,8 @@ from click.testing import CliRunner
 from laborgraph.cli import main
 from laborgraph.query.push import PushError, Target, push_documents, target_for
 
+from .conftest import DATA
+
 DOCS = [("urn:g:1", b"<urn:a> <urn:b> <urn:c> .\n", 1), ("urn:g:2", b"<urn:a> <urn:b> <urn:d> .\n", 1)]
 
 
@@ -87,7 +89,7 @@ def test_timeout_option_sets_both_bounds():
 
 
 def test_push_command_gives_up_cleanly(trickle, tmp_path):
-    result = CliRunner().invoke(main, ["push", "--graph-store", trickle.url, "--timeout", "2",
+    result = CliRunner().invoke(main, ["push", "--data", str(DATA), "--graph-store", trickle.url, "--timeout", "2",
                                        "--cache", str(tmp_path / "cache")])
     assert result.exit_code == 2, result.output
     assert result.stderr.startswith("error: ") and result.stderr.count("\n") == 1
@@ -101,5 +103,5 @@ def test_push_command_gives_up_cleanly(trickle, tmp_path):
     ("http:///store", "is not an http(s) URL"),
 ])
 def test_malformed_store_urls_are_one_clean_line(url, words):
-    result = CliRunner().invoke(main, ["push", "--graph-store", url, "--dry-run"])
+    result = CliRunner().invoke(main, ["push", "--data", str(DATA), "--graph-store", url, "--dry-run"])
     assert result.exit_code == 2 and words in result.stderr, result.output

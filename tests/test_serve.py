@@ -16,7 +16,7 @@ import pytest
 from laborgraph.query import oxigraph_store
 from laborgraph.query.serve import ServeOptions, make_server
 
-from .conftest import ROOT
+from .conftest import DATA, ROOT
 from .servers import free_port, stop, wait_for
 
 SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
@@ -141,7 +141,8 @@ def test_one_log_line_per_request(endpoint):
 
 def test_serve_command_starts_and_stops_gracefully(tmp_path):
     port = free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "laborgraph.cli", "serve", "--port", str(port)], cwd=ROOT,
+    command = [sys.executable, "-m", "laborgraph.cli", "serve", "--data", str(DATA), "--port", str(port)]
+    proc = subprocess.Popen(command, cwd=ROOT,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                             env={**os.environ, "PYTHONUNBUFFERED": "1"})
     try:
