@@ -2,123 +2,227 @@
 
 The page embeds its data, styles and script (written for this project), so it
 works with no network at all; its Content-Security-Policy forbids any request.
-The layout is computed here with a fixed seed, so the same graph always gives
-the same picture.
+Both the page and the figure draw the story layout of ``vizlayout``: who sent
+which workers (left) where (right), one edge per deployment with its date on it,
+context relations lighter. The same graph always gives the same picture.
 """
 
 from __future__ import annotations
 
 import json
+import re
+from collections import defaultdict
+from importlib import resources
 from string import Template
 from typing import Any
 
 import networkx as nx
 
-from ..resources import asset
+from .vizlayout import Layout, story_layout
 
-WIDTH, HEIGHT = 1200, 820
-TYPE_COLOURS = {
-    "authority": "#d1495b", "worker group": "#2e86ab", "group": "#66a5ad", "organization": "#8a6fb0",
-    "outlet": "#6c757d", "person": "#f2a541", "country": "#3c9d5d", "place": "#8bc34a", "event": "#ef8354",
+# Okabe-Ito colours (safe for the common colour-vision deficiencies), each type with its own shape too.
+TYPES: dict[str, tuple[str, str]] = {
+    "authority": ("#D55E00", "triangle"), "worker group": ("#0072B2", "circle"), "group": ("#56B4E9", "ring"),
+    "organization": ("#CC79A7", "square"), "outlet": ("#000000", "square"), "person": ("#E69F00", "diamond"),
+    "country": ("#009E73", "hexagon"), "place": ("#009E73", "pin"), "event": ("#F0E442", "star"),
 }
+OTHER_TYPE = ("#999999", "circle")
+# Relation -> category: the deployment story is drawn strong, the rest lighter and hideable by category.
+CATEGORIES = {"sent": "deployment", "deployed to": "deployment", "sent from": "deployment", "timed to": "deployment",
+              "controls": "control", "manages": "control", "attitude towards": "control",
+              "earns more than": "work and money", "brokers between": "work and money",
+              "affiliated with": "work and money", "obtains phones through": "phones and media"}
+CATEGORY_ORDER = ["deployment", "control", "work and money", "phones and media", "context"]
+MAX_NODES = 150  # above this, similar nodes are drawn as one aggregate
+SIGNATURE_RELATIONS = {"sent", "deployed to", "sent from"}
+EDGE_FIELDS = ("relation", "claims", "sources", "articles", "hedges", "indicators", "details", "earliest", "latest",
+               "precision", "time_wording", "size_wording", "source_count")
 
 
-def layout(net: nx.MultiDiGraph) -> dict[str, tuple[float, float]]:
-    """Deterministic positions in page coordinates."""
-    simple = nx.Graph()
-    simple.add_nodes_from(sorted(net.nodes))
-    simple.add_edges_from(sorted((u, v) for u, v in net.edges()))
-    if simple.number_of_nodes() == 0:
-        return {}
-    # Kamada-Kawai has no random start, so the picture depends on the graph alone.
-    pos = nx.kamada_kawai_layout(simple, weight=None) if simple.number_of_nodes() > 1 else {
-        n: (0.0, 0.0) for n in simple}
-    xs, ys = [p[0] for p in pos.values()], [p[1] for p in pos.values()]
-    span_x, span_y = (max(xs) - min(xs)) or 1.0, (max(ys) - min(ys)) or 1.0
-    margin = 90
-    return {n: (round(margin + (p[0] - min(xs)) / span_x * (WIDTH - 2 * margin - 160), 1),
-                round(margin + (p[1] - min(ys)) / span_y * (HEIGHT - 2 * margin), 1)) for n, p in pos.items()}
+def category(relation: str) -> str:
+    return CATEGORIES.get(relation, "context")
+
+
+def fact_id(key: str) -> str | None:
+    """The node that holds an edge's fact (a deployment, a practice ...), if the key names one."""
+    return key.split(" | ", 1)[1] if " | " in key else None
+
+
+def date_text(d: dict[str, Any]) -> str:
+    """The date as reported, with its year when the wording lacks one ("early June" -> "early June 2024")."""
+    wording = d.get("time_wording") or ""
+    years = sorted({d[k][:4] for k in ("earliest", "latest") if d.get(k)})
+    if not wording:
+        return " – ".join(d[k] for k in ("earliest", "latest") if d.get(k))
+    if re.search(r"\d{4}", wording) or not years:
+        return wording
+    return f"{wording} {years[0]}" if len(years) == 1 else f"{wording} {years[0]}–{years[-1]}"
+
+
+# ---------------------------------------------------------------- aggregation
+
+def _aggregate(net: nx.MultiDiGraph) -> tuple[dict[str, dict[str, Any]], dict[str, str]]:
+    """Nodes to draw, and each original node's drawn node: similar nodes merged when there are too many.
+
+    Tried in turn until few enough remain: nodes of one type with the same senders and destinations;
+    of one type and the same country or organisation; of one type.
+    """
+    def signature(n: str, level: int) -> tuple[Any, ...]:
+        kind = net.nodes[n]["type"]
+        if level == 2:
+            return (kind,)
+        near = sorted({(d["relation"], v) for _, v, d in net.out_edges(n, data=True)} |
+                      {(d["relation"], u) for u, _, d in net.in_edges(n, data=True)})
+        if level == 0:
+            return (kind, tuple(x for x in near if x[0] in SIGNATURE_RELATIONS) or (n,))
+        hubs = tuple(sorted({v for _, v in near if net.nodes[v]["type"] in ("country", "organization")}))
+        return (kind, hubs or (n,))
+
+    nodes = {n: {"label": d["label"], "type": d["type"]} for n, d in net.nodes(data=True)}
+    owner = {n: n for n in nodes}
+    if len(nodes) <= MAX_NODES:
+        return nodes, owner
+    degree = dict(net.degree())
+    for level in range(3):
+        groups: dict[tuple[Any, ...], list[str]] = defaultdict(list)
+        for n in sorted(net.nodes):
+            hub = degree[n] > 8 and net.nodes[n]["type"] in ("country", "authority", "organization")
+            groups[(n,) if hub else signature(n, level)].append(n)
+        if len(groups) <= MAX_NODES or level == 2:
+            break
+    nodes, owner = {}, {}
+    for sig, members in sorted(groups.items(), key=lambda g: g[1][0]):
+        if len(members) == 1:
+            nodes[members[0]] = {"label": net.nodes[members[0]]["label"], "type": net.nodes[members[0]]["type"]}
+            owner[members[0]] = members[0]
+            continue
+        kind = net.nodes[members[0]]["type"]
+        near = [net.nodes[v]["label"] for v in sig[1] if v in net] if len(sig) > 1 and isinstance(sig[1], tuple) \
+            else []
+        hint = ", ".join(label for label in near if label)[:60]
+        agg = f"aggregate:{members[0]}"
+        nodes[agg] = {"label": f"{len(members)} × {kind}" + (f" ({hint})" if hint else ""), "type": kind,
+                      "members": [net.nodes[m]["label"] for m in members]}
+        owner.update(dict.fromkeys(members, agg))
+    return nodes, owner
+
+
+def _edges(net: nx.MultiDiGraph, owner: dict[str, str]) -> list[dict[str, Any]]:
+    """Drawn edges: one per network edge, or one per (ends, relation) between aggregates."""
+    merged: dict[tuple[str, str, str], dict[str, Any]] = {}
+    for u, v, k, d in sorted(net.edges(keys=True, data=True), key=lambda e: (e[0], e[1], e[2])):
+        a, b = owner[u], owner[v]
+        fact = fact_id(k)
+        key = (a, b, k) if (a, b) == (u, v) else (a, b, d["relation"])
+        e = merged.get(key)
+        if e is None:
+            merged[key] = {"source": a, "target": b, "key": k, "fact": fact, "facts": [fact or f"{u} {k} {v}"],
+                           "category": category(d["relation"]), "count": 1,
+                           **{f: d.get(f) for f in EDGE_FIELDS}}
+            continue
+        e["count"] += 1
+        e["facts"].append(fact or f"{u} {k} {v}")
+        e["fact"] = None
+        for f in ("claims", "sources", "articles", "hedges", "indicators", "details"):
+            e[f] = sorted(set(e[f] or []) | set(d.get(f) or []))
+        e["source_count"] = max(e["source_count"], d.get("source_count") or 0)
+        for f, pick in (("earliest", min), ("latest", max)):
+            both = [x for x in (e[f], d.get(f)) if x]
+            e[f] = pick(both) if both else None
+        e["time_wording"] = None
+    edges = list(merged.values())
+    with_destination = {e["fact"] for e in edges if e["relation"] == "deployed to" and e["fact"]}
+    for e in edges:
+        dated = e.get("earliest") or e.get("latest")
+        shown = e["relation"] == "deployed to" or (e["fact"] or e["key"]) not in with_destination
+        e["label"] = (date_text(e) if e["count"] == 1 else f"{date_text(e)} ({e['count']} facts)") \
+            if dated and shown else None
+        e["bundle"] = e["fact"]
+        e["facts"] = sorted(set(e["facts"]))
+    return edges
+
+
+def _timeline(edges: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each dated fact once, with the edges it dates."""
+    facts: dict[tuple[Any, ...], dict[str, Any]] = {}
+    for i, e in enumerate(edges):
+        if not (e.get("earliest") or e.get("latest")):
+            continue
+        key = (e["fact"] or f"edge {i}", e.get("earliest"), e.get("latest"))
+        fact = facts.setdefault(key, {"label": (e["details"] or [e["relation"]])[0], "earliest": e.get("earliest"),
+                                      "latest": e.get("latest"), "precision": e.get("precision"),
+                                      "wording": date_text(e), "edges": []})
+        fact["edges"].append(i)
+    return sorted(facts.values(), key=lambda f: (f["earliest"] or f["latest"], f["label"]))
+
+
+def _d(path: list[tuple[str, tuple[float, ...]]]) -> str:
+    return " ".join(f"{cmd} " + " ".join(f"{v:g}" for v in c) for cmd, c in path)
+
+
+def corpus_line(net: nx.MultiDiGraph) -> str:
+    """Which articles the graph was built from, for titles."""
+    articles = sorted({(c["published"], c["article"]) for c in net.graph.get("evidence", {}).values()
+                       if c.get("article") != "(analyst note)"})
+    if len(articles) <= 2:
+        return "Corpus: " + "; ".join(f"{title} ({date})" for date, title in articles)
+    return f"Corpus: {len(articles)} articles, {articles[0][0]} to {articles[-1][0]}"
 
 
 def view_data(net: nx.MultiDiGraph, title: str = "Worker deployment network") -> dict[str, Any]:
-    pos = layout(net)
-    types = sorted({d["type"] for _, d in net.nodes(data=True)})
-    nodes = [{"id": n, "label": d["label"], "type": d["type"], "degree": net.degree(n),
-              "x": pos[n][0], "y": pos[n][1], "r": round(6 + 2.2 * min(net.degree(n), 10) ** 0.8, 1)}
-             for n, d in sorted(net.nodes(data=True))]
-    edges, seen = [], {}
-    for u, v, k, d in sorted(net.edges(keys=True, data=True)):
-        pair = tuple(sorted((u, v)))
-        seen[pair] = seen.get(pair, -1) + 1
-        rank = (seen[pair] + 1) // 2 * (1 if seen[pair] % 2 else -1)
-        edges.append({"source": u, "target": v, "key": k, "rank": rank, **{
-            a: d.get(a) for a in ("relation", "claims", "sources", "hedges", "indicators", "details", "earliest",
-                                  "latest", "precision", "time_wording", "size_wording", "source_count")}})
-    dates = sorted({e[k][:4] for e in edges for k in ("earliest", "latest") if e.get(k)})
-    years = [int(dates[0]), int(dates[-1])] if dates else [2000, 2030]
+    """Everything the page draws, laid out: nodes with boxes, edges with paths, labels, timeline facts."""
+    nodes, owner = _aggregate(net)
+    edges = _edges(net, owner)
+    lay = story_layout(nodes, edges)
+    degree: dict[str, int] = defaultdict(int)
+    for e in edges:
+        degree[e["source"]] += 1
+        degree[e["target"]] += 1
+    out_nodes = []
+    for n, d in sorted(nodes.items()):
+        b = lay.nodes[n]
+        out_nodes.append({"id": n, "label": d["label"], "type": d["type"], "degree": degree[n], "lines": b.lines,
+                          "x": b.x, "y": b.y, "w": b.w, "h": b.h, **({"members": d["members"]} if "members" in d
+                                                                       else {})})
+    out_edges = []
+    for e, path in zip(edges, lay.paths, strict=True):
+        out_edges.append({**{k: v for k, v in e.items() if k not in ("bundle", "label")}, "d": _d(path)})
+    for i, lab in enumerate(lay.labels):
+        for j in lab["edges"]:
+            out_edges[j]["label"] = i
+    used = sorted({d["type"] for d in nodes.values()}, key=lambda t: (list(TYPES).index(t) if t in TYPES else 99, t))
     return {
-        "title": title, "width": WIDTH, "height": HEIGHT, "years": years,
-        "types": [{"name": t, "colour": TYPE_COLOURS.get(t, "#999999"),
-                   "count": sum(1 for _, d in net.nodes(data=True) if d["type"] == t)} for t in types],
-        "hedges": sorted({h for e in edges for h in e["hedges"]}),
-        "nodes": nodes, "edges": edges, "evidence": net.graph.get("evidence", {}),
+        "title": title, "corpus": corpus_line(net), "width": lay.width, "height": lay.height,
+        "aggregated": len(nodes) < net.number_of_nodes(), "total_nodes": net.number_of_nodes(),
+        "types": [{"name": t, "colour": TYPES.get(t, OTHER_TYPE)[0], "shape": TYPES.get(t, OTHER_TYPE)[1],
+                   "count": sum(1 for d in nodes.values() if d["type"] == t)} for t in used],
+        "categories": [c for c in CATEGORY_ORDER if any(e["category"] == c for e in edges)],
+        "hedges": sorted({h for e in edges for h in e["hedges"] or []}),
+        "nodes": out_nodes, "edges": out_edges, "labels": lay.labels, "facts": _timeline(edges),
+        "evidence": net.graph.get("evidence", {}),
     }
 
 
 def _resource(name: str) -> str:
-    return asset(name).decode("utf-8")
+    return resources.files("laborgraph").joinpath("resources", name).read_text(encoding="utf-8")
 
 
 def to_html(net: nx.MultiDiGraph, title: str = "Worker deployment network") -> str:
     data = json.dumps(view_data(net, title), ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     data = data.replace("</", "<\\/")  # keep the JSON block from closing the <script> element
-    about = ("Built by laborgraph from hand-written mappings of news reports. Node size: number of relations; "
-             "edge width: independent sources. Every relation lists the claims and quotes it rests on.")
+    about = ("Built by laborgraph from hand-written mappings of news reports. Read left to right: who sent "
+             "which workers where. Edge width: independent source chains (an outlet and its informants "
+             "count once). Every relation lists the claims and quotes it rests on.")
     return Template(_resource("viz.html")).substitute(
         title=title, css=_resource("viz.css"), js=_resource("viz.js"), data=data, about=about)
 
 
 def to_figure(net: nx.MultiDiGraph, fmt: str, title: str = "Worker deployment network") -> bytes:
-    """A static SVG or PNG figure with labels and a legend, for reports."""
-    import io
+    """A static SVG or PNG figure for reports: the page's layout, dated edges, a legend, title and corpus."""
+    from .vizfigure import draw
 
-    import matplotlib
+    data = view_data(net, title)
+    return draw(data, fmt)
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-    from matplotlib.lines import Line2D
 
-    matplotlib.rcParams["svg.hashsalt"] = "laborgraph"  # stable ids inside the SVG
-    pos = {n: (x, -y) for n, (x, y) in layout(net).items()}
-    fig, ax = plt.subplots(figsize=(14, 9.5), dpi=110)
-    ax.set_axis_off()
-    ax.set_title(title)
-    ax.margins(0.12)
-    simple = nx.DiGraph()
-    for u, v, d in sorted(net.edges(data=True), key=lambda e: (e[0], e[1])):
-        label = d["relation"]
-        if simple.has_edge(u, v):
-            label = simple[u][v]["label"] + " / " + label
-            width = max(simple[u][v]["width"], d["source_count"])
-        else:
-            width = d["source_count"]
-        simple.add_edge(u, v, label=label, width=width)
-    simple.add_nodes_from(sorted(net.nodes))
-    colours = [TYPE_COLOURS.get(net.nodes[n]["type"], "#999999") for n in simple.nodes]
-    sizes = [120 + 60 * net.degree(n) for n in simple.nodes]
-    nx.draw_networkx_edges(simple, pos, ax=ax, width=[0.8 + 0.9 * simple[u][v]["width"] for u, v in simple.edges],
-                           edge_color="#8d96a3", arrowsize=10, node_size=sizes)
-    nx.draw_networkx_nodes(simple, pos, ax=ax, node_color=colours, node_size=sizes, edgecolors="white")
-    nx.draw_networkx_labels(simple, pos, ax=ax, labels={n: net.nodes[n]["label"] for n in simple.nodes},
-                            font_size=7)
-    nx.draw_networkx_edge_labels(simple, pos, ax=ax, edge_labels=nx.get_edge_attributes(simple, "label"),
-                                 font_size=6, font_color="#5b6270")
-    used = sorted({net.nodes[n]["type"] for n in net.nodes})
-    ax.legend(handles=[Line2D([0], [0], marker="o", color="w", markerfacecolor=TYPE_COLOURS.get(t, "#999999"),
-                              markersize=9, label=t) for t in used], loc="upper left", bbox_to_anchor=(1.0, 1.0),
-              fontsize=8, frameon=False, title="node type")
-    buf = io.BytesIO()
-    metadata = {"Date": None} if fmt == "svg" else {"Software": None}
-    fig.savefig(buf, format=fmt, bbox_inches="tight", metadata=metadata)
-    plt.close(fig)
-    return buf.getvalue()
+__all__ = ["Layout", "to_figure", "to_html", "view_data"]
