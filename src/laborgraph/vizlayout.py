@@ -326,9 +326,9 @@ def _place_labels(edges: list[dict[str, Any]], polylines: list[list[tuple[float,
         w, h = text_width(text, EDGE_FONT) + 6, EDGE_FONT + 4
         pts = polylines[members[0]]
         best: tuple[int, tuple[float, ...]] | None = None
-        for frac in (0.8, 0.7, 0.6, 0.5, 0.4, 0.3, 0.9, 0.2):
-            px, py = pts[min(len(pts) - 1, int(frac * (len(pts) - 1)))]
-            for dy in (-h / 2 - 1, h / 2 + 1, -h / 2 - 8, h / 2 + 8):
+        for step in range(16, 2, -1):  # nearest the arrowhead first, so the date reads with its target
+            px, py = pts[min(len(pts) - 1, int(step / 20 * (len(pts) - 1)))]
+            for dy in (-h / 2 - 1, h / 2 + 1, -h / 2 - 6, h / 2 + 6):
                 rect = (px - w / 2, py + dy - h / 2, px + w / 2, py + dy + h / 2)
                 cost = sum(_overlap(rect, r) for r in taken) * 10
                 cost += sum(_hits(rect, p) for j, p in enumerate(polylines) if j not in members)

@@ -137,19 +137,21 @@ def _edges(net: nx.MultiDiGraph, owner: dict[str, str]) -> list[dict[str, Any]]:
         shown = e["relation"] == "deployed to" or (e["fact"] or e["key"]) not in with_destination
         e["label"] = (date_text(e) if e["count"] == 1 else f"{date_text(e)} ({e['count']} facts)") \
             if dated and shown else None
-        e["bundle"] = e["fact"]
+        # Edges of one reported fact share their ports and label (a fact id is unique within its articles).
+        e["bundle"] = (e["fact"], *(e["articles"] or [])) if e["fact"] else None
         e["facts"] = sorted(set(e["facts"]))
     return edges
 
 
-def _timeline(edges: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def _timeline(edges: list[dict[str, Any]], nodes: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
     """Each dated fact once, with the edges it dates."""
     facts: dict[tuple[Any, ...], dict[str, Any]] = {}
     for i, e in enumerate(edges):
         if not (e.get("earliest") or e.get("latest")):
             continue
-        key = (e["fact"] or f"edge {i}", e.get("earliest"), e.get("latest"))
-        fact = facts.setdefault(key, {"label": (e["details"] or [e["relation"]])[0], "earliest": e.get("earliest"),
+        key = (str(e["bundle"] or f"edge {i}"), e.get("earliest"), e.get("latest"))
+        name = f"{nodes[e['source']]['label']} {e['relation']} {nodes[e['target']]['label']}"
+        fact = facts.setdefault(key, {"label": (e["details"] or [name])[0], "earliest": e.get("earliest"),
                                       "latest": e.get("latest"), "precision": e.get("precision"),
                                       "wording": date_text(e), "edges": []})
         fact["edges"].append(i)
@@ -198,7 +200,7 @@ def view_data(net: nx.MultiDiGraph, title: str = "Worker deployment network") ->
                    "count": sum(1 for d in nodes.values() if d["type"] == t)} for t in used],
         "categories": [c for c in CATEGORY_ORDER if any(e["category"] == c for e in edges)],
         "hedges": sorted({h for e in edges for h in e["hedges"] or []}),
-        "nodes": out_nodes, "edges": out_edges, "labels": lay.labels, "facts": _timeline(edges),
+        "nodes": out_nodes, "edges": out_edges, "labels": lay.labels, "facts": _timeline(edges, nodes),
         "evidence": net.graph.get("evidence", {}),
     }
 
@@ -217,12 +219,97 @@ def to_html(net: nx.MultiDiGraph, title: str = "Worker deployment network") -> s
         title=title, css=_resource("viz.css"), js=_resource("viz.js"), data=data, about=about)
 
 
+MARKERS = {"circle": "o", "ring": "o", "square": "s", "triangle": "^", "pin": "v", "diamond": "D", "hexagon": "h",
+           "star": "*"}
+DASHES = {"deployment": "-", "control": (0, (7, 3)), "work and money": (0, (2, 3)),
+          "phones and media": (0, (9, 3, 2, 3)), "context": "-"}
+PT = 0.72  # points per CSS px at the figure's 100 dpi
+
+
+def _mpl_path(d: str) -> Any:
+    from matplotlib.path import Path as MPath
+
+    verts, codes = [], []
+    tokens = d.split()
+    i = 0
+    while i < len(tokens):
+        cmd, n = tokens[i], {"M": 2, "L": 2, "C": 6}[tokens[i]]
+        nums = [float(v) for v in tokens[i + 1:i + 1 + n]]
+        code = {"M": MPath.MOVETO, "L": MPath.LINETO, "C": MPath.CURVE4}[cmd]
+        for j in range(0, n, 2):
+            verts.append((nums[j], nums[j + 1]))
+            codes.append(code)
+        i += 1 + n
+    return MPath(verts, codes)
+
+
+def _arrowhead(path: Any, size: float = 8.0) -> list[tuple[float, float]]:
+    (ax_, ay), (bx, by) = path.vertices[-2], path.vertices[-1]
+    length = ((bx - ax_) ** 2 + (by - ay) ** 2) ** 0.5 or 1.0
+    ux, uy = (bx - ax_) / length, (by - ay) / length
+    return [(bx, by), (bx - size * ux - size * 0.45 * uy, by - size * uy + size * 0.45 * ux),
+            (bx - size * ux + size * 0.45 * uy, by - size * uy - size * 0.45 * ux)]
+
+
 def to_figure(net: nx.MultiDiGraph, fmt: str, title: str = "Worker deployment network") -> bytes:
-    """A static SVG or PNG figure for reports: the page's layout, dated edges, a legend, title and corpus."""
-    from .vizfigure import draw
+    """A static SVG or PNG figure for reports: the page's layout, dated edges, a legend, title and corpus.
+
+    One CSS pixel of the page is one pixel of the figure at 100 dpi; SVG text stays text.
+    """
+    import io
+
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib.figure import Figure
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import FancyBboxPatch, PathPatch, Polygon
 
     data = view_data(net, title)
-    return draw(data, fmt)
-
-
-__all__ = ["Layout", "to_figure", "to_html", "view_data"]
+    w, h, legend_w, head = data["width"] + 20, data["height"] + 20, 250.0, 70.0
+    with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": "laborgraph", "font.family": "DejaVu Sans"}):
+        fig = Figure(figsize=((w + legend_w) / 100, (h + head) / 100), dpi=100)
+        ax = fig.add_axes((0, 0, w / (w + legend_w), h / (h + head)))
+        ax.set_xlim(-10, w - 10)
+        ax.set_ylim(h - 10, -10)
+        ax.set_axis_off()
+        for e in data["edges"]:
+            path = _mpl_path(e["d"])
+            light = e["category"] != "deployment"
+            colour = "#8d96a3" if light else "#2b2f36"
+            width = min(6.0, (1.2 if light else 1.8) + 1.2 * ((e["source_count"] or 1) - 1))
+            ax.add_patch(PathPatch(path, fill=False, edgecolor=colour, linewidth=width * PT,
+                                   linestyle=DASHES[e["category"]], zorder=1))
+            ax.add_patch(Polygon(_arrowhead(path), closed=True, facecolor=colour, edgecolor="none", zorder=1))
+        colours = {t["name"]: (t["colour"], t["shape"]) for t in data["types"]}
+        for n in data["nodes"]:
+            colour, shape = colours[n["type"]]
+            left, top = n["x"] - n["w"] / 2, n["y"] - n["h"] / 2
+            ax.add_patch(FancyBboxPatch((left, top), n["w"], n["h"], boxstyle="round,pad=0,rounding_size=6",
+                                        facecolor="white", edgecolor="#8c7f00" if n["type"] == "event" else colour,
+                                        linewidth=2 * PT, zorder=2))
+            ax.plot([left + 15], [n["y"]], marker=MARKERS[shape], markersize=9 * PT,
+                    markerfacecolor="white" if shape == "ring" else colour, markeredgecolor=colour, zorder=3)
+            for j, line in enumerate(n["lines"]):
+                ax.text(left + 28, top + 7 + 12.5 + 16 * j, line, fontsize=13 * PT, va="baseline", zorder=3)
+        halo = {"boxstyle": "square,pad=0.05", "facecolor": "white", "edgecolor": "none", "alpha": 0.85}
+        for lab in data["labels"]:
+            light = all(data["edges"][j]["category"] != "deployment" for j in lab["edges"])
+            ax.text(lab["x"], lab["y"], lab["text"], fontsize=12 * PT, ha="center", va="center", zorder=4,
+                    fontweight="normal" if light else "bold", color="#5b6270" if light else "#1d2330",
+                    bbox=halo)
+        handles = [Line2D([0], [0], marker=MARKERS[t["shape"]], color="w", markersize=8,
+                          markerfacecolor="white" if t["shape"] == "ring" else t["colour"],
+                          markeredgecolor=t["colour"], label=t["name"]) for t in data["types"]]
+        handles += [Line2D([0], [0], color="#2b2f36" if c == "deployment" else "#8d96a3", linestyle=DASHES[c],
+                           label=f"{c} (relation)") for c in data["categories"]]
+        fig.legend(handles=handles, loc="upper left", bbox_to_anchor=(w / (w + legend_w), h / (h + head)),
+                   fontsize=9, frameon=False, title="Legend", title_fontsize=9)
+        fig.text(w / (w + legend_w) + 0.005, 0.04, "edge width: independent\nsource chains; dates as\nreported "
+                 "(year added\nwhen the wording has none)", fontsize=8, color="#5b6270")
+        fig.text(0.01, 1 - 22 / (h + head), title, fontsize=15, fontweight="bold")
+        fig.text(0.01, 1 - 48 / (h + head), data["corpus"], fontsize=9.5, color="#5b6270")
+        buf = io.BytesIO()
+        metadata = {"Date": None} if fmt == "svg" else {"Software": None}
+        fig.savefig(buf, format=fmt, metadata=metadata, facecolor="white")
+    return buf.getvalue()

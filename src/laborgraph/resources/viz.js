@@ -110,17 +110,6 @@
     });
   });
 
-  // ---- legend
-  const legend = document.getElementById("legend");
-  data.types.forEach((t) => {
-    const row = html("div");
-    row.append(symbol(t.name), t.name);
-    legend.appendChild(row);
-  });
-  const widthNote = html("div", "solid: deployment; dashed: context (lighter)");
-  const chainNote = html("div", "edge width: independent source chains");
-  legend.append(widthNote, chainNote);
-
   // ---- zoom and pan
   function stageSize() { const r = svg.getBoundingClientRect(); return { w: r.width, h: r.height }; }
   function setView(k, tx, ty) {
@@ -170,7 +159,6 @@
   let drag = null;
   svg.addEventListener("pointerdown", (ev) => {
     pointers.set(ev.pointerId, { x: ev.clientX, y: ev.clientY });
-    svg.setPointerCapture(ev.pointerId);
     drag = { x: ev.clientX, y: ev.clientY, moved: false, target: ev.target };
   });
   svg.addEventListener("pointermove", (ev) => {
@@ -186,7 +174,11 @@
       setView(state.k, state.tx + ev.clientX - prev.x, state.ty + ev.clientY - prev.y);
     }
     pointers.set(ev.pointerId, { x: ev.clientX, y: ev.clientY });
-    if (Math.hypot(ev.clientX - drag.x, ev.clientY - drag.y) > 3) { drag.moved = true; svg.classList.add("panning"); }
+    if (!drag.moved && Math.hypot(ev.clientX - drag.x, ev.clientY - drag.y) > 3) {
+      drag.moved = true;  // captured only now, so a plain click still reaches the node or edge under it
+      svg.setPointerCapture(ev.pointerId);
+      svg.classList.add("panning");
+    }
   });
   function endPointer(ev) {
     pointers.delete(ev.pointerId);
@@ -406,7 +398,13 @@
     box.appendChild(label);
   }
   const catCount = (c) => data.edges.filter((e) => e.category === c).length;
-  data.categories.forEach((c) => checkbox(document.getElementById("categories"), "category", c, `${c} (${catCount(c)})`, state.categories));
+  function lineSample(c) {
+    const s = el("svg", { class: "sym", viewBox: "0 0 24 12", width: 24, "aria-hidden": "true" });
+    el("path", { d: "M 1 6 L 23 6", class: `edge-sample cat-${c.replace(/ /g, "-")}${c === "deployment" ? "" : " light"}`,
+                 "stroke-width": c === "deployment" ? 2 : 1.5 }, s);
+    return s;
+  }
+  data.categories.forEach((c) => checkbox(document.getElementById("categories"), "category", c, `${c} (${catCount(c)})`, state.categories, lineSample(c)));
   data.types.forEach((t) => checkbox(document.getElementById("types"), "type", t.name, `${t.name} (${t.count})`, state.types, symbol(t.name)));
   data.hedges.forEach((h) => checkbox(document.getElementById("hedges"), "hedge", h, h, state.hedges));
   document.getElementById("undated").addEventListener("change", (ev) => { state.undated = ev.target.checked; apply(); fit(true); });
@@ -427,7 +425,7 @@
   const YEAR = 365.25 * 864e5;
   const domain = known.length ? [Math.min(...known) - YEAR / 2, Math.max(...known) + YEAR / 4] : [0, YEAR];
   function tlWidth() { return tl.getBoundingClientRect().width || 800; }
-  const TL_LEFT = 10, TL_RIGHT = 100;
+  const TL_LEFT = 10, TL_RIGHT = 40;
   const xOf = (t) => TL_LEFT + (t - domain[0]) / (domain[1] - domain[0]) * (tlWidth() - TL_LEFT - TL_RIGHT);
   const tOf = (x) => domain[0] + (x - TL_LEFT) / (tlWidth() - TL_LEFT - TL_RIGHT) * (domain[1] - domain[0]);
   let brushRect = null;
@@ -451,20 +449,26 @@
     const lanes = [], laneH = 15, maxLanes = 6;
     facts.forEach((f, i) => {
       const a = xOf(f.t0 === null ? domain[0] : f.t0), b = Math.max(a + 4, xOf(f.t1 === null ? domain[1] : f.t1));
+      const textW = 6.6 * f.wording.length + 8;  // the band's date, written after it when there is room
       let lane = lanes.findIndex((end) => end + 2 < a);
       if (lane < 0) { lane = Math.min(lanes.length, maxLanes - 1); }
-      lanes[lane] = Math.max(lanes[lane] || -Infinity, b);
+      const labelled = lanes[lane] === undefined || lane < maxLanes - 1 || lanes[lane] + 2 < a;
+      lanes[lane] = Math.max(lanes[lane] || -Infinity, b + (labelled ? textW : 0));
       const fill = f.t0 === null ? "url(#fade-left)" : f.t1 === null ? "url(#fade-right)" : "rgba(0,114,178,.45)";
       const shown = f.edges.some((j) => !data.edges[j].hidden);
       const band = el("rect", { class: "band" + (shown ? "" : " out"), x: a, y: 18 + lane * laneH, width: b - a,
                                 height: laneH - 3, rx: 2, fill: fill, "data-fact": i,
                                 "stroke-dasharray": f.t0 === null || f.t1 === null ? "3 2" : "none" }, tl);
+      if (labelled) {
+        const right = b + textW < tlWidth() - 4;  // near the right end the date goes before the band
+        el("text", { class: "band-label", x: right ? b + 4 : a - 4, y: 18 + lane * laneH + 9.5,
+                     "text-anchor": right ? "start" : "end" }, tl).textContent = f.wording;
+      }
       el("title", {}, band).textContent = `${f.label}: ${f.wording} (${f.precision || "range"}; ${f.earliest || "?"} to ${f.latest || "?"})`;
     });
     if (state.range) {
       brushRect = el("rect", { class: "brush", x: xOf(state.range[0]), y: 14, width: Math.max(1, xOf(state.range[1]) - xOf(state.range[0])), height: 94 }, tl);
       const fmt = (t) => new Date(t).toISOString().slice(0, 10);
-      el("text", { x: tlWidth() - TL_RIGHT + 6, y: 60, class: "axis" }, tl).textContent = "";
       tl.setAttribute("aria-valuetext", `${fmt(state.range[0])} to ${fmt(state.range[1])}`);
     } else {
       tl.setAttribute("aria-valuetext", "all dates");
