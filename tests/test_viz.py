@@ -8,6 +8,7 @@ articles to data/ changes nothing here.
 import os
 import shutil
 from datetime import date
+from pathlib import Path
 
 import networkx as nx
 import pytest
@@ -23,7 +24,7 @@ from .conftest import DATA, SEED
 CHROMIUM = os.environ.get("LABORGRAPH_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
          "--disable-component-update", "--disable-sync"]
-FIXTURES = os.path.join(os.path.dirname(__file__), "fixtures", "corroboration")
+FIXTURES = Path(__file__).parent / "fixtures" / "corroboration"
 VIEWPORT = {"width": 1400, "height": 900}
 
 
@@ -31,10 +32,10 @@ def _corpus(root, with_fixtures):
     (root / "articles").mkdir(parents=True)
     registry = (DATA / "entities.yaml").read_text()
     if with_fixtures:
-        extra = open(os.path.join(FIXTURES, "entities-extra.yaml")).read()
+        extra = (FIXTURES / "entities-extra.yaml").read_text()
         registry = registry.replace("entities:\n", "entities:\n" + extra, 1)
-        for name in os.listdir(os.path.join(FIXTURES, "articles")):
-            shutil.copy(os.path.join(FIXTURES, "articles", name), root / "articles" / name)
+        for path in (FIXTURES / "articles").iterdir():
+            shutil.copy(path, root / "articles" / path.name)
     (root / "entities.yaml").write_text(registry)
     for suffix in (".yaml", ".txt"):
         shutil.copy(DATA / "articles" / f"{SEED}{suffix}", root / "articles" / f"{SEED}{suffix}")
@@ -123,11 +124,15 @@ MEASURE = """() => {
   const strikes = [];
   svg.querySelectorAll("path.edge").forEach((p) => {
     if (!p.getClientRects().length) return;
-    const i = p.dataset.index, e = data.edges[i], m = p.getScreenCTM(), len = p.getTotalLength(), pts = [];
-    for (let d = 0; d <= len; d += 1.5) { const q = p.getPointAtLength(d); pts.push([q.x * m.a + q.e, q.y * m.d + q.f]); }
+    const i = p.dataset.index, e = data.edges[i], m = p.getScreenCTM(), pts = [];
+    for (let d = 0; d <= p.getTotalLength(); d += 1.5) {
+      const q = p.getPointAtLength(d);
+      pts.push([q.x * m.a + q.e, q.y * m.d + q.f]);
+    }
     labels.forEach((b) => {
       const own = b.node ? b.node === e.source || b.node === e.target : b.edges.includes(i);
-      if (!own && pts.some(([x, y]) => x > b.x0 && x < b.x1 && y > b.y0 && y < b.y1)) strikes.push([e.relation, b.text]);
+      const hit = pts.some(([x, y]) => x > b.x0 && x < b.x1 && y > b.y0 && y < b.y1);
+      if (hit && !own) strikes.push([e.relation, b.text]);
     });
   });
   let x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
@@ -227,7 +232,8 @@ def test_the_two_deployments_to_russia_differ_by_date_without_clicking(open_page
       return [...document.querySelectorAll("text.edge-label")].filter((t) => {
         const r = t.getBoundingClientRect();
         return r.width && r.left >= s.left && r.right <= s.right && r.top >= s.top && r.bottom <= s.bottom &&
-          t.dataset.edges.split(" ").some((i) => data.edges[i].target === russia && data.edges[i].relation === "deployed to");
+          t.dataset.edges.split(" ").some((i) => data.edges[i].target === russia &&
+                                                 data.edges[i].relation === "deployed to");
       }).map((t) => t.textContent);
     }""")
     assert {"before January 2020", "early June 2024"} <= set(texts)
@@ -245,7 +251,8 @@ def test_page_draws_the_graph_and_shows_evidence(open_page, net, page_html):
     page = open_page(page_html)
     assert page.locator("#nodes .node").count() == net.number_of_nodes()
     assert page.locator("path.edge").count() == net.number_of_edges()
-    assert page.locator("#counts").text_content() == f"{net.number_of_nodes()} nodes, {net.number_of_edges()} edges shown"
+    shown = f"{net.number_of_nodes()} nodes, {net.number_of_edges()} edges shown"
+    assert page.locator("#counts").text_content() == shown
     _click_edge(page, "North Korean authorities — sent → New military")
     panel = page.locator("#panel").text_content()
     assert "sent hundreds of new workers to the Russian Far East in early June" in panel
@@ -384,8 +391,10 @@ def test_keyboard_reaches_every_node_and_relation(open_page, net, page_html):
     assert first
     page.keyboard.press("ArrowDown")
     page.keyboard.press("ArrowDown")
-    active = page.evaluate("""() => ({ label: document.activeElement.getAttribute('aria-label'),
-        selected: document.activeElement.getAttribute('aria-selected'), index: document.activeElement.dataset.index })""")
+    active = page.evaluate("""() => { const a = document.activeElement;
+        return { label: a.getAttribute('aria-label'), selected: a.getAttribute('aria-selected'),
+                 index: a.dataset.index };
+    }""")
     assert active["label"] != first and active["selected"] == "true"
     # the drawing follows the list: the relation is selected there and its evidence is in the panel
     assert page.locator(f'.edge-group.selected[data-index="{active["index"]}"]').count() == 1

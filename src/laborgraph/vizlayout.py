@@ -20,6 +20,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cache
+from itertools import pairwise
 from typing import Any
 
 NODE_FONT = 13.0  # CSS px; the default view never shrinks it below 12
@@ -155,7 +156,7 @@ def _order(boxes: dict[str, Box], chains: list[list[str]]) -> list[list[str]]:
         cols[boxes[key].layer].append(key)
     links: dict[str, set[str]] = defaultdict(set)
     for chain in chains:
-        for p, q in zip(chain, chain[1:], strict=False):
+        for p, q in pairwise(chain):
             links[p].add(q)
             links[q].add(p)
     for sweep in range(8):
@@ -165,9 +166,10 @@ def _order(boxes: dict[str, Box], chains: list[list[str]]) -> list[list[str]]:
             pos = {k: i for i, k in enumerate(cols[ref])}
             current = {k: i for i, k in enumerate(cols[c])}
 
-            def bary(k: str, pos: dict[str, int] = pos, current: dict[str, int] = current) -> float:
+            def bary(k: str, pos: dict[str, int] = pos, current: dict[str, int] = current, size: int = len(cols[c])
+                     ) -> float:
                 near = [pos[o] for o in links[k] if o in pos]
-                return sum(near) / len(near) * len(cols[c]) / max(1, len(pos)) if near else current[k]
+                return sum(near) / len(near) * size / max(1, len(pos)) if near else current[k]
 
             cols[c].sort(key=lambda k: (bary(k), current[k]))
     return cols
@@ -203,7 +205,7 @@ def _place(boxes: dict[str, Box], cols: list[list[str]], chains: list[list[str]]
         x += width + GAP
     links: dict[str, list[str]] = defaultdict(list)
     for chain in chains:
-        for p, q in zip(chain, chain[1:], strict=False):
+        for p, q in pairwise(chain):
             links[p].append(q)
             links[q].append(p)
     for col in cols:
@@ -216,7 +218,7 @@ def _place(boxes: dict[str, Box], cols: list[list[str]], chains: list[list[str]]
             if not col:
                 continue
             desired = [sum(boxes[o].y for o in links[k]) / len(links[k]) if links[k] else boxes[k].y for k in col]
-            gaps = [(boxes[p].h + boxes[q].h) / 2 + SEP for p, q in zip(col, col[1:], strict=False)]
+            gaps = [(boxes[p].h + boxes[q].h) / 2 + SEP for p, q in pairwise(col)]
             for k, y in zip(col, _isotonic(desired, gaps), strict=True):
                 boxes[k].y = y
     top = min(b.y - b.h / 2 for b in boxes.values())
@@ -295,22 +297,74 @@ def sample(path: list[tuple[str, tuple[float, ...]]], per_curve: int = 16) -> li
     return pts
 
 
-def _hits(rect: tuple[float, float, float, float], pts: list[tuple[float, float]]) -> bool:
-    """Does the polyline cross or enter the rectangle?"""
+def _crosses(rect: tuple[float, ...], a: tuple[float, float], b: tuple[float, float]) -> bool:
+    """Does segment a-b touch the rectangle? (Liang-Barsky clipping)"""
     x0, y0, x1, y1 = rect
-    for (ax, ay), (bx, by) in zip(pts, pts[1:], strict=False):
-        if max(ax, bx) < x0 or min(ax, bx) > x1 or max(ay, by) < y0 or min(ay, by) > y1:
+    dx, dy = b[0] - a[0], b[1] - a[1]
+    lo, hi = 0.0, 1.0
+    for p, q in ((-dx, a[0] - x0), (dx, x1 - a[0]), (-dy, a[1] - y0), (dy, y1 - a[1])):
+        if p == 0:
+            if q < 0:
+                return False
             continue
-        steps = max(2, int(max(abs(bx - ax), abs(by - ay)) / 2))
-        for s in range(steps + 1):
-            px, py = ax + (bx - ax) * s / steps, ay + (by - ay) * s / steps
-            if x0 <= px <= x1 and y0 <= py <= y1:
-                return True
-    return False
+        t = q / p
+        if p < 0:
+            lo = max(lo, t)
+        else:
+            hi = min(hi, t)
+        if lo > hi:
+            return False
+    return True
 
 
 def _overlap(a: tuple[float, ...], b: tuple[float, ...]) -> bool:
     return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+def _cells(rect: tuple[float, ...], size: float = 40.0) -> list[tuple[int, int]]:
+    """The grid cells a rectangle touches: spots are checked against their neighbours only."""
+    return [(cx, cy) for cx in range(int(rect[0] // size), int(rect[2] // size) + 1)
+            for cy in range(int(rect[1] // size), int(rect[3] // size) + 1)]
+
+
+class _Grid:
+    """Segments of every edge, bucketed by cell."""
+
+    def __init__(self, polylines: list[list[tuple[float, float]]]) -> None:
+        self.cells: dict[tuple[int, int], list[tuple[int, tuple[float, float], tuple[float, float]]]] = \
+            defaultdict(list)
+        for i, pts in enumerate(polylines):
+            for a, b in pairwise(pts):
+                for cell in _cells((min(a[0], b[0]), min(a[1], b[1]), max(a[0], b[0]), max(a[1], b[1]))):
+                    self.cells[cell].append((i, a, b))
+
+    def crossing(self, rect: tuple[float, ...], skip: set[int], enough: float) -> int:
+        """How many edges, other than those in ``skip``, cross ``rect`` (counting stops at ``enough``)."""
+        out: set[int] = set()
+        for cell in _cells(rect):
+            for i, a, b in self.cells.get(cell, ()):
+                if i not in skip and i not in out and _crosses(rect, a, b):
+                    out.add(i)
+                    if len(out) >= enough:
+                        return len(out)
+        return len(out)
+
+
+class _Rects:
+    """Rectangles already taken (boxes, placed labels), bucketed like ``_Grid``."""
+
+    def __init__(self, rects: list[tuple[float, ...]]) -> None:
+        self.cells: dict[tuple[int, int], list[tuple[float, ...]]] = defaultdict(list)
+        for r in rects:
+            self.add(r)
+
+    def add(self, rect: tuple[float, ...]) -> None:
+        for cell in _cells(rect):
+            self.cells[cell].append(rect)
+
+    def overlaps(self, rect: tuple[float, ...]) -> int:
+        return len({r for cell in _cells(rect) for r in self.cells.get(cell, ())
+                    if _overlap(rect, r)})
 
 
 def _place_labels(edges: list[dict[str, Any]], polylines: list[list[tuple[float, float]]],
@@ -320,18 +374,21 @@ def _place_labels(edges: list[dict[str, Any]], polylines: list[list[tuple[float,
     for i, e in enumerate(edges):
         if e.get("label"):
             groups[(e.get("bundle") or i, e["target"], e["label"])].append(i)
-    taken = [b.rect for b in boxes.values() if not b.dummy]
+    grid = _Grid(polylines)
+    taken = _Rects([b.rect for b in boxes.values() if not b.dummy])
     placed: list[dict[str, Any]] = []
     for (_, _, text), members in sorted(groups.items(), key=lambda g: (g[1][0], str(g[0]))):
         w, h = text_width(text, EDGE_FONT) + 6, EDGE_FONT + 4
-        pts = polylines[members[0]]
-        best: tuple[int, tuple[float, ...]] | None = None
+        pts, skip = polylines[members[0]], set(members)
+        best: tuple[float, tuple[float, ...]] | None = None
         for step in range(16, 2, -1):  # nearest the arrowhead first, so the date reads with its target
             px, py = pts[min(len(pts) - 1, int(step / 20 * (len(pts) - 1)))]
             for dy in (-h / 2 - 1, h / 2 + 1, -h / 2 - 6, h / 2 + 6):
                 rect = (px - w / 2, py + dy - h / 2, px + w / 2, py + dy + h / 2)
-                cost = sum(_overlap(rect, r) for r in taken) * 10
-                cost += sum(_hits(rect, p) for j, p in enumerate(polylines) if j not in members)
+                cost = taken.overlaps(rect) * 10
+                if best is not None and cost >= best[0]:
+                    continue
+                cost += grid.crossing(rect, skip, best[0] - cost if best else float("inf"))
                 if best is None or cost < best[0]:
                     best = (cost, rect)
                 if cost == 0:
@@ -340,7 +397,7 @@ def _place_labels(edges: list[dict[str, Any]], polylines: list[list[tuple[float,
                 break
         assert best is not None
         rect = best[1]
-        taken.append(rect)
+        taken.add(rect)
         placed.append({"text": text, "x": round((rect[0] + rect[2]) / 2, 1), "y": round((rect[1] + rect[3]) / 2, 1),
                        "w": round(w, 1), "h": h, "edges": members})
     return placed

@@ -18,7 +18,7 @@ from typing import Any
 
 import networkx as nx
 
-from .vizlayout import Layout, story_layout
+from .vizlayout import story_layout
 
 # Okabe-Ito colours (safe for the common colour-vision deficiencies), each type with its own shape too.
 TYPES: dict[str, tuple[str, str]] = {
@@ -53,10 +53,10 @@ def date_text(d: dict[str, Any]) -> str:
     wording = d.get("time_wording") or ""
     years = sorted({d[k][:4] for k in ("earliest", "latest") if d.get(k)})
     if not wording:
-        return " – ".join(d[k] for k in ("earliest", "latest") if d.get(k))
+        return " to ".join(d[k] for k in ("earliest", "latest") if d.get(k))
     if re.search(r"\d{4}", wording) or not years:
         return wording
-    return f"{wording} {years[0]}" if len(years) == 1 else f"{wording} {years[0]}–{years[-1]}"
+    return f"{wording} {years[0]}" if len(years) == 1 else f"{wording} {years[0]}-{years[-1]}"
 
 
 # ---------------------------------------------------------------- aggregation
@@ -97,11 +97,11 @@ def _aggregate(net: nx.MultiDiGraph) -> tuple[dict[str, dict[str, Any]], dict[st
             owner[members[0]] = members[0]
             continue
         kind = net.nodes[members[0]]["type"]
-        near = [net.nodes[v]["label"] for v in sig[1] if v in net] if len(sig) > 1 and isinstance(sig[1], tuple) \
-            else []
-        hint = ", ".join(label for label in near if label)[:60]
+        places = sorted({net.nodes[v]["label"] for m in members for _, v, d in net.out_edges(m, data=True)
+                         if d["relation"] == "deployed to"})
         agg = f"aggregate:{members[0]}"
-        nodes[agg] = {"label": f"{len(members)} × {kind}" + (f" ({hint})" if hint else ""), "type": kind,
+        hint = f" to {' and '.join(places)}" if 0 < len(places) <= 2 else ""
+        nodes[agg] = {"label": f"{len(members)} {kind}s{hint}", "type": kind,
                       "members": [net.nodes[m]["label"] for m in members]}
         owner.update(dict.fromkeys(members, agg))
     return nodes, owner
@@ -117,9 +117,10 @@ def _edges(net: nx.MultiDiGraph, owner: dict[str, str]) -> list[dict[str, Any]]:
         e = merged.get(key)
         if e is None:
             merged[key] = {"source": a, "target": b, "key": k, "fact": fact, "facts": [fact or f"{u} {k} {v}"],
-                           "category": category(d["relation"]), "count": 1,
+                           "category": category(d["relation"]), "count": 1, "origins": [(u, v, k, d)],
                            **{f: d.get(f) for f in EDGE_FIELDS}}
             continue
+        e["origins"].append((u, v, k, d))
         e["count"] += 1
         e["facts"].append(fact or f"{u} {k} {v}")
         e["fact"] = None
@@ -135,26 +136,37 @@ def _edges(net: nx.MultiDiGraph, owner: dict[str, str]) -> list[dict[str, Any]]:
     for e in edges:
         dated = e.get("earliest") or e.get("latest")
         shown = e["relation"] == "deployed to" or (e["fact"] or e["key"]) not in with_destination
-        e["label"] = (date_text(e) if e["count"] == 1 else f"{date_text(e)} ({e['count']} facts)") \
-            if dated and shown else None
-        # Edges of one reported fact share their ports and label (a fact id is unique within its articles).
-        e["bundle"] = (e["fact"], *(e["articles"] or [])) if e["fact"] else None
+        if e["count"] > 1:  # between aggregates: the years only, and how many relations are drawn as one
+            shown = e["relation"] == "deployed to"
+            span = "-".join(sorted({(e.get(f) or "?")[:4] for f in ("earliest", "latest")}))
+            e["label"] = f"{e['count']}, {span}" if dated and shown else None
+        else:
+            e["label"] = date_text(e) if dated and shown else None
+        e["bundle"] = _bundle(e["fact"], e["articles"])
         e["facts"] = sorted(set(e["facts"]))
     return edges
 
 
-def _timeline(edges: list[dict[str, Any]], nodes: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
-    """Each dated fact once, with the edges it dates."""
+def _bundle(fact: str | None, articles: list[str] | None) -> tuple[str, ...] | None:
+    """Edges of one reported fact share their ports and label (a fact id is unique within its articles)."""
+    return (fact, *(articles or [])) if fact else None
+
+
+def _timeline(net: nx.MultiDiGraph, edges: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each dated fact of the network once (not of the drawing: aggregates keep their facts), with the
+    drawn edges it dates."""
     facts: dict[tuple[Any, ...], dict[str, Any]] = {}
     for i, e in enumerate(edges):
-        if not (e.get("earliest") or e.get("latest")):
-            continue
-        key = (str(e["bundle"] or f"edge {i}"), e.get("earliest"), e.get("latest"))
-        name = f"{nodes[e['source']]['label']} {e['relation']} {nodes[e['target']]['label']}"
-        fact = facts.setdefault(key, {"label": (e["details"] or [name])[0], "earliest": e.get("earliest"),
-                                      "latest": e.get("latest"), "precision": e.get("precision"),
-                                      "wording": date_text(e), "edges": []})
-        fact["edges"].append(i)
+        for u, v, k, d in e["origins"]:
+            if not (d.get("earliest") or d.get("latest")):
+                continue
+            key = (str(_bundle(fact_id(k), d.get("articles")) or (u, v, k)), d.get("earliest"), d.get("latest"))
+            name = f"{net.nodes[u]['label']} {d['relation']} {net.nodes[v]['label']}"
+            fact = facts.setdefault(key, {"label": (d.get("details") or [name])[0], "earliest": d.get("earliest"),
+                                          "latest": d.get("latest"), "precision": d.get("precision"),
+                                          "wording": date_text(d), "edges": []})
+            if i not in fact["edges"]:
+                fact["edges"].append(i)
     return sorted(facts.values(), key=lambda f: (f["earliest"] or f["latest"], f["label"]))
 
 
@@ -188,7 +200,7 @@ def view_data(net: nx.MultiDiGraph, title: str = "Worker deployment network") ->
                                                                        else {})})
     out_edges = []
     for e, path in zip(edges, lay.paths, strict=True):
-        out_edges.append({**{k: v for k, v in e.items() if k not in ("bundle", "label")}, "d": _d(path)})
+        out_edges.append({**{k: v for k, v in e.items() if k not in ("bundle", "label", "origins")}, "d": _d(path)})
     for i, lab in enumerate(lay.labels):
         for j in lab["edges"]:
             out_edges[j]["label"] = i
@@ -200,7 +212,7 @@ def view_data(net: nx.MultiDiGraph, title: str = "Worker deployment network") ->
                    "count": sum(1 for d in nodes.values() if d["type"] == t)} for t in used],
         "categories": [c for c in CATEGORY_ORDER if any(e["category"] == c for e in edges)],
         "hedges": sorted({h for e in edges for h in e["hedges"] or []}),
-        "nodes": out_nodes, "edges": out_edges, "labels": lay.labels, "facts": _timeline(edges, nodes),
+        "nodes": out_nodes, "edges": out_edges, "labels": lay.labels, "facts": _timeline(net, edges),
         "evidence": net.graph.get("evidence", {}),
     }
 

@@ -429,26 +429,32 @@
   const xOf = (t) => TL_LEFT + (t - domain[0]) / (domain[1] - domain[0]) * (tlWidth() - TL_LEFT - TL_RIGHT);
   const tOf = (x) => domain[0] + (x - TL_LEFT) / (tlWidth() - TL_LEFT - TL_RIGHT) * (domain[1] - domain[0]);
   let brushRect = null;
-  function drawBands() {
-    tl.replaceChildren();
-    const defs = el("defs", {}, tl);
-    [["fade-left", 0, 1], ["fade-right", 1, 0]].forEach(([id, a, b]) => {
-      const g = el("linearGradient", { id: id }, defs);
-      el("stop", { offset: "0", "stop-color": "#0072B2", "stop-opacity": a * 0.55 }, g);
-      el("stop", { offset: "1", "stop-color": "#0072B2", "stop-opacity": b * 0.55 }, g);
+  const DENSITY_ABOVE = 60;  // more dated facts than this: a density strip instead of one band each
+  function span(f) {
+    const a = xOf(f.t0 === null ? domain[0] : f.t0);
+    return [a, Math.max(a + 4, xOf(f.t1 === null ? domain[1] : f.t1))];
+  }
+  function drawDensity() {
+    const bin = 3, n = Math.ceil(tlWidth() / bin), all = new Array(n).fill(0), shown = new Array(n).fill(0);
+    facts.forEach((f) => {
+      const [a, b] = span(f), on = f.edges.some((j) => !data.edges[j].hidden);
+      for (let k = Math.max(0, Math.floor(a / bin)); k <= Math.min(n - 1, Math.floor(b / bin)); k++) {
+        all[k] += 1;
+        if (on) shown[k] += 1;
+      }
     });
-    const axis = el("g", { class: "axis" }, tl);
-    const y0 = new Date(domain[0]).getUTCFullYear(), y1 = new Date(domain[1]).getUTCFullYear();
-    const every = Math.max(1, Math.ceil((y1 - y0 + 1) / 12));
-    for (let y = y0; y <= y1 + 1; y++) {
-      const x = xOf(Date.UTC(y, 0, 1));
-      if (x < TL_LEFT || x > tlWidth() - TL_RIGHT) continue;
-      el("line", { x1: x, x2: x, y1: 14, y2: 108 }, axis);
-      if ((y - y0) % every === 0) el("text", { x: x + 3, y: 11 }, axis).textContent = y;
-    }
+    const top = Math.max(1, ...all), h = 86;
+    all.forEach((c, k) => {
+      if (!c) return;
+      el("rect", { class: "band out", x: k * bin, y: 106 - h * c / top, width: bin, height: h * c / top, fill: "#56B4E9" }, tl);
+      if (shown[k]) el("rect", { class: "band", x: k * bin, y: 106 - h * shown[k] / top, width: bin, height: h * shown[k] / top, fill: "#0072B2" }, tl);
+    });
+    el("text", { class: "band-label", x: TL_LEFT, y: 28 }, tl).textContent = `${facts.length} dated facts (height: how many overlap each date)`;
+  }
+  function drawLanes() {
     const lanes = [], laneH = 15, maxLanes = 6;
     facts.forEach((f, i) => {
-      const a = xOf(f.t0 === null ? domain[0] : f.t0), b = Math.max(a + 4, xOf(f.t1 === null ? domain[1] : f.t1));
+      const [a, b] = span(f);
       const textW = 6.6 * f.wording.length + 8;  // the band's date, written after it when there is room
       let lane = lanes.findIndex((end) => end + 2 < a);
       if (lane < 0) { lane = Math.min(lanes.length, maxLanes - 1); }
@@ -466,6 +472,25 @@
       }
       el("title", {}, band).textContent = `${f.label}: ${f.wording} (${f.precision || "range"}; ${f.earliest || "?"} to ${f.latest || "?"})`;
     });
+  }
+  function drawBands() {
+    tl.replaceChildren();
+    const defs = el("defs", {}, tl);
+    [["fade-left", 0, 1], ["fade-right", 1, 0]].forEach(([id, a, b]) => {
+      const g = el("linearGradient", { id: id }, defs);
+      el("stop", { offset: "0", "stop-color": "#0072B2", "stop-opacity": a * 0.55 }, g);
+      el("stop", { offset: "1", "stop-color": "#0072B2", "stop-opacity": b * 0.55 }, g);
+    });
+    const axis = el("g", { class: "axis" }, tl);
+    const y0 = new Date(domain[0]).getUTCFullYear(), y1 = new Date(domain[1]).getUTCFullYear();
+    const every = Math.max(1, Math.ceil((y1 - y0 + 1) / 12));
+    for (let y = y0; y <= y1 + 1; y++) {
+      const x = xOf(Date.UTC(y, 0, 1));
+      if (x < TL_LEFT || x > tlWidth() - TL_RIGHT) continue;
+      el("line", { x1: x, x2: x, y1: 14, y2: 108 }, axis);
+      if ((y - y0) % every === 0) el("text", { x: x + 3, y: 11 }, axis).textContent = y;
+    }
+    if (facts.length > DENSITY_ABOVE) drawDensity(); else drawLanes();
     if (state.range) {
       brushRect = el("rect", { class: "brush", x: xOf(state.range[0]), y: 14, width: Math.max(1, xOf(state.range[1]) - xOf(state.range[0])), height: 94 }, tl);
       const fmt = (t) => new Date(t).toISOString().slice(0, 10);
