@@ -5,7 +5,8 @@
 
 The page marks ``lg-interactive`` (Performance API) once it has drawn the graph, filled
 the list and timeline and attached every handler; the figure is that mark's time from
-navigation start, then the first frame after it. The seed page (1 article) in the same run
+navigation start, and ``lg-painted``, once the first frame after it is painted (the figure
+checked against the goal). The seed page (1 article) in the same run
 is the baseline, so the ratio says what the corpus size costs; the issue's goal is an
 absolute < 2 s. Never run as a test.
 """
@@ -33,10 +34,8 @@ from laborgraph.viz import to_html
 
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
          "--disable-component-update", "--disable-sync"]
-TTI = """() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(() => {
-  const mark = performance.getEntriesByName("lg-interactive")[0];
-  done({ interactive: mark.startTime, frame: performance.now() });
-})))"""
+TTI = """() => ({ interactive: performance.getEntriesByName("lg-interactive")[0].startTime,
+                 frame: performance.getEntriesByName("lg-painted")[0].startTime })"""
 
 
 def page_for(data: Path, out: Path) -> tuple[Path, dict[str, float]]:
@@ -59,7 +58,7 @@ def load_times(page: Path, repeat: int) -> list[dict[str, float]]:
             context = browser.new_context(viewport={"width": 1400, "height": 900}, offline=True)
             tab = context.new_page()
             tab.goto(page.as_uri())
-            tab.wait_for_selector("#graph[data-ready]")
+            tab.wait_for_function("performance.getEntriesByName('lg-painted').length > 0")
             out.append(tab.evaluate(TTI))
             context.close()
         browser.close()
@@ -78,7 +77,7 @@ def run(articles: int, repeat: int) -> str:
     shown = f"{info['nodes']} nodes, {info['edges']} edges ({info['mb']:.1f} MB page)"
     rows = [
         "| page | articles | drawn from | interactive ms (median of "
-        f"{repeat}, min-max) | first frame after, ms | baseline: seed page, ms | ratio | goal | met |",
+        f"{repeat}, min-max) | painted, ms | baseline: seed page, ms | ratio | goal | met |",
         "|---|---|---|---|---|---|---|---|---|",
         f"| deployment view | {articles} | {shown} | {med['interactive']:.0f} "
         f"({min(r['interactive'] for r in big_t):.0f}-{max(r['interactive'] for r in big_t):.0f}) | "

@@ -6,6 +6,9 @@ and the same graph always gives the same picture. Text is measured with the
 metrics of DejaVu Sans (shipped with matplotlib), the first font the page asks for;
 narrower fallback fonts only leave more room.
 
+Long: the steps of one layered drawing (columns, order, coordinates, ports, curves,
+label spots) read best top to bottom in one file.
+
 >>> nodes = {"a": {"label": "Authorities", "type": "authority"}, "w": {"label": "Workers", "type": "worker group"},
 ...          "r": {"label": "Russia", "type": "country"}}
 >>> edges = [{"source": "a", "target": "w", "relation": "sent"}, {"source": "w", "target": "r",

@@ -544,4 +544,6 @@
   fit(true);
   svg.setAttribute("data-ready", "1");
   performance.mark("lg-interactive");
+  // a timeout queued in the next animation frame runs after that frame is painted
+  requestAnimationFrame(() => setTimeout(() => performance.mark("lg-painted"), 0));
 })();
