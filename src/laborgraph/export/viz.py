@@ -91,7 +91,7 @@ def _aggregate(net: nx.MultiDiGraph) -> tuple[dict[str, dict[str, Any]], dict[st
         if len(groups) <= MAX_NODES or level == 2:
             break
     nodes, owner = {}, {}
-    for sig, members in sorted(groups.items(), key=lambda g: g[1][0]):
+    for members in sorted(groups.values(), key=lambda g: g[0]):
         if len(members) == 1:
             nodes[members[0]] = {"label": net.nodes[members[0]]["label"], "type": net.nodes[members[0]]["type"]}
             owner[members[0]] = members[0]
