@@ -28,9 +28,9 @@ import synth
 from playwright.sync_api import sync_playwright
 
 from laborgraph.build import build_dataset
+from laborgraph.export.network import deployment_network
+from laborgraph.export.viz import to_html
 from laborgraph.load import load_corpus
-from laborgraph.network import deployment_network
-from laborgraph.viz import to_html
 
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
          "--disable-component-update", "--disable-sync"]

@@ -17,9 +17,9 @@ from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
-from laborgraph.network import deployment_network
-from laborgraph.pipeline import load_and_build
-from laborgraph.viz import to_figure, to_html
+from laborgraph.build import load_and_build
+from laborgraph.export.network import deployment_network
+from laborgraph.export.viz import to_figure, to_html
 
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
          "--disable-component-update", "--disable-sync"]

@@ -15,9 +15,9 @@ import pytest
 from playwright.sync_api import sync_playwright
 
 from laborgraph.build import build_dataset
+from laborgraph.export.network import deployment_network
+from laborgraph.export.viz import MAX_NODES, date_text, to_figure, to_html, view_data
 from laborgraph.load import load_corpus
-from laborgraph.network import deployment_network
-from laborgraph.viz import MAX_NODES, date_text, to_figure, to_html, view_data
 
 from .conftest import DATA, SEED
 

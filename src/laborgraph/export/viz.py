@@ -12,12 +12,12 @@ from __future__ import annotations
 import json
 import re
 from collections import defaultdict
-from importlib import resources
 from string import Template
 from typing import Any
 
 import networkx as nx
 
+from ..resources import asset
 from .vizlayout import story_layout
 
 # Okabe-Ito colours (safe for the common colour-vision deficiencies), each type with its own shape too.
@@ -218,7 +218,7 @@ def view_data(net: nx.MultiDiGraph, title: str = "Worker deployment network") ->
 
 
 def _resource(name: str) -> str:
-    return resources.files("laborgraph").joinpath("resources", name).read_text(encoding="utf-8")
+    return asset(name).decode("utf-8")
 
 
 def to_html(net: nx.MultiDiGraph, title: str = "Worker deployment network") -> str:
