@@ -59,7 +59,9 @@ from .vocab import (
 
 Triple = tuple[URIRef, URIRef, Node]
 _PERIOD_UNITS = {"day": TIME.unitDay, "week": TIME.unitWeek, "month": TIME.unitMonth,
-                 "year": TIME.unitYear}
+                 "year": TIME.unitYear, "contract-term": LGC["contract-term"]}
+# A publication date known only to the year or month is written at that precision: no invented day.
+_PARTIAL_DATES = {"year": (4, XSD.gYear), "month": (7, XSD.gYearMonth)}
 
 
 def literal(value: object) -> Literal:
@@ -74,6 +76,8 @@ def literal(value: object) -> Literal:
         return Literal(value.isoformat(timespec="seconds"), datatype=XSD.dateTime)
     if isinstance(value, dt.date):
         return Literal(value.isoformat(), datatype=XSD.date)
+    if isinstance(value, dt.time):
+        return Literal(value.isoformat(timespec="seconds"), datatype=XSD.time)
     return Literal(str(value))
 
 
@@ -94,12 +98,16 @@ def _value_triples(node: URIRef, value: TimeSpec | Quantity | Money) -> list[Tri
         add(LG.relativeTo, value.relative_to)
         add(LG.inferred, value.inferred or None)
         add(LG.before, value.before)
+        add(LG.hedge, value.hedge)
     elif isinstance(value, Quantity):
         add(RDF.type, SDO.QuantitativeValue)
         add(SDO.value, value.value)
         add(SDO.minValue, value.minimum)
         add(SDO.maxValue, value.maximum)
         add(SDO.unitText, value.unit)
+        add(LG.per, _PERIOD_UNITS.get(value.per) if value.per else None)
+        add(LG.statistic, value.statistic)
+        add(LG.hedge, value.hedge)
         add(LG.approximate, value.approximate)
         add(LG.wording, value.wording)
     else:
@@ -109,6 +117,8 @@ def _value_triples(node: URIRef, value: TimeSpec | Quantity | Money) -> list[Tri
         add(SDO.maxValue, value.maximum)
         add(SDO.currency, value.currency)
         add(LG.per, _PERIOD_UNITS.get(value.per) if value.per else None)
+        add(LG.statistic, value.statistic)
+        add(LG.hedge, value.hedge)
         add(LG.approximate, value.approximate)
         add(LG.wording, value.wording)
     return out
@@ -161,7 +171,21 @@ def _entity(g: Graph, e: Entity) -> None:
         g.add((e.iri, SKOS.note, Literal(e.note)))
     if e.wikidata:
         g.add((e.iri, OWL.sameAs, WIKIDATA[e.wikidata]))
+    _labels(g, e.iri, e.labels)
     _located(g, e.iri, e.where)
+
+
+def _labels(g: Graph, node: URIRef, labels: tuple[tuple[str, str], ...]) -> None:
+    """Names in several languages as skos:prefLabel (one per language); rdfs:label stays the main one."""
+    for lang, text in labels:
+        g.add((node, SKOS.prefLabel, Literal(text, lang=lang)))
+
+
+def _published(a: Article) -> Literal:
+    if a.precision in _PARTIAL_DATES:
+        length, datatype = _PARTIAL_DATES[a.precision]
+        return Literal(a.published.isoformat()[:length], datatype=datatype)
+    return literal(a.published)
 
 
 def _claim(g: Graph, article: Article, c: Claim) -> None:
@@ -176,6 +200,9 @@ def _claim(g: Graph, article: Article, c: Claim) -> None:
         g.add((c.iri, LG.hedgeWording, Literal(c.hedge_wording)))
     if c.note:
         g.add((c.iri, SKOS.note, Literal(c.note)))
+    if c.translation is not None:
+        g.add((c.iri, LG.translation, Literal(c.translation.text, lang=c.translation.language)))
+        g.add((c.iri, LG.translatedBy, c.translation.by))
     _located(g, c.iri, c.where)
     for i, q in enumerate(c.quotes, start=1):
         g.add((c.iri, LG.quote, Literal(q.text)))
@@ -216,7 +243,12 @@ def article_graph(article: Article, graph: Graph | None = None) -> Graph:
     g.add((a.iri, RDF.type, LG.Article))
     g.add((a.iri, RDFS.label, Literal(a.label)))
     g.add((a.iri, SDO.publisher, a.outlet))
-    g.add((a.iri, SDO.datePublished, literal(a.published)))
+    g.add((a.iri, SDO.datePublished, _published(a)))
+    if a.precision in _PARTIAL_DATES:
+        g.add((a.iri, LG.datePrecision, LGC[a.precision]))
+    if a.note:
+        g.add((a.iri, SKOS.note, Literal(a.note)))
+    _labels(g, a.iri, a.labels)
     g.add((a.iri, SDO.inLanguage, Literal(a.language)))
     g.add((a.iri, LG.mappedBy, a.mapped_by))
     g.add((a.iri, LG.mappedOn, literal(a.mapped_on)))

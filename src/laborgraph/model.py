@@ -43,6 +43,7 @@ class TimeSpec:
     relative_to: URIRef | None = None
     inferred: bool = False
     before: URIRef | None = None
+    hedge: URIRef | None = None  # a hedge on this value alone, not on the whole claim
 
 
 @dataclass(frozen=True)
@@ -55,6 +56,9 @@ class Quantity:
     approximate: bool = False
     wording: str | None = None
     unit: str | None = None
+    per: str | None = None  # hours per day, rest days per month
+    statistic: URIRef | None = None  # average, typical, maximum, minimum
+    hedge: URIRef | None = None
 
 
 @dataclass(frozen=True)
@@ -66,9 +70,11 @@ class Money:
     per: str | None = None
     approximate: bool = False
     wording: str | None = None
+    statistic: URIRef | None = None
+    hedge: URIRef | None = None
 
 
-Literal = str | bool | int | float | dt.date | dt.datetime
+Literal = str | bool | int | float | dt.date | dt.datetime | dt.time
 Value = Ref | ConceptRef | TimeSpec | Quantity | Money | Literal
 
 
@@ -108,6 +114,15 @@ class Coding:
 
 
 @dataclass(frozen=True)
+class Translation:
+    """An analyst's translation of a claim's quote: never checked against the text, always tagged."""
+
+    text: str
+    language: str
+    by: URIRef
+
+
+@dataclass(frozen=True)
 class Claim:
     id: str
     iri: URIRef
@@ -120,6 +135,7 @@ class Claim:
     note: str | None
     statements: tuple[Statement, ...]
     codings: tuple[Coding, ...] = ()
+    translation: Translation | None = None
 
 
 @dataclass(frozen=True)
@@ -132,6 +148,7 @@ class Entity:
     note: str | None = None
     aliases: tuple[str, ...] = ()
     wikidata: str | None = None
+    labels: tuple[tuple[str, str], ...] = ()  # (language, label): @ko and @en names
 
 
 @dataclass(frozen=True)
@@ -184,6 +201,9 @@ class Article:
     entities: tuple[Entity, ...] = ()
     sources: tuple[Source, ...] = ()
     claims: tuple[Claim, ...] = ()
+    precision: str = "day"  # of ``published``: "year" and "month" keep only what is known
+    note: str | None = None
+    labels: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,7 @@
 
 The Turtle files in ``ontology/`` are the single source of truth: a property's
 ``rdfs:range`` decides how a mapping's value is read (an entity id, a concept
-notation, a time, a quantity, money, text or a boolean), so adding a term to
+notation, a time, a clock time, a quantity, money, text or a boolean), so adding a term to
 the ontology is all it takes to make it usable in mappings.
 """
 
@@ -19,13 +19,14 @@ from .errors import LaborgraphError
 from .resources import ontology_dir
 from .vocab import BUILDER_PROPERTIES, LG, REUSED_PROPERTIES
 
-ONTOLOGY_FILES = ("laborgraph.ttl", "concepts.ttl", "ilo-indicators.ttl")
+ONTOLOGY_FILES = ("laborgraph.ttl", "concepts.ttl", "ilo-indicators.ttl", "sectors.ttl")
 
 _KIND_BY_RANGE = {
     XSD.string: "string",
     XSD.boolean: "boolean",
     XSD.date: "date",
     XSD.integer: "integer",
+    XSD.time: "clock",
     LG.TimeSpec: "time",
     SDO.QuantitativeValue: "quantity",
     SDO.MonetaryAmount: "money",

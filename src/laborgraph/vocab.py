@@ -56,16 +56,27 @@ class LG(DefinedNamespace):
     Claim: URIRef
     Company: URIRef
     ControlMeasure: URIRef
+    CountMethod: URIRef
+    Deduction: URIRef
     Deployment: URIRef
     Earnings: URIRef
+    Employment: URIRef
+    Exit: URIRef
+    ExitKind: URIRef
     ForcedLabourIndicator: URIRef
-    IndicatorCoding: URIRef
     Hedge: URIRef
+    IndicatorCoding: URIRef
+    JourneyLeg: URIRef
+    LegalStatus: URIRef
     MaritalStatus: URIRef
     MeasureKind: URIRef
     MediaKind: URIRef
     Occupation: URIRef
+    OfficialReport: URIRef
     Outlet: URIRef
+    Payment: URIRef
+    PaymentKind: URIRef
+    PayStatus: URIRef
     Penalty: URIRef
     PenaltyKind: URIRef
     Permission: URIRef
@@ -79,13 +90,16 @@ class LG(DefinedNamespace):
     Role: URIRef
     Rule: URIRef
     SanctionsProvision: URIRef
+    Sector: URIRef
     Situation: URIRef
     Source: URIRef
     SourceKind: URIRef
     SourceNetwork: URIRef
     Stage: URIRef
     StateAuthority: URIRef
+    Statistic: URIRef
     TimeSpec: URIRef
+    TransportMode: URIRef
     WorkerGroup: URIRef
     WorkforcePresence: URIRef
 
@@ -113,14 +127,26 @@ class LG(DefinedNamespace):
     concerns: URIRef
     concernsBehaviour: URIRef
     contactTime: URIRef
+    contractor: URIRef
+    contractTerm: URIRef
     contrastedWith: URIRef
+    countedBy: URIRef
     counterparty: URIRef
+    countMethod: URIRef
+    crossingPoint: URIRef
+    datePrecision: URIRef
     deadline: URIRef
+    deductedFrom: URIRef
     description: URIRef
     destination: URIRef
     device: URIRef
+    documentSymbol: URIRef
     earliest: URIRef
     earner: URIRef
+    employer: URIRef
+    employment: URIRef
+    euSanctionsId: URIRef
+    exitKind: URIRef
     frequency: URIRef
     hedge: URIRef
     hedgeWording: URIRef
@@ -130,8 +156,13 @@ class LG(DefinedNamespace):
     indicator: URIRef
     inferred: URIRef
     informed: URIRef
+    intermediary: URIRef
+    isicCode: URIRef
     item: URIRef
     latest: URIRef
+    legalStatus: URIRef
+    legNumber: URIRef
+    legOf: URIRef
     linksParty: URIRef
     locatedIn: URIRef
     location: URIRef
@@ -146,9 +177,14 @@ class LG(DefinedNamespace):
     media: URIRef
     obtainedThrough: URIRef
     occupation: URIRef
+    ofacSanctionsId: URIRef
     ongoing: URIRef
     origin: URIRef
     paragraph: URIRef
+    payee: URIRef
+    payer: URIRef
+    paymentKind: URIRef
+    payStatus: URIRef
     penalty: URIRef
     penaltyKind: URIRef
     per: URIRef
@@ -166,21 +202,39 @@ class LG(DefinedNamespace):
     regulates: URIRef
     relativeTo: URIRef
     repetition: URIRef
+    reports: URIRef
     requirement: URIRef
     resolution: URIRef
+    restDays: URIRef
+    sector: URIRef
+    sendingCompany: URIRef
     sentBy: URIRef
     share: URIRef
+    shareOf: URIRef
+    shiftEnd: URIRef
+    shifts: URIRef
+    shiftStart: URIRef
     size: URIRef
     sourceKind: URIRef
     stage: URIRef
     stance: URIRef
+    statistic: URIRef
     subgroupOf: URIRef
+    submittedBy: URIRef
+    submittedTo: URIRef
     supports: URIRef
+    tableRef: URIRef
     target: URIRef
     textLength: URIRef
     time: URIRef
+    translatedBy: URIRef
+    translation: URIRef
+    transportMode: URIRef
+    ukSanctionsId: URIRef
+    unSanctionsId: URIRef
     wording: URIRef
     workers: URIRef
+    workHours: URIRef
 
 
 class OA(DefinedNamespace):
@@ -250,6 +304,12 @@ ENTITY_TYPES: dict[str, URIRef] = {
     "Situation": LG.Situation,
     "SourceNetwork": LG.SourceNetwork,
     "SanctionsProvision": LG.SanctionsProvision,
+    "JourneyLeg": LG.JourneyLeg,
+    "Employment": LG.Employment,
+    "Payment": LG.Payment,
+    "Deduction": LG.Deduction,
+    "Exit": LG.Exit,
+    "OfficialReport": LG.OfficialReport,
 }
 
 # Standard properties an analyst may state, with the kind of value each takes.
@@ -268,7 +328,8 @@ BUILDER_PROPERTIES: frozenset[URIRef] = frozenset({
     LG.hedgeWording, LG.inferred, LG.latest, LG.mappedBy, LG.mappedOn, LG.mappingFile,
     LG.mappingLine, LG.per, LG.precision, LG.quotationKind, LG.quote, LG.quoteSpan,
     LG.relativeTo, LG.supports, LG.textLength, LG.wording, LG.sourceKind, LG.informed,
-    LG.identifiedAs, LG.coding, LG.indicator,
+    LG.identifiedAs, LG.coding, LG.indicator, LG.statistic, LG.datePrecision, LG.translation,
+    LG.translatedBy, LG.isicCode,
 })
 
 WIKIDATA = Namespace("http://www.wikidata.org/entity/")

@@ -18,10 +18,12 @@ from .yamlsrc import LDict
 REGISTRY_FILE = "entities.yaml"
 ARTICLES_DIR = "articles"
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
-SLUG_RE = re.compile(r"^(\d{4}-\d{2}-\d{2})-([a-z0-9]+)-([a-z0-9][a-z0-9-]*)$")
+# The file name starts with the publication date at the precision known: 2024-07-15, 2019-03 or 2019.
+SLUG_RE = re.compile(r"^(\d{4}(?:-\d{2}(?:-\d{2})?)?)-([a-z0-9]+)-([a-z0-9][a-z0-9-]*)$")
 WIKIDATA_RE = re.compile(r"^Q[1-9][0-9]*$")
 CURRENCY_RE = re.compile(r"^[A-Z]{3}$")
-PERIODS = ("day", "week", "month", "year")
+PERIODS = ("day", "week", "month", "year", "contract-term")
+LANGUAGE_RE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")  # BCP 47, as analysts write it: en, ko, ko-Latn
 PARTS = {"early": (1, 10), "mid": (11, 20), "late": (21, 31)}
 CONTEXT = 40  # characters of text kept before and after a quote
 
@@ -79,6 +81,32 @@ def text_field(ctx: Context, d: LDict, key: str, default: str | None = None) -> 
     if not isinstance(value, str) or not value.strip():
         raise ctx.error(d.line_of(key), f"'{key}' must be non-empty text")
     return value.strip()
+
+
+def concept(ctx: Context, d: LDict, key: str, scheme_class: URIRef) -> URIRef | None:
+    """The concept a field names by its notation (``hedge: approximately``), or None when absent."""
+    if key not in d:
+        return None
+    scheme = ctx.terms.concepts.get(scheme_class, {})
+    if d[key] not in scheme:
+        raise ctx.error(d.line_of(key), f"'{d[key]}' is not a value of {key}{did_you_mean(str(d[key]), scheme)}; "
+                        f"allowed: {', '.join(sorted(scheme))}")
+    return scheme[d[key]]
+
+
+def labels_field(ctx: Context, d: LDict, key: str = "labels") -> tuple[tuple[str, str], ...]:
+    """Language-tagged names, written ``labels: {ko: 북한 노동자, en: North Korean workers}``."""
+    if key not in d:
+        return ()
+    raw = as_mapping(ctx, d[key], d.line_of(key), f"`{key}`")
+    out = []
+    for lang, text in raw.items():
+        if not LANGUAGE_RE.match(lang):
+            raise ctx.error(raw.line_of(lang), f"'{lang}' is not a language tag such as ko or en")
+        if not isinstance(text, str) or not text.strip():
+            raise ctx.error(raw.line_of(lang), f"the {lang} label must be non-empty text")
+        out.append((lang, text.strip()))
+    return tuple(sorted(out))
 
 
 def check_id(ctx: Context, value: Any, line: int, what: str) -> str:

@@ -11,7 +11,7 @@ from typing import Any
 from rdflib import URIRef
 
 from ..errors import MappingError
-from ..model import Article, Claim, Coding, Corpus, Quote, Registry, Source
+from ..model import Article, Claim, Coding, Corpus, Quote, Registry, Source, Translation
 from ..ontology import Terms, load_terms
 from ..vocab import LG, article_iri, claim_iri, local_entity_iri, source_iri
 from . import quotes
@@ -23,18 +23,21 @@ from .context import (
     Context,
     as_mapping,
     check_id,
+    LANGUAGE_RE,
     check_keys,
     did_you_mean,
+    labels_field,
     text_field,
 )
 from .registry import load_registry, parse_entities
 from .statements import each_value, parse_statements
-from .values import parse_date, parse_datetime
+from .values import parse_date, parse_publication
 from .yamlsrc import LDict, LList, load_file
 
 ARTICLE_KEYS = ({"label", "outlet", "published", "mapped_by", "mapped_on"},
-                {"language", "text", "url", "title"})
-CLAIM_KEYS = ({"id", "quote", "source", "quotation", "states"}, {"hedge", "hedge_wording", "note", "indicators"})
+                {"language", "text", "url", "title", "note", "labels"})
+CLAIM_KEYS = ({"id", "quote", "source", "quotation", "states"},
+              {"hedge", "hedge_wording", "note", "indicators", "translation"})
 
 
 def load_article(path: Path, registry: Registry, data_dir: Path, terms: Terms | None = None) -> Article:
@@ -45,18 +48,24 @@ def load_article(path: Path, registry: Registry, data_dir: Path, terms: Terms | 
     slug = path.stem
     match = SLUG_RE.match(slug)
     if not match:
-        raise ctx.error(None, "file name must be <YYYY-MM-DD>-<outlet>-<slug>.yaml in lower case, "
-                        "for example 2024-07-15-dailynk-workers-sent-to-russia.yaml")
+        raise ctx.error(None, "file name must be <date>-<outlet>-<slug>.yaml in lower case, the date "
+                        "as YYYY-MM-DD (or YYYY-MM, YYYY when only that is known), for example "
+                        "2024-07-15-dailynk-workers-sent-to-russia.yaml")
     doc = as_mapping(ctx, load_file(path, ctx.display), 1, "an article mapping")
     check_keys(ctx, doc, "the mapping", {"article", "sources", "claims"}, {"entities"})
     meta = as_mapping(ctx, doc["article"], doc.line_of("article"), "`article`")
     check_keys(ctx, meta, "`article`", *ARTICLE_KEYS)
     iri = article_iri(slug)
-    published = parse_datetime(ctx, meta["published"], meta.line_of("published"))
+    published, precision = parse_publication(ctx, meta["published"], meta.line_of("published"))
     pub_day = published.date() if isinstance(published, dt.datetime) else published
-    if pub_day.isoformat() != match.group(1):
-        raise ctx.error(meta.line_of("published"), f"published {pub_day} does not match the date "
-                        f"{match.group(1)} in the file name")
+    known = pub_day.isoformat()[:{"year": 4, "month": 7}.get(precision, 10)]
+    if known != match.group(1):
+        raise ctx.error(meta.line_of("published"), f"published {known} does not match the date "
+                        f"{match.group(1)} in the file name (name the file by the date as precisely "
+                        "as it is known: YYYY-MM-DD, YYYY-MM or YYYY)")
+    language = text_field(ctx, meta, "language", "en") or "en"
+    if not LANGUAGE_RE.match(language):
+        raise ctx.error(meta.line_of("language"), f"language '{language}' is not a language tag such as en or ko")
     outlet = ctx.resolve(meta["outlet"], meta.line_of("outlet"), "outlet")
     analysts = {a.id: a.iri for a in registry.analysts}
     if meta["mapped_by"] not in analysts:
@@ -71,13 +80,14 @@ def load_article(path: Path, registry: Registry, data_dir: Path, terms: Terms | 
     ctx.names.update({s.id: s.iri for s in sources})
     ctx.names["article"] = iri
     mapped_on = parse_date(ctx, meta["mapped_on"], meta.line_of("mapped_on"))
-    coder = _Coder(analysts, analysts[meta["mapped_by"]], mapped_on)
+    coder = _Coder(analysts, analysts[meta["mapped_by"]], mapped_on, language)
     claims = _claims(ctx, doc["claims"], doc.line_of("claims"), slug, iri, text, {s.id for s in sources}, coder)
     return Article(
         slug, iri, ctx.where(meta.line), text_field(ctx, meta, "label") or slug, outlet, published,
-        text_field(ctx, meta, "language", "en") or "en", analysts[meta["mapped_by"]], mapped_on, text,
+        language, analysts[meta["mapped_by"]], mapped_on, text,
         text_field(ctx, meta, "url"), text_field(ctx, meta, "title"),
         tuple(entities), tuple(sources), tuple(claims),
+        precision, text_field(ctx, meta, "note"), labels_field(ctx, meta),
     )
 
 
@@ -124,6 +134,32 @@ class _Coder:
     analysts: dict[str, URIRef]
     by: URIRef
     on: dt.date
+    language: str  # the article's: a translation must be into another language
+
+
+def _translation(ctx: Context, spec: LDict, coder: _Coder) -> Translation | None:
+    """``translation: English text`` (by the mapping's analyst, into English) or a mapping of
+    ``text``, ``language`` and ``by``."""
+    if "translation" not in spec:
+        return None
+    raw = spec["translation"]
+    line = spec.line_of("translation")
+    if isinstance(raw, str):
+        raw_d = LDict(text=raw)
+        raw_d.line, raw_d.key_lines = line, {"text": line}
+        raw = raw_d
+    raw = as_mapping(ctx, raw, line, "a translation")
+    check_keys(ctx, raw, "a translation", {"text"}, {"language", "by"})
+    language = text_field(ctx, raw, "language", "en") or "en"
+    if not LANGUAGE_RE.match(language) or language == coder.language:
+        raise ctx.error(raw.line_of("language"), f"a translation's language must be a tag such as en, "
+                        f"and differ from the article's ({coder.language})")
+    by = coder.by
+    if "by" in raw:
+        if raw["by"] not in coder.analysts:
+            raise ctx.error(raw.line_of("by"), f"unknown analyst '{raw['by']}'")
+        by = coder.analysts[raw["by"]]
+    return Translation(text_field(ctx, raw, "text") or "", language, by)
 
 
 def _codings(ctx: Context, spec: LDict, coder: _Coder) -> tuple[Coding, ...]:
@@ -192,6 +228,7 @@ def _claims(ctx: Context, raw: Any, line: int, slug: str, article: URIRef, text:
             text_field(ctx, spec, "note"),
             parse_statements(ctx, spec["states"], spec.line_of("states"), article),
             _codings(ctx, spec, coder),
+            _translation(ctx, spec, coder),
         ))
     return out
 

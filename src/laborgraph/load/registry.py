@@ -8,7 +8,17 @@ from typing import Any
 from ..model import Analyst, AnalystNote, Entity, Registry
 from ..ontology import Terms, load_terms
 from ..vocab import ENTITY_TYPES, analyst_iri, entity_iri, note_iri
-from .context import REGISTRY_FILE, WIKIDATA_RE, Context, as_mapping, check_id, check_keys, did_you_mean, text_field
+from .context import (
+    REGISTRY_FILE,
+    WIKIDATA_RE,
+    Context,
+    as_mapping,
+    check_id,
+    check_keys,
+    did_you_mean,
+    labels_field,
+    text_field,
+)
 from .statements import parse_statements
 from .values import parse_date
 from .yamlsrc import LDict, LList, load_file
@@ -67,7 +77,7 @@ def parse_entities(ctx: Context, raw: Any, line: int, mint: Any) -> list[Entity]
             raise ctx.error(eline, f"entity '{eid}' is already declared (in {REGISTRY_FILE} or "
                             "above); refer to it without declaring it again")
         spec = as_mapping(ctx, spec, eline, f"entity '{eid}'")
-        check_keys(ctx, spec, f"entity '{eid}'", {"type", "label"}, {"note", "aliases", "wikidata"})
+        check_keys(ctx, spec, f"entity '{eid}'", {"type", "label"}, {"note", "aliases", "wikidata", "labels"})
         etype = spec["type"]
         if etype not in ENTITY_TYPES:
             raise ctx.error(spec.line_of("type"), f"unknown entity type '{etype}'"
@@ -81,7 +91,7 @@ def parse_entities(ctx: Context, raw: Any, line: int, mint: Any) -> list[Entity]
             raise ctx.error(spec.line_of("aliases"), "aliases is a list of names: [DPRK, North Korea]")
         out.append(Entity(eid, mint(eid), ctx.where(eline), ENTITY_TYPES[etype],
                           text_field(ctx, spec, "label") or eid, text_field(ctx, spec, "note"),
-                          tuple(aliases), wikidata))
+                          tuple(aliases), wikidata, labels_field(ctx, spec)))
     return out
 
 

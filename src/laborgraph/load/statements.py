@@ -10,7 +10,7 @@ from rdflib import URIRef
 from ..model import ConceptRef, Ref, Statement, Value
 from ..ontology import PropertyInfo
 from .context import Context, as_mapping, did_you_mean
-from .values import parse_date, parse_datetime, parse_money, parse_quantity, parse_time
+from .values import parse_clock, parse_date, parse_datetime, parse_money, parse_quantity, parse_time
 from .yamlsrc import LList
 
 
@@ -49,6 +49,8 @@ def _value(ctx: Context, prop: PropertyInfo, raw: Any, line: int, publication: U
         if isinstance(raw, bool) or not isinstance(raw, int):
             raise ctx.error(line, f"{prop.name} must be a whole number, not '{raw}'")
         return raw
+    if kind == "clock":
+        return parse_clock(ctx, raw, line, prop.name)
     if kind == "datetime":
         return parse_datetime(ctx, raw, line)
     if not isinstance(raw, str) or not raw.strip():

@@ -14,7 +14,8 @@ from typing import Any
 from rdflib import URIRef
 
 from ..model import Money, Quantity, TimeSpec
-from .context import CURRENCY_RE, PARTS, PERIODS, Context, check_keys, text_field
+from ..vocab import LG
+from .context import CURRENCY_RE, PARTS, PERIODS, Context, check_keys, concept, text_field
 from .yamlsrc import LDict
 
 
@@ -43,6 +44,29 @@ def parse_date(ctx: Context, raw: Any, line: int) -> dt.date:
     return start
 
 
+def parse_publication(ctx: Context, raw: Any, line: int) -> tuple[dt.date | dt.datetime, str]:
+    """A publication date and its precision: 2019 and 2019-03 keep year and month precision.
+
+    The first day of the year or month stands in the model, but only as the start of the
+    period: the builder writes xsd:gYear or xsd:gYearMonth, never that day.
+    """
+    text = str(raw).strip()
+    if "T" in text:
+        return parse_datetime(ctx, text, line), "minute"
+    first, _last, precision = _period(ctx, text, line)
+    return first, precision
+
+
+def parse_clock(ctx: Context, raw: Any, line: int, name: str) -> dt.time:
+    """A clock time written as "07:00" (quoted: YAML reads unquoted 19:00 as a number)."""
+    if not isinstance(raw, str):
+        raise ctx.error(line, f"{name} is a clock time in quotes, such as \"07:00\" or \"19:30\"")
+    try:
+        return dt.time.fromisoformat(raw.strip())
+    except ValueError:
+        raise ctx.error(line, f"{name} '{raw}' is not a clock time HH:MM") from None
+
+
 def parse_datetime(ctx: Context, raw: Any, line: int) -> dt.date | dt.datetime:
     text = str(raw).strip()
     if "T" not in text:
@@ -55,7 +79,7 @@ def parse_datetime(ctx: Context, raw: Any, line: int) -> dt.date | dt.datetime:
 
 
 TIME_KEYS = {"on", "in", "part", "before", "after", "from", "until", "wording", "relative_to",
-             "inferred", "before_event"}
+             "inferred", "before_event", "hedge"}
 
 
 def parse_time(ctx: Context, raw: Any, line: int, publication: URIRef | None) -> TimeSpec:
@@ -102,7 +126,8 @@ def parse_time(ctx: Context, raw: Any, line: int, publication: URIRef | None) ->
     if not isinstance(inferred, bool):
         raise ctx.error(raw.line_of("inferred"), "'inferred' is true or false")
     before = ctx.resolve(raw["before_event"], raw.line_of("before_event")) if "before_event" in raw else None
-    return TimeSpec(earliest, latest, precision, text_field(ctx, raw, "wording"), relative_to, inferred, before)
+    return TimeSpec(earliest, latest, precision, text_field(ctx, raw, "wording"), relative_to, inferred, before,
+                    concept(ctx, raw, "hedge", LG.Hedge))
 
 
 # ---------------------------------------------------------------- quantities
@@ -143,19 +168,28 @@ def parse_quantity(ctx: Context, raw: Any, line: int) -> Quantity:
     if not isinstance(raw, LDict):
         raise ctx.error(line, "a quantity is a number or like {at_least: 100, wording: hundreds}")
     check_keys(ctx, raw, "quantity", set(), {"value", "at_least", "at_most", "approximate",
-                                              "wording", "unit"})
+                                              "wording", "unit", "per", "statistic", "hedge"})
     value, low, high = _bounds(ctx, raw, "value")
     wording = text_field(ctx, raw, "wording")
     if value is None and low is None and high is None and wording is None:
         raise ctx.error(raw.line, "a quantity needs a value, a bound or at least its wording")
-    return Quantity(value, low, high, _approximate(ctx, raw), wording, text_field(ctx, raw, "unit"))
+    return Quantity(value, low, high, _approximate(ctx, raw), wording, text_field(ctx, raw, "unit"),
+                    _per(ctx, raw), concept(ctx, raw, "statistic", LG.Statistic),
+                    concept(ctx, raw, "hedge", LG.Hedge))
+
+
+def _per(ctx: Context, d: LDict) -> str | None:
+    per = d.get("per")
+    if per is not None and per not in PERIODS:
+        raise ctx.error(d.line_of("per"), f"'per' is one of {', '.join(PERIODS)}")
+    return per
 
 
 def parse_money(ctx: Context, raw: Any, line: int) -> Money:
     if not isinstance(raw, LDict):
         raise ctx.error(line, "money is written like {amount: 50, currency: USD, approximate: true}")
     check_keys(ctx, raw, "money", {"currency"}, {"amount", "at_least", "at_most", "per",
-                                                  "approximate", "wording"})
+                                                  "approximate", "wording", "statistic", "hedge"})
     amount, low, high = _bounds(ctx, raw, "amount")
     if amount is None and low is None and high is None:
         raise ctx.error(raw.line, "money needs an amount or a bound")
@@ -163,10 +197,9 @@ def parse_money(ctx: Context, raw: Any, line: int) -> Money:
     if not isinstance(currency, str) or not CURRENCY_RE.match(currency):
         raise ctx.error(raw.line_of("currency"), f"currency '{currency}' must be an ISO 4217 "
                         "code such as USD, EUR, RUB, KPW")
-    per = raw.get("per")
-    if per is not None and per not in PERIODS:
-        raise ctx.error(raw.line_of("per"), f"'per' is one of {', '.join(PERIODS)}")
-    return Money(amount, currency, low, high, per, _approximate(ctx, raw), text_field(ctx, raw, "wording"))
+    return Money(amount, currency, low, high, _per(ctx, raw), _approximate(ctx, raw),
+                 text_field(ctx, raw, "wording"), concept(ctx, raw, "statistic", LG.Statistic),
+                 concept(ctx, raw, "hedge", LG.Hedge))
 
 
 # ---------------------------------------------------------------- statements
