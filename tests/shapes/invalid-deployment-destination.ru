@@ -1,4 +1,4 @@
-# expect: https://w3id.org/laborgraph/id/article/2024-07-15-dailynk-military-construction-workers-russia/entity/june-2024-deployment lgsh:Deployment-destination sh:ClassConstraintComponent
+# expect: https://w3id.org/laborgraph/id/article/2024-07-15-dailynk-military-construction-workers-russia/entity/june-2024-deployment lgsh:Deployment-destination sh:MinCountConstraintComponent
 PREFIX lg: <https://w3id.org/laborgraph/ns#>
 PREFIX lgc: <https://w3id.org/laborgraph/concept/>
 PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
@@ -13,4 +13,4 @@ PREFIX time: <http://www.w3.org/2006/time#>
 PREFIX art: <https://w3id.org/laborgraph/id/article/2024-07-15-dailynk-military-construction-workers-russia>
 PREFIX e: <https://w3id.org/laborgraph/id/entity/>
 PREFIX n: <https://w3id.org/laborgraph/id/note/>
-INSERT DATA { <https://w3id.org/laborgraph/id/article/2024-07-15-dailynk-military-construction-workers-russia/entity/june-2024-deployment> lg:destination e:dprk-authorities }
+DELETE WHERE { <https://w3id.org/laborgraph/id/article/2024-07-15-dailynk-military-construction-workers-russia/entity/june-2024-deployment> lg:destination ?place }
