@@ -18,12 +18,12 @@ from . import quotes
 from .context import (
     ARTICLES_DIR,
     CONTEXT,
+    LANGUAGE_RE,
     REGISTRY_FILE,
     SLUG_RE,
     Context,
     as_mapping,
     check_id,
-    LANGUAGE_RE,
     check_keys,
     did_you_mean,
     labels_field,
