@@ -180,13 +180,20 @@ def run_checks(store: Any, focus: set[str] | None = None) -> list[Finding]:
 
 
 def ontology_subset(onto: Graph) -> Graph:
-    """What validation needs of the ontology: types and subclass links (not labels or definitions)."""
-    from rdflib.namespace import RDFS
+    """What validation needs of the ontology: types, subclass links, domains and ranges (the
+    fact-kind rule in shapes/facts.ttl) and the labels of classes its messages name; not
+    definitions or concept labels."""
+    from rdflib.namespace import OWL, RDFS, SDO
 
     g = Graph()
-    for p in (RDF.type, RDFS.subClassOf):
+    for p in (RDF.type, RDFS.subClassOf, RDFS.domain, RDFS.range, SDO.domainIncludes, SDO.rangeIncludes):
         for s, o in onto.subject_objects(p):
             g.add((s, p, o))
+    classes = set(onto.subjects(RDF.type, OWL.Class)) | set(onto.subjects(RDFS.subClassOf)) | set(
+        onto.objects(None, RDFS.subClassOf))
+    for c in classes:
+        for label in onto.objects(c, RDFS.label):
+            g.add((c, RDFS.label, label))
     return g
 
 
