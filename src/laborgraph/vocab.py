@@ -5,6 +5,9 @@ and a test checks that ``LG`` and ``ontology/laborgraph.ttl`` list the same
 terms. Data IRIs are minted only by the helpers below, from article slugs and
 mapping ids, so re-building the same mappings gives the same IRIs.
 
+Long: the closed ``LG`` namespace lists every ontology term, one per line, so that a
+diff shows each term added or removed.
+
 >>> str(LG.Claim)
 'https://w3id.org/laborgraph/ns#Claim'
 >>> str(claim_iri("2024-07-15-dailynk-x", "c01-deployment"))
