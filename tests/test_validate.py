@@ -50,7 +50,7 @@ def test_violation_exits_1_and_build_writes_nothing(edit_seed, tmp_path):
     assert result.exit_code == 1
     # the finding says what the destination was given (an organization) and which kinds fit (issue 13)
     assert "was given 'North Korean authorities', which is a state authority, organization" in result.output
-    assert "destination takes a place or country." in result.output
+    assert "destination takes: country or place." in result.output
     built = run("build", "--data", data, "--out", tmp_path / "out")
     assert built.exit_code == 1
     assert "1 SHACL violation(s); nothing was written" in built.stderr

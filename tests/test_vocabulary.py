@@ -410,7 +410,7 @@ def test_an_organization_as_destination_says_what_it_was_given_and_what_fits(tmp
     assert ("destination of '3,000 arrivals in Fixturia in 2023 (INVENTED)' was given 'Fixture Labour Link"
             in finding.message)
     assert "organization" in finding.message.split(";")[0]
-    assert set(finding.message.split("takes a ")[1].rstrip(".").split(" or ")) == {"place", "country"}
+    assert set(finding.message.split("takes: ")[1].rstrip(".").split(" or ")) == {"place", "country"}
     assert finding.fix
 
 
@@ -427,7 +427,7 @@ def test_counterparty_on_a_report_and_a_share_on_earnings_without_a_whole(tmp_pa
     (domain,) = [f for f in _validate_article(data, PANEL) if f.shape.endswith("Facts-domain")]
     assert domain.severity == "Warning" and domain.claim == "report-to-committee"
     assert "counterparty is stated about 'Fixturia's report FX/2020/1" in domain.message
-    assert set(domain.message.split("said of a ")[1].rstrip(".").split(" or ")) == {"permission", "practice"}
+    assert set(domain.message.split("said of: ")[1].rstrip(".").split(" or ")) == {"permission", "practice"}
     (share,) = [f for f in _validate_article(data, DEFECTOR) if f.shape.endswith("Facts-shareOfWhat")]
     assert share.severity == "Violation" and share.claim == "less-than-half"
 
