@@ -14,7 +14,7 @@ from ..errors import MappingError
 from ..model import Article, Claim, Coding, Corpus, Quote, Registry, Source, Translation
 from ..ontology import Terms, load_terms
 from ..vocab import LG, article_iri, claim_iri, local_entity_iri, source_iri
-from . import quotes
+from . import hints, quotes
 from .context import (
     ARTICLES_DIR,
     CONTEXT,
@@ -40,6 +40,7 @@ CLAIM_KEYS = ({"id", "quote", "source", "quotation", "states"},
               {"hedge", "hedge_wording", "note", "indicators", "translation"})
 
 
+@hints.documented("article")
 def load_article(path: Path, registry: Registry, data_dir: Path, terms: Terms | None = None) -> Article:
     """Read one article mapping and check every quote against the article text."""
     terms = terms or load_terms()
@@ -104,6 +105,7 @@ def _article_text(ctx: Context, meta: LDict, folder: Path) -> str | None:
         raise ctx.error(meta.line_of("text"), f"article text '{name}' is not UTF-8") from None
 
 
+@hints.documented("source")
 def _sources(ctx: Context, raw: Any, line: int, slug: str) -> list[Source]:
     raw = as_mapping(ctx, raw, line, "`sources`")
     kinds = ctx.terms.concepts.get(LG.SourceKind, {})
@@ -162,6 +164,7 @@ def _translation(ctx: Context, spec: LDict, coder: _Coder) -> Translation | None
     return Translation(text_field(ctx, raw, "text") or "", language, by)
 
 
+@hints.documented("indicator")
 def _codings(ctx: Context, spec: LDict, coder: _Coder) -> tuple[Coding, ...]:
     if "indicators" not in spec:
         return ()
@@ -191,6 +194,7 @@ def _codings(ctx: Context, spec: LDict, coder: _Coder) -> tuple[Coding, ...]:
     return tuple(out)
 
 
+@hints.documented("claim")
 def _claims(ctx: Context, raw: Any, line: int, slug: str, article: URIRef, text: str | None,
             source_ids: set[str], coder: _Coder) -> list[Claim]:
     if not isinstance(raw, LList) or not raw:
@@ -247,12 +251,11 @@ def _quotes(ctx: Context, spec: LDict, text: str | None) -> tuple[Quote, ...]:
             continue
         spans = quotes.find_all(text, value)
         if not spans:
-            shown = value if len(value) <= 60 else value[:57] + "..."
-            raise ctx.error(line, f"quote not found in the article text: \"{shown}\"; copy it exactly "
-                            "(only spacing and curly vs straight quotes may differ)")
+            raise ctx.error(line, f"quote not found in the article text; {hints.quote_hint(text, value)}; copy it "
+                            f"exactly (only spacing and curly vs straight quotes may differ){hints.see('claim')}")
         if len(spans) > 1:
             raise ctx.error(line, f"quote occurs {len(spans)} times in the article; quote more "
-                            "words so it points at one place")
+                            f"words so it points at one place{hints.see('claim')}")
         start, end = spans[0]
         out.append(Quote(text[start:end], ctx.where(line), start, end,
                          text[max(0, start - CONTEXT):start], text[end:end + CONTEXT]))

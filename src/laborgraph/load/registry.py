@@ -19,11 +19,13 @@ from .context import (
     labels_field,
     text_field,
 )
+from .hints import documented
 from .statements import parse_statements
 from .values import parse_date
 from .yamlsrc import LDict, LList, load_file
 
 
+@documented("registry")
 def load_registry(path: Path, display: str | None = None, terms: Terms | None = None) -> Registry:
     """Read the shared registry of entities, analysts and analyst notes."""
     terms = terms or load_terms()
@@ -65,6 +67,7 @@ def load_registry(path: Path, display: str | None = None, terms: Terms | None = 
     return Registry(ctx.rel, tuple(entities), tuple(analysts), tuple(notes))
 
 
+@documented("entity")
 def parse_entities(ctx: Context, raw: Any, line: int, mint: Any) -> list[Entity]:
     if raw is None:
         return []
