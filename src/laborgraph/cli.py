@@ -58,6 +58,16 @@ def _fails_cleanly(func: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
+def _progress(label: str) -> Any:
+    """The terminal counter for a long step: on stderr when it is a TTY, unless --quiet."""
+    from .progress import Progress
+
+    ctx = click.get_current_context(silent=True)
+    root = ctx.find_root() if ctx is not None else None
+    quiet = bool(root is not None and root.obj and root.obj.get("quiet"))
+    return Progress(label, enabled=False if quiet else None)
+
+
 def _debug() -> bool:
     ctx = click.get_current_context(silent=True)
     root = ctx.find_root() if ctx is not None else None
@@ -67,14 +77,15 @@ def _debug() -> bool:
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="laborgraph")
 @click.option("--debug", is_flag=True, help="Show Python tracebacks for internal errors (for bug reports).")
+@click.option("-q", "--quiet", is_flag=True, help="No progress counter on the terminal (it is never shown in pipes).")
 @click.pass_context
-def main(ctx: click.Context, debug: bool) -> None:
+def main(ctx: click.Context, debug: bool, quiet: bool) -> None:
     """Build, check and export a knowledge graph of reporting on North Korean overseas labor.
 
     Exit codes: 0 success, 1 the data does not conform, 2 bad input or usage,
     3 internal error.
     """
-    ctx.obj = {"debug": debug}
+    ctx.obj = {"debug": debug, "quiet": quiet}
 
 
 CACHE = click.option(
@@ -126,7 +137,11 @@ def build(data_dir: Path, out_dir: Path, cache_dir: Path | None, jobs: int | Non
     """
     from .incremental import build as run
 
-    result = run(data_dir, out_dir, cache_dir=cache_dir, jobs=jobs, layout=layout)
+    progress = _progress("building changed articles")
+    try:
+        result = run(data_dir, out_dir, cache_dir=cache_dir, jobs=jobs, layout=layout, progress=progress)
+    finally:
+        progress.done()
     s = result.stats
     click.echo(f"built {s.articles} article(s), {s.claims} claims, {s.triples} triples "
                f"({result.cache_hits} from cache, {result.cache_misses} rebuilt)")
@@ -167,7 +182,11 @@ def export(data_dir: Path, fmt: str, output: Path | None, cache_dir: Path) -> No
     from .incremental import refresh, stream_document, write_document
 
     syntax = Format.from_name(fmt).key
-    entries = refresh(data_dir, cache_dir=cache_dir).ordered
+    progress = _progress("building changed articles")
+    try:
+        entries = refresh(data_dir, cache_dir=cache_dir, progress=progress).ordered
+    finally:
+        progress.done()
     if output is None:
         sys.stdout.flush()
         stream_document(sys.stdout.buffer, syntax, entries)
@@ -370,9 +389,89 @@ def push(data_dir: Path, endpoint: str | None, graph_store: str | None, graph_pa
     from .query.push import push_documents, target_for
 
     target = target_for(endpoint, graph_store, user, password, graph_param, timeout=timeout)
-    report = push_documents(graph_documents(refresh(data_dir, cache_dir=cache_dir).ordered), target, dry_run=dry_run)
+    progress = _progress("building changed articles")
+    try:
+        checked = refresh(data_dir, cache_dir=cache_dir, progress=progress)
+    finally:
+        progress.done()
+    report = push_documents(graph_documents(checked.ordered), target, dry_run=dry_run)
     click.echo(f"{'dry run: ' if dry_run else ''}{target.graph_store}")
     click.echo(report.as_text(dry_run), nl=False)
+
+
+@main.command("new")
+@click.argument("text_file", type=click.Path(path_type=Path, exists=True, dir_okay=False))
+@click.option("--outlet", required=True, help="The outlet's id in entities.yaml (type Outlet).")
+@click.option("--published", required=True, help="Publication date, YYYY-MM-DD or YYYY-MM-DDTHH:MM.")
+@click.option("--url", default=None, help="Where the article was published.")
+@click.option("--title", default=None, help="The headline as printed (also names the file).")
+@click.option("--slug", default=None, help="Words for the file name (default: from the title or TEXT_FILE).")
+@click.option("--analyst", default=None, help="Your id under `analysts:` (default: the first one).")
+@DATA
+@_fails_cleanly
+def new(text_file: Path, outlet: str, published: str, url: str | None, title: str | None, slug: str | None,
+        analyst: str | None, data_dir: Path) -> None:
+    """Start a mapping: copy TEXT_FILE into articles/ and write a skeleton with one claim stub per sentence.
+
+    Each stub's quote is its sentence, exactly; comments give the sentence's character
+    offsets and the registry entities it names. Delete or merge stubs, then fill `states`.
+    """
+    from .authoring import new_mapping
+
+    mapping, copy = new_mapping(text_file, data_dir, outlet=outlet, published=published, slug=slug, title=title,
+                                url=url, analyst=analyst)
+    click.echo(f"wrote {mapping}\ncopied the text to {copy}")
+
+
+@main.command()
+@click.argument("query", required=False, default="")
+@DATA
+@click.option("--limit", default=20, show_default=True, help="Most entities listed.")
+@_fails_cleanly
+def entities(query: str, data_dir: Path, limit: int) -> None:
+    """Search the registry and every article's own entities by id, label or alias (fuzzy).
+
+    Refer to an entity that exists instead of declaring it again; each line says where it
+    is declared (file:line) and whether it is in the registry or local to one article.
+    """
+    from .authoring import entity_index
+
+    for entity, _score in entity_index(data_dir).search(query, limit=limit):
+        click.echo(entity.describe())
+
+
+@main.command()
+@click.argument("mapping", type=click.Path(path_type=Path, exists=True, dir_okay=False))
+@click.option("--data", "data_dir", type=click.Path(path_type=Path), default=None,
+              help="The data folder (default: the one holding MAPPING's articles/ folder).")
+@CACHE
+@_fails_cleanly
+def check(mapping: Path, data_dir: Path | None, cache_dir: Path) -> None:
+    """Validate one article mapping and report it, fast: the rest of the corpus comes from the cache.
+
+    Prints the article's findings and look-alike entity warnings; exit 0 when the
+    article conforms, 1 when it has violations, 2 on bad input.
+    """
+    from .authoring.check import check_result, data_dir_of
+    from .incremental import refresh
+
+    data_dir = data_dir_of(mapping, data_dir)
+    result = check_result(refresh(data_dir, cache_dir=cache_dir).report, mapping, data_dir)
+    for line in result.warnings:
+        click.echo(f"warning: {line}", err=True)
+    click.echo(result.text, nl=False)
+    sys.exit(0 if result.conforms else 1)
+
+
+@main.command()
+@click.option("--format", "fmt", type=click.Choice(["table", "sparql"]), default="table", show_default=True,
+              help="table: prefix and namespace; sparql: PREFIX lines to paste elsewhere.")
+def prefixes(fmt: str) -> None:
+    """List the prefixes every query may use without declaring them (lg, lgid, schema, prov ...)."""
+    from .vocab import PREFIXES
+
+    for prefix, ns in PREFIXES.items():
+        click.echo(f"PREFIX {prefix}: <{ns}>" if fmt == "sparql" else f"{prefix:8} {ns}")
 
 
 @main.command("ontology-docs")

@@ -55,7 +55,7 @@ class BuildResult:
 
 
 def build(data_dir: Path, out_dir: Path, *, cache_dir: Path | None = None, jobs: int | None = None,
-          layout: Layout | str = Layout.AUTO) -> BuildResult:
+          layout: Layout | str = Layout.AUTO, progress: Callable[[int, int], None] | None = None) -> BuildResult:
     """Build the graph from the mappings in ``data_dir`` into ``out_dir`` in four syntaxes.
 
     ``layout`` "combined" writes ``laborgraph.{trig,ttl,jsonld,nt}``; "split" writes
@@ -66,7 +66,7 @@ def build(data_dir: Path, out_dir: Path, *, cache_dir: Path | None = None, jobs:
     and the corpus checked.
     """
     layout = Layout(layout)
-    checked = refresh(data_dir, cache_dir=cache_dir or out_dir / ".cache", jobs=jobs)
+    checked = refresh(data_dir, cache_dir=cache_dir or out_dir / ".cache", jobs=jobs, progress=progress)
     if not checked.report.conforms:
         raise NotConforming(checked.report.counts["Violation"])
     chosen = choose_layout(layout, checked.ordered)
@@ -136,10 +136,11 @@ def memory_store(data_dir: Path, *, cache_dir: Path, jobs: int | None = None) ->
 
 
 def refresh(data_dir: Path, *, cache_dir: Path, jobs: int | None = None,
-            keep_store: list[Any] | None = None) -> Checked:
+            keep_store: list[Any] | None = None, progress: Callable[[int, int], None] | None = None) -> Checked:
     """Bring the cache up to date with ``data_dir``: map, build and validate what changed; write nothing.
 
-    ``keep_store``, when given, receives the corpus store instead of it being closed.
+    ``keep_store``, when given, receives the corpus store instead of it being closed;
+    ``progress(done, total)`` is called as changed articles are built (the CLI's counter).
     """
     terms = load_terms()
     registry_path = data_dir / REGISTRY_FILE
@@ -161,9 +162,11 @@ def refresh(data_dir: Path, *, cache_dir: Path, jobs: int | None = None,
     WORKER_INPUTS.update(registry=registry, terms=terms, data_dir=data_dir, reg_graph=reg_graph,
                    onto=ontology_subset(ontology_graph()))
     try:
-        for built in build_changed(misses, jobs or os.cpu_count() or 1):
+        for done, built in enumerate(build_changed(misses, jobs or os.cpu_count() or 1), 1):
             entries[built.slug] = cache.put(Entry(built.slug, built.key, built.graph, built.findings, built.stats,
                                                   chunks=built.chunks))
+            if progress is not None:
+                progress(done, len(misses))
     finally:
         WORKER_INPUTS.clear()
     cache.prune(set(entries) | {"_registry", "_ontology"})
