@@ -140,3 +140,25 @@ def test_check_reports_one_article_and_look_alikes(scratch_data, tmp_path):
                                     "    label: North Korea\n", 1), encoding="utf-8")
     again = run("check", mapping, "--cache", tmp_path / "cache")
     assert "warning: articles/" in again.output and "north-korea (Country, registry)" in again.output
+
+
+def test_fast_scan_reads_the_entities_the_yaml_parser_reads(tmp_path):
+    from laborgraph.authoring.entities import article_entities
+
+    seed = DATA / "articles" / f"{SEED}.yaml"
+    assert article_entities(seed, DATA) == article_entities(seed, DATA, exact=True)
+    odd = tmp_path / "articles" / "2024-01-01-x-odd.yaml"
+    odd.parent.mkdir()
+    odd.write_text("article: {}\nentities:\n  a: {type: Place, label: 'It''s here'}\n  # a comment\n  b:\n"
+                   "    type: Company\n    label: \"Q \\\"x\\\"\"  # note\n    aliases: [B, 'b b']\nclaims: []\n")
+    assert article_entities(odd, tmp_path) == article_entities(odd, tmp_path, exact=True)
+    assert [e.label for e in article_entities(odd, tmp_path)] == ["It's here", 'Q "x"']
+
+
+def test_numbered_labels_are_not_look_alikes():
+    from laborgraph.authoring.entities import similar_labels
+
+    mine = NamedEntity("workers", "WorkerGroup", "Synthetic workers 12", (), "articles/a.yaml", 5, "a")
+    others = [NamedEntity("workers", "WorkerGroup", f"Synthetic workers {n}", (), f"articles/{n}.yaml", 5, str(n))
+              for n in (13, 12, 120)]
+    assert [o.article for o in similar_labels(mine, others)] == ["12"]

@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+import yaml
 from rapidfuzz import fuzz, process, utils
 
 from ..errors import LaborgraphError
@@ -22,6 +23,7 @@ from ..load.yamlsrc import LDict, load_file
 SHORT = 5
 IN_TEXT = 90  # partial-match score (0-100) for a name occurring in a sentence
 SIMILAR = 88  # score for two labels naming the same thing
+CANDIDATES = 5  # most look-alikes named in one warning
 
 
 @dataclass(frozen=True)
@@ -128,14 +130,78 @@ def _declared(section: object, file: str, article: str | None) -> Iterable[Named
                           file, section.line_of(eid), article)
 
 
-def article_entities(path: Path, data_dir: Path) -> list[NamedEntity]:
-    """The entities one mapping declares (empty when the file does not parse)."""
+def article_entities(path: Path, data_dir: Path, *, exact: bool = False) -> list[NamedEntity]:
+    """The entities one mapping declares (empty when the file cannot be read).
+
+    ``exact`` parses the YAML (slow: about 50 ms a file with line tracking); otherwise the
+    ``entities:`` section is scanned line by line, which reads the block style that mappings
+    use (and ``id: {type: ..., label: ...}`` lines) a hundred times faster, so searching a
+    corpus of thousands of articles stays interactive.
+    """
+    rel = path.relative_to(data_dir).as_posix() if path.is_relative_to(data_dir) else path.name
+    if not exact:
+        try:
+            return scan_entities(path.read_text(encoding="utf-8"), rel, path.stem)
+        except (OSError, UnicodeDecodeError):
+            return []
     try:
         doc = load_file(path)
     except LaborgraphError:
         return []
-    rel = path.relative_to(data_dir).as_posix() if path.is_relative_to(data_dir) else path.name
     return list(_declared(doc.get("entities") if isinstance(doc, LDict) else None, rel, path.stem))
+
+
+_FAST = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_TOP = re.compile(r"^[^\s#]")
+_ID_LINE = re.compile(r"^  ([a-z0-9][a-z0-9-]*):\s*(\{.*\})?\s*(?:#.*)?$")
+_FIELD = re.compile(r"^    (type|label|aliases):\s*(.+?)\s*$")
+
+
+def _scalar(text: str) -> object:
+    """A YAML scalar or flow collection from one line, cheaply for the common forms."""
+    if text[:1] not in "\"'[{|>&*!%@`":
+        return text.split(" #", 1)[0].strip()  # a plain scalar; its comment dropped
+    if len(text) > 1 and text[0] == text[-1] == '"' and "\\" not in text and '"' not in text[1:-1]:
+        return text[1:-1]
+    if len(text) > 1 and text[0] == text[-1] == "'" and "'" not in text[1:-1].replace("''", ""):
+        return text[1:-1].replace("''", "'")
+    try:
+        return yaml.load(text, Loader=_FAST)
+    except yaml.YAMLError:
+        return text
+
+
+def scan_entities(text: str, file: str, article: str | None) -> list[NamedEntity]:
+    """Entities of a mapping's ``entities:`` section, read line by line (see ``article_entities``).
+
+    >>> src = "entities:\\n  new-workers:\\n    type: WorkerGroup\\n    label: New workers\\nclaims: []\\n"
+    >>> [(e.id, e.type, e.label, e.line) for e in scan_entities(src, "a.yaml", "a")]
+    [('new-workers', 'WorkerGroup', 'New workers', 2)]
+    """
+    lines = text.splitlines()
+    try:
+        start = next(i for i, line in enumerate(lines) if line.startswith("entities:"))
+    except StopIteration:
+        return []
+    found: dict[str, dict[str, object]] = {}
+    current: str | None = None
+    for number, line in enumerate(lines[start + 1:], start + 2):
+        if _TOP.match(line):
+            break
+        if (m := _ID_LINE.match(line)) is not None:
+            current = m.group(1)
+            spec = _scalar(m.group(2)) if m.group(2) else {}
+            found[current] = {"line": number, **(spec if isinstance(spec, dict) else {})}
+        elif current is not None and (m := _FIELD.match(line)) is not None:
+            found[current][m.group(1)] = _scalar(m.group(2))
+    out = []
+    for eid, spec in found.items():
+        label, aliases = spec.get("label"), spec.get("aliases") or []
+        if isinstance(label, str):
+            names = tuple(a for a in aliases if isinstance(a, str)) if isinstance(aliases, list) else ()
+            out.append(NamedEntity(eid, str(spec.get("type", "?")), label.strip(), names, file,
+                                   int(spec["line"]), article))  # type: ignore[call-overload]
+    return out
 
 
 def entity_index(data_dir: Path, *, articles: bool = True) -> EntityIndex:
@@ -153,8 +219,17 @@ def similar_labels(entity: NamedEntity, others: Iterable[NamedEntity]) -> list[N
     names = [(i, name) for i, o in enumerate(pool) for name in o.names]
     hits = process.extract(entity.label, [n for _, n in names], scorer=fuzz.token_sort_ratio,
                            processor=utils.default_process, score_cutoff=SIMILAR, limit=None)
-    chosen = sorted({names[k][0] for _, _, k in hits})
+    numbers = _numbers(entity.label)
+    best: dict[int, float] = {}
+    for name, score, k in hits:  # "workers 12" and "workers 13" are different things
+        if _numbers(name) == numbers:
+            best[names[k][0]] = max(score, best.get(names[k][0], 0.0))
+    chosen = sorted(best, key=lambda i: (-best[i], pool[i].file, pool[i].line))[:CANDIDATES]
     return [pool[i] for i in chosen]
+
+
+def _numbers(text: str) -> list[str]:
+    return re.findall(r"\d+", text)
 
 
 def duplicate_warnings(data_dir: Path, only: Path | None = None) -> list[str]:
@@ -165,6 +240,9 @@ def duplicate_warnings(data_dir: Path, only: Path | None = None) -> list[str]:
     """
     index = entity_index(data_dir)
     stem = only.stem if only is not None else None
+    if only is not None:  # the article being checked is read exactly; the others are scanned
+        index = EntityIndex(tuple(e for e in index.entities if e.article != stem)
+                            + tuple(article_entities(only, data_dir, exact=True)))
     lines = []
     for e in index.entities:
         if e.article is None or (stem is not None and e.article != stem):
