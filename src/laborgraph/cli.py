@@ -1,5 +1,8 @@
 """The ``laborgraph`` command: a thin click layer over the library.
 
+Long: one short click command per verb (about twenty), each a few lines over a library call;
+splitting it would spread click over several modules, which the architecture rules forbid.
+
 Exit codes come from one map, ``errors.ExitCode``: 0 success, 1 the data does not
 conform, 2 bad input or usage, 3 internal error (traceback only with ``--debug``).
 """

@@ -31,9 +31,10 @@ _BY_LENGTH = sorted(((p, str(ns)) for p, ns in PREFIXES.items()), key=lambda kv:
 def prefixed(iri: str) -> str:
     """The IRI as ``prefix:local`` with the longest predeclared namespace that fits, else unchanged.
 
-    >>> prefixed("https://w3id.org/laborgraph/id/article/x/claim/y")
+    >>> from laborgraph.vocab import LG, claim_iri
+    >>> prefixed(str(claim_iri("x", "y")))
     'lgid:article/x/claim/y'
-    >>> prefixed("https://w3id.org/laborgraph/ns#Claim")
+    >>> prefixed(str(LG.Claim))
     'lg:Claim'
     >>> prefixed("urn:x")
     'urn:x'
