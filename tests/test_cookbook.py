@@ -38,3 +38,13 @@ def test_recipe_runs_on_the_seed(title, query, expect, tmp_path):
     assert result.output.count("\n") >= 2, f"{title}: no rows"
     for value in expect:
         assert value in result.output, f"{title}: {value!r} not in\n{result.output}"
+
+
+def test_prefixes_command_and_readme_table_list_every_predeclared_prefix():
+    from laborgraph.vocab import PREFIXES
+
+    out = CliRunner().invoke(main, ["prefixes", "--format", "sparql"]).output.splitlines()
+    assert out == [f"PREFIX {p}: <{ns}>" for p, ns in PREFIXES.items()]
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    table = dict(re.findall(r"^\| `(\w+):` \| `([^`]+)`", readme, re.MULTILINE))
+    assert table == {p: str(ns) for p, ns in PREFIXES.items()}
