@@ -21,12 +21,12 @@ from pathlib import Path
 from typing import Any
 
 from rdflib import Dataset, Graph, Literal, Namespace, URIRef
-from rdflib.namespace import RDF, RDFS, SKOS
+from rdflib.namespace import RDF, SKOS
 
 from .errors import LaborgraphError
 from .ontology import ontology_graph
 from .resources import shapes_dir
-from .vocab import ENTITY_BASE, ENTITY_TYPES, LG, ONTOLOGY_GRAPH, REGISTRY_GRAPH, claim_of, local_id
+from .vocab import ENTITY_BASE, LG, ONTOLOGY_GRAPH, REGISTRY_GRAPH, claim_of, local_id
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
 SEVERITY_ORDER = {"Violation": 0, "Warning": 1, "Info": 2}
@@ -148,35 +148,12 @@ def _finding(data: Graph, shapes: Graph, results: Graph, result: URIRef, default
     file, line, claim = _locate(data, focus, default_file)
     path = results.value(result, SH.resultPath)
     value = results.value(result, SH.value)
-    if value is not None and results.value(result, SH.sourceConstraintComponent) == SH.ClassConstraintComponent:
-        message = wrong_kind(data, shapes.value(source, SH["class"]), path, value) or message
     return Finding(
         severity=severity, message=str(message), fix=str(fix), file=file, line=line, claim=claim,
         focus=str(focus), shape=str(source), component=str(results.value(result, SH.sourceConstraintComponent)),
         path=str(path) if isinstance(path, URIRef) else None,
         value=str(value) if value is not None else None,
     )
-
-
-def _subclass_of(cls: URIRef, required: URIRef) -> bool:
-    onto = ontology_graph()
-    return cls == required or required in set(onto.transitive_objects(cls, RDFS.subClassOf))
-
-
-def wrong_kind(data: Graph, required: Any, path: Any, value: Any) -> str | None:
-    """A value of the wrong kind, in the mapping's words: the kind given and the kinds that fit.
-
-    SHACL's message for a wrong class is the shape's "has no destination place", which reads as
-    if nothing was given; this names what was given instead.
-    """
-    if not isinstance(required, URIRef) or not isinstance(path, URIRef):
-        return None
-    names = {iri: name for name, iri in ENTITY_TYPES.items()}
-    given = sorted(names.get(t, local_id(str(t))) for t in data.objects(value, RDF.type) if isinstance(t, URIRef))
-    fits = sorted(name for name, iri in ENTITY_TYPES.items() if _subclass_of(iri, required))
-    kind = " and ".join(given) if given else "an entity of another kind"
-    return (f"`{local_id(str(path))}: {local_id(str(value))}` gives a {kind}; "
-            f"{local_id(str(path))} takes {', '.join(fits) or local_id(str(required))}")
 
 
 def validate_graph(data: Graph, *, corpus_rules: bool = False, default_file: str = "(graph)",
