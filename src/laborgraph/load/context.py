@@ -27,7 +27,7 @@ PERIODS = ("day", "week", "month", "year", "contract-term")
 LANGUAGE_RE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")  # BCP 47, as analysts write it: en, ko, ko-Latn
 PARTS = {"early": (1, 10), "mid": (11, 20), "late": (21, 31)}
 CONTEXT = 40  # characters of text kept before and after a quote
-# Field names are short: at difflib's default 0.6, 'note' suggests 'outlet'; a typo such as
+# Field names are short: at difflib's default 0.6, 'place' suggests 'label'; a typo such as
 # 'quot' or 'lable' still scores above this.
 FIELD_CUTOFF = 0.75
 
