@@ -258,10 +258,10 @@ def test_oxigraph_engine_answers_like_rdflib(query, seed):
     """The query library gives the same rows on the Oxigraph store as on rdflib's graph."""
     from laborgraph.query import oxigraph_store
 
-    from .test_servers import HEADER, _normal
+    from .test_servers import _normal
 
     store = oxigraph_store(seed)
-    ox = store.query(HEADER + query.text, use_default_graph_as_union=True)
+    ox = store.query(query.text, use_default_graph_as_union=True)
     names = [v.value for v in ox.variables]
     remote = [{n: r[n].value for n in names if r[n] is not None} for r in ox]
     local = rows(seed, query.name)
