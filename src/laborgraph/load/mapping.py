@@ -25,6 +25,7 @@ from .context import (
     check_id,
     check_keys,
     did_you_mean,
+    language_field,
     text_field,
 )
 from .registry import load_registry, parse_entities
@@ -75,7 +76,7 @@ def load_article(path: Path, registry: Registry, data_dir: Path, terms: Terms | 
     claims = _claims(ctx, doc["claims"], doc.line_of("claims"), slug, iri, text, {s.id for s in sources}, coder)
     return Article(
         slug, iri, ctx.where(meta.line), text_field(ctx, meta, "label") or slug, outlet, published,
-        text_field(ctx, meta, "language", "en") or "en", analysts[meta["mapped_by"]], mapped_on, text,
+        language_field(ctx, meta), analysts[meta["mapped_by"]], mapped_on, text,
         text_field(ctx, meta, "url"), text_field(ctx, meta, "title"),
         tuple(entities), tuple(sources), tuple(claims),
     )

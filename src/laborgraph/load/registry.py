@@ -8,7 +8,17 @@ from typing import Any
 from ..model import Analyst, AnalystNote, Entity, Registry
 from ..ontology import Terms, load_terms
 from ..vocab import ENTITY_TYPES, analyst_iri, entity_iri, note_iri
-from .context import REGISTRY_FILE, WIKIDATA_RE, Context, as_mapping, check_id, check_keys, did_you_mean, text_field
+from .context import (
+    REGISTRY_FILE,
+    WIKIDATA_RE,
+    Context,
+    as_mapping,
+    check_id,
+    check_keys,
+    did_you_mean,
+    language_field,
+    text_field,
+)
 from .statements import parse_statements
 from .values import parse_date
 from .yamlsrc import LDict, LList, load_file
@@ -20,7 +30,7 @@ def load_registry(path: Path, display: str | None = None, terms: Terms | None = 
     ctx = Context(display or str(path), path.name, terms, {})
     doc = load_file(path, ctx.display)
     doc = as_mapping(ctx, doc, 1, "the registry")
-    check_keys(ctx, doc, "the registry", {"entities"}, {"analysts", "notes"})
+    check_keys(ctx, doc, "the registry", {"entities"}, {"analysts", "notes", "language"})
     analysts = []
     for aid, spec in (doc.get("analysts") or LDict()).items():
         aline = doc["analysts"].line_of(aid)
@@ -52,7 +62,7 @@ def load_registry(path: Path, display: str | None = None, terms: Terms | None = 
             text_field(ctx, spec, "cites") or "",
             parse_statements(ctx, spec["states"], spec.line_of("states"), None),
         ))
-    return Registry(ctx.rel, tuple(entities), tuple(analysts), tuple(notes))
+    return Registry(ctx.rel, tuple(entities), tuple(analysts), tuple(notes), language_field(ctx, doc))
 
 
 def parse_entities(ctx: Context, raw: Any, line: int, mint: Any) -> list[Entity]:
