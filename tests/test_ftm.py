@@ -83,7 +83,7 @@ def test_actors_and_places_become_their_ftm_types(exported):
 
 
 def test_article_url_becomes_the_documents_and_relations_source_url(edit_seed):
-    from laborgraph.pipeline import load_and_build
+    from laborgraph.build import load_and_build
 
     path = edit_seed("  language: en\n", "  language: en\n  url: https://example.org/seed-article\n")
     out = entities(ftm_entities(load_and_build(path.parents[1])[1]))

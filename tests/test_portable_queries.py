@@ -8,7 +8,8 @@ from pathlib import Path
 import pyoxigraph
 import pytest
 
-from laborgraph.export import Format, serialize
+from laborgraph.export import serialize
+from laborgraph.formats import Format
 from laborgraph.query import query_dataset
 from laborgraph.vocab import PREFIXES
 
