@@ -52,7 +52,7 @@ def ftm_id(*iris: object) -> str:
     """A stable FtM id for a laborgraph IRI (or a tuple of them, for a relation).
 
     >>> ftm_id("https://w3id.org/laborgraph/id/entity/russia")
-    'lg-1a6b0b4c9f2b8d6e0b37e6c4e0c6b3f8f0b4b8d5'
+    'lg-67dd5d2f0807cba58252ae95f3229cd50fb7a86c'
     """
     return "lg-" + hashlib.sha1("\x1f".join(str(i) for i in iris).encode("utf-8")).hexdigest()
 
@@ -113,7 +113,7 @@ def _entity(b: _Builder, g: Graph, node: URIRef, schema: str) -> str:
     if (node, RDF.type, SDO.Country) in g:
         proxy.add("country", str(g.value(node, RDFS.label)))
         proxy.add("level", "country")
-    return proxy.id
+    return str(proxy.id)
 
 
 def _document(b: _Builder, g: Graph, article: URIRef) -> str:
@@ -131,7 +131,7 @@ def _document(b: _Builder, g: Graph, article: URIRef) -> str:
     language = g.value(article, SDO.inLanguage)
     if language is not None:
         proxy.add("language", str(language))
-    return proxy.id
+    return str(proxy.id)
 
 
 def _named_in(ds: Dataset | Graph, g: Graph, article: URIRef) -> set[URIRef]:
@@ -140,7 +140,8 @@ def _named_in(ds: Dataset | Graph, g: Graph, article: URIRef) -> set[URIRef]:
         for ctx in ds.graphs():
             if (article, RDF.type, LG.Article) in ctx:
                 return {t for triple in ctx for t in (triple[0], triple[2]) if isinstance(t, URIRef)}
-    return {n for c in g.subjects(PROV.wasDerivedFrom, article) for n in g.objects(c, LG.about)}
+    return {n for c in g.subjects(PROV.wasDerivedFrom, article) for n in g.objects(c, LG.about)
+            if isinstance(n, URIRef)}
 
 
 def _relation_schema(relation: str, subject_schema: str, object_schema: str) -> tuple[str, str, str]:
@@ -159,8 +160,9 @@ def ftm_entities(ds: Dataset | Graph) -> str:
     g = _union(ds)
     net = deployment_network(g)
     evidence = net.graph["evidence"]
-    documents = {a: _document(b, g, a) for a in sorted(g.subjects(RDF.type, LG.Article))}
-    schemas = {}
+    articles = sorted(a for a in g.subjects(RDF.type, LG.Article) if isinstance(a, URIRef))
+    documents = {a: _document(b, g, a) for a in articles}
+    schemas: dict[str, str] = {}
     for node in sorted({s for s in g.subjects(RDF.type) if isinstance(s, URIRef)}):
         schema = _schema_of(g, node)
         if schema is not None:

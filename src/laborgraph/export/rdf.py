@@ -130,7 +130,8 @@ def jsonld_nodes(g: Graph) -> list[dict[str, object]]:
     raw = json.loads(g.serialize(format="json-ld", context=jsonld_context(), auto_compact=True))
     body = {k: v for k, v in raw.items() if k != "@context"}
     nodes = body.get("@graph", [body] if body else [])
-    return sorted((_sort_json(n) for n in nodes), key=lambda n: str(n.get("id", "")))  # type: ignore[union-attr,return-value]
+    ordered: list[dict[str, object]] = [_sort_json(n) for n in nodes]  # type: ignore[misc]
+    return sorted(ordered, key=lambda n: str(n.get("id", "")))
 
 
 def jsonld(g: Graph) -> str:
