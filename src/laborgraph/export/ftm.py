@@ -51,7 +51,8 @@ def _model() -> Any:
 def ftm_id(*iris: object) -> str:
     """A stable FtM id for a laborgraph IRI (or a tuple of them, for a relation).
 
-    >>> ftm_id("https://w3id.org/laborgraph/id/entity/russia")
+    >>> from laborgraph.vocab import entity_iri
+    >>> ftm_id(entity_iri("russia"))
     'lg-67dd5d2f0807cba58252ae95f3229cd50fb7a86c'
     """
     return "lg-" + hashlib.sha1("\x1f".join(str(i) for i in iris).encode("utf-8")).hexdigest()
