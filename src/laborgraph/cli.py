@@ -159,8 +159,9 @@ def build(data_dir: Path, out_dir: Path, cache_dir: Path | None, jobs: int | Non
 
 @main.command()
 @DATA
-@click.option("--format", "fmt", type=click.Choice(choices(Format)),
-              default="turtle", show_default=True, help="Output syntax.")
+@click.option("--format", "fmt", type=click.Choice([*choices(Format), "ftm"]),
+              default="turtle", show_default=True,
+              help="Output syntax; ftm: FollowTheMoney entities as JSON lines (needs laborgraph[ftm]).")
 @click.option("-o", "--output", type=click.Path(path_type=Path), default=None,
               help="File to write (atomically); standard output if omitted.")
 @CACHE
@@ -169,14 +170,18 @@ def export(data_dir: Path, fmt: str, output: Path | None, cache_dir: Path) -> No
     """Export the graph built from mappings as one document in one RDF syntax.
 
     Streamed from the build cache (articles not in it are built first), so large
-    corpora export without the graph in memory. N-Quads goes through rdflib.
+    corpora export without the graph in memory. N-Quads goes through rdflib; ftm
+    (FollowTheMoney entities for Aleph and OpenSanctions-style tools) through the
+    deployment network.
     """
     from .export import serialize, write_atomic
 
-    if fmt == "nquads":
+    if fmt in ("nquads", "ftm"):
         from .build import load_and_build
+        from .export.ftm import ftm_entities
 
-        text = serialize(load_and_build(data_dir)[1], Format.from_name(fmt))
+        ds = load_and_build(data_dir)[1]
+        text = ftm_entities(ds) if fmt == "ftm" else serialize(ds, Format.from_name(fmt))
         if output is None:
             click.echo(text, nl=False)
         else:

@@ -113,6 +113,15 @@ def labels_field(ctx: Context, d: LDict, key: str = "labels") -> tuple[tuple[str
     return tuple(sorted(out))
 
 
+def language_field(ctx: Context, d: LDict) -> str:
+    """A ``language:`` value (default ``en``): a BCP 47 tag, since it becomes the labels' language tag."""
+    value = text_field(ctx, d, "language", "en") or "en"
+    if not re.fullmatch(r"[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*", value):
+        raise ctx.error(d.line_of("language"), f"language '{value}' is not a language tag; write for example "
+                        "'en', 'ko' or 'ru'")
+    return value
+
+
 def check_id(ctx: Context, value: Any, line: int, what: str) -> str:
     if not isinstance(value, str) or not ID_RE.match(value):
         raise ctx.error(line, f"{what} id '{value}' must be lower-case letters, digits and "

@@ -27,6 +27,7 @@ from .context import (
     check_keys,
     did_you_mean,
     labels_field,
+    language_field,
     text_field,
 )
 from .registry import load_registry, parse_entities
@@ -64,9 +65,7 @@ def load_article(path: Path, registry: Registry, data_dir: Path, terms: Terms | 
         raise ctx.error(meta.line_of("published"), f"published {known} does not match the date "
                         f"{match.group(1)} in the file name (name the file by the date as precisely "
                         "as it is known: YYYY-MM-DD, YYYY-MM or YYYY)")
-    language = text_field(ctx, meta, "language", "en") or "en"
-    if not LANGUAGE_RE.match(language):
-        raise ctx.error(meta.line_of("language"), f"language '{language}' is not a language tag such as en or ko")
+    language = language_field(ctx, meta)
     outlet = ctx.resolve(meta["outlet"], meta.line_of("outlet"), "outlet")
     analysts = {a.id: a.iri for a in registry.analysts}
     if meta["mapped_by"] not in analysts:
