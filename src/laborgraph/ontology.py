@@ -17,7 +17,7 @@ from rdflib.namespace import OWL, RDF, RDFS, SDO, SKOS, XSD
 
 from .errors import LaborgraphError
 from .resources import ontology_dir
-from .vocab import BUILDER_PROPERTIES, LG, REUSED_PROPERTIES
+from .vocab import BUILDER_PROPERTIES, LG, REUSED_PROPERTIES, as_iri
 
 ONTOLOGY_FILES = ("laborgraph.ttl", "concepts.ttl", "ilo-indicators.ttl", "sectors.ttl")
 
@@ -76,7 +76,7 @@ def load_terms(ontology_dir: Path | None = None) -> Terms:
     concepts: dict[URIRef, dict[str, URIRef]] = {}
     for concept, notation in graph.subject_objects(SKOS.notation):
         for cls in graph.objects(concept, RDF.type):
-            concepts.setdefault(cls, {})[str(notation)] = concept
+            concepts.setdefault(as_iri(cls), {})[str(notation)] = as_iri(concept)
     properties: dict[str, PropertyInfo] = {}
     for kind_class in (OWL.ObjectProperty, OWL.DatatypeProperty):
         for prop in graph.subjects(RDF.type, kind_class):
@@ -86,7 +86,7 @@ def load_terms(ontology_dir: Path | None = None) -> Terms:
             if rng in concepts or (rng is not None and (rng, RDFS.subClassOf, SKOS.Concept) in graph):
                 kind = "concept"
             else:
-                kind = _KIND_BY_RANGE.get(rng, "entity")  # type: ignore[arg-type]
+                kind = _KIND_BY_RANGE.get(as_iri(rng), "entity") if isinstance(rng, URIRef) else "entity"
             name = str(prop)[len(str(LG._NS)):]
             properties[name] = PropertyInfo(name, prop, kind, rng)  # type: ignore[arg-type]
     for name, (iri, kind) in REUSED_PROPERTIES.items():

@@ -23,11 +23,12 @@ from typing import Any
 
 from rdflib import BNode, Dataset, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import RDF, SKOS
+from rdflib.term import Node
 
 from .errors import LaborgraphError
 from .ontology import ontology_graph
 from .resources import shapes_dir
-from .vocab import ENTITY_BASE, LG, ONTOLOGY_GRAPH, REGISTRY_GRAPH, check_iri, claim_of, local_id
+from .vocab import ENTITY_BASE, LG, ONTOLOGY_GRAPH, REGISTRY_GRAPH, as_iri, check_iri, claim_of, local_id
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
 SEVERITY_ORDER = {"Violation": 0, "Warning": 1, "Info": 2}
@@ -163,23 +164,23 @@ def _owner_claim(data: Graph, focus: URIRef) -> URIRef | None:
     owner = claim_of(str(focus))
     if owner is not None and (URIRef(owner), RDF.type, LG.Claim) in data:
         return URIRef(owner)
-    claims = sorted(data.subjects(LG.about, focus))
-    return claims[0] if claims else None  # type: ignore[return-value]
+    claims = sorted(as_iri(c) for c in data.subjects(LG.about, focus))
+    return claims[0] if claims else None
 
 
-def _locate(data: Graph, focus: object, default_file: str) -> tuple[str, int | None, str | None]:
+def _locate(data: Graph, focus: Node | None, default_file: str) -> tuple[str, int | None, str | None]:
     """Mapping file, line and claim id where an analyst finds a node: its own line, else its claim's."""
     claim = _owner_claim(data, focus) if isinstance(focus, URIRef) else None
-    where = focus if (focus, LG.mappingLine, None) in data else claim
+    where = focus if focus is not None and (focus, LG.mappingLine, None) in data else claim
     line = data.value(where, LG.mappingLine) if where is not None else None
     file = data.value(where, LG.mappingFile) if where is not None else None
     return (str(file or default_file), int(line) if isinstance(line, Literal) and str(line).isdigit() else None,
             str(data.value(claim, LG.claimId)) if claim is not None else None)
 
 
-def _finding(data: Graph, shapes: Graph, results: Graph, result: URIRef, default_file: str) -> Finding:
+def _finding(data: Graph, shapes: Graph, results: Graph, result: Node, default_file: str) -> Finding:
     focus = results.value(result, SH.focusNode)
-    severity = local_id(results.value(result, SH.resultSeverity))
+    severity = local_id(str(results.value(result, SH.resultSeverity)))
     source = results.value(result, SH.sourceConstraint) or results.value(result, SH.sourceShape)
     message = results.value(result, SH.resultMessage) or shapes.value(source, SH.message) or "does not conform"
     fix = shapes.value(source, SH.description) or ""
@@ -227,7 +228,7 @@ class PreparedQueryGraph(Graph):
     parsed once, the same bindings give the same results.
     """
 
-    def query(self, query_object: Any, processor: Any = "sparql", result: Any = "sparql",  # type: ignore[override]
+    def query(self, query_object: Any, processor: Any = "sparql", result: Any = "sparql",
               initNs: Any = None, initBindings: Any = None, use_store_provided: bool = True,
               **kwargs: Any) -> Any:
         if isinstance(query_object, str):

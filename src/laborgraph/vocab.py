@@ -426,6 +426,17 @@ def local_id(iri: str) -> str:
     return iri
 
 
+def as_iri(node: object) -> URIRef:
+    """A node that must be an IRI (a subject or class read back from a graph), typed as one.
+
+    >>> as_iri(URIRef("http://e/a"))
+    rdflib.term.URIRef('http://e/a')
+    """
+    if not isinstance(node, URIRef):
+        raise TypeError(f"expected an IRI, got {node!r}")
+    return node
+
+
 ENTITY_BASE = URIRef(f"{ID}entity/")  # registry entities; validated once, with the registry
 
 

@@ -142,7 +142,7 @@ def _analyst(data_dir: Path, given: str | None) -> str:
     analysts = doc.get("analysts") if isinstance(doc, LDict) else None
     if not isinstance(analysts, LDict) or not analysts:
         raise LaborgraphError("no analysts in entities.yaml; add one under `analysts:` or give --analyst")
-    return sorted(analysts)[0]
+    return str(sorted(analysts)[0])
 
 
 def parse_published(value: str) -> dt.date | dt.datetime:

@@ -9,7 +9,7 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
 from ..ontology import load_terms, ontology_graph
-from ..vocab import PREFIXES
+from ..vocab import PREFIXES, as_iri
 
 
 def _curie(g: Graph, node: object) -> str:
@@ -62,7 +62,7 @@ def ontology_markdown(g: Graph | None = None) -> str:
     for scheme in sorted(g.subjects(RDF.type, SKOS.ConceptScheme)):  # type: ignore[type-var]
         out += ["", f"### {g.value(scheme, SKOS.prefLabel)} (`{_curie(g, scheme)}`)", "",
                 "| notation | class | label | definition |", "|---|---|---|---|"]
-        for c in sorted(g.subjects(SKOS.inScheme, scheme)):  # type: ignore[type-var]
+        for c in sorted(as_iri(c) for c in g.subjects(SKOS.inScheme, scheme)):
             out.append(f"| `{g.value(c, SKOS.notation)}` | `{_curie(g, g.value(c, RDF.type))}` | "
                        f"{_cell(g.value(c, SKOS.prefLabel))} | {_cell(g.value(c, SKOS.definition))} |")
     return "\n".join(out) + "\n"

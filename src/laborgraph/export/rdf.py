@@ -27,7 +27,7 @@ from rdflib.namespace import OWL, RDF, XSD
 from ..errors import LaborgraphError
 from ..formats import Format
 from ..ontology import ontology_graph
-from ..vocab import PREFIXES, bind_prefixes
+from ..vocab import PREFIXES, as_iri, bind_prefixes
 
 
 def union(ds: Dataset) -> Graph:
@@ -91,7 +91,7 @@ def jsonld_context() -> dict[str, object]:
                       ("wasAttributedTo", "prov:wasAttributedTo"),
                       ("publisher", "schema:publisher"), ("sameAs", "owl:sameAs")):
         ctx[term] = {"@id": iri, "@type": "@id"}
-    for s in sorted({s for s in onto.subjects(RDF.type, None) if str(s).startswith(lg)}):
+    for s in sorted({as_iri(s) for s in onto.subjects(RDF.type, None) if str(s).startswith(lg)}):
         local = str(s)[len(lg):]
         if (s, RDF.type, OWL.ObjectProperty) in onto:
             ctx[local] = {"@id": f"lg:{local}", "@type": "@id"}

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from rdflib import Dataset, Literal, URIRef
 from rdflib.namespace import RDF
 
-from ..vocab import ID, LG, PREFIXES, article_iri, claim_iri, source_iri
+from ..vocab import ID, LG, PREFIXES, article_iri, as_iri, claim_iri, source_iri
 
 SLUG = "2024-07-15-dailynk-military-construction-workers-russia"
 _SIMPLE_LOCAL = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*$")
@@ -64,7 +64,7 @@ def _under(ds: Dataset, prefix: URIRef) -> list[URIRef]:
 
 def _statements(ds: Dataset, claim: URIRef, predicate: URIRef) -> list[URIRef]:
     """The statements ``claim`` supports whose predicate is ``predicate``."""
-    found = {o for _, _, o, _ in ds.quads((claim, LG.supports, None, None))}
+    found = {as_iri(o) for _, _, o, _ in ds.quads((claim, LG.supports, None, None))}
     return sorted(s for s in found if any(ds.quads((s, RDF.predicate, predicate, None))))
 
 
@@ -79,7 +79,7 @@ class Section:
 def _claim_without_supports(cid: str) -> Callable[[Dataset], dict[URIRef, set[URIRef]]]:
     def only(ds: Dataset) -> dict[URIRef, set[URIRef]]:
         c = _claim(cid)
-        keep = {p for _, p, _, _ in ds.quads((c, None, None, None)) if p != LG.supports}
+        keep = {as_iri(p) for _, p, _, _ in ds.quads((c, None, None, None)) if p != LG.supports}
         return {c: keep}
 
     return only

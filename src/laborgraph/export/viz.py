@@ -233,8 +233,8 @@ def to_html(net: nx.MultiDiGraph, title: str = "Worker deployment network") -> s
 
 MARKERS = {"circle": "o", "ring": "o", "square": "s", "triangle": "^", "pin": "v", "diamond": "D", "hexagon": "h",
            "star": "*"}
-DASHES = {"deployment": "-", "control": (0, (7, 3)), "work and money": (0, (2, 3)),
-          "phones and media": (0, (9, 3, 2, 3)), "context": "-"}
+DASHES: dict[str, Any] = {"deployment": "-", "control": (0, (7, 3)), "work and money": (0, (2, 3)),
+                          "phones and media": (0, (9, 3, 2, 3)), "context": "-"}  # matplotlib line styles
 PT = 0.72  # points per CSS px at the figure's 100 dpi
 
 

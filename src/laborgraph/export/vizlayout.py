@@ -383,7 +383,7 @@ def _place_labels(edges: list[dict[str, Any]], polylines: list[list[tuple[float,
     for (_, _, text), members in sorted(groups.items(), key=lambda g: (g[1][0], str(g[0]))):
         w, h = text_width(text, EDGE_FONT) + 6, EDGE_FONT + 4
         pts, skip = polylines[members[0]], set(members)
-        best: tuple[float, tuple[float, ...]] | None = None
+        best: tuple[float, tuple[float, float, float, float]] | None = None
         for step in range(16, 2, -1):  # nearest the arrowhead first, so the date reads with its target
             px, py = pts[min(len(pts) - 1, int(step / 20 * (len(pts) - 1)))]
             for dy in (-h / 2 - 1, h / 2 + 1, -h / 2 - 6, h / 2 + 6):
