@@ -16,6 +16,8 @@ True
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import re
 from collections.abc import Iterable
 from decimal import Decimal
 from pathlib import Path
@@ -31,6 +33,7 @@ from .model import (
     ConceptRef,
     Corpus,
     Entity,
+    Grade,
     Money,
     Quantity,
     Ref,
@@ -51,6 +54,7 @@ from .vocab import (
     article_graph_iri,
     bind_prefixes,
     coding_iri,
+    grading_iri,
     selector_iri,
     span_iri,
     statement_iri,
@@ -162,6 +166,33 @@ def _located(g: Graph, node: URIRef, where: Where) -> None:
     g.add((node, LG.mappingLine, Literal(where.line, datatype=XSD.positiveInteger)))
 
 
+def text_digest(text: str) -> str:
+    """SHA-256 of the text with white space runs collapsed: a copy re-wrapped or re-indented is still a copy.
+
+    >>> text_digest("a  b\n") == text_digest(" a b")
+    True
+    """
+    return hashlib.sha256(re.sub(r"\s+", " ", text).strip().encode("utf-8")).hexdigest()
+
+
+def _grades(g: Graph, owner: URIRef, grades: tuple[Grade, ...]) -> None:
+    """Admiralty gradings as nodes of their own: who graded, when; the graded facts stay as stated."""
+    for i, grade in enumerate(grades, start=1):
+        node = grading_iri(owner, i)
+        g.add((owner, LG.grading, node))
+        g.add((node, RDF.type, LG.Grading))
+        g.add((node, LG.gradeCode, Literal(grade.code)))
+        if grade.reliability is not None:
+            g.add((node, LG.reliability, grade.reliability))
+        if grade.credibility is not None:
+            g.add((node, LG.credibility, grade.credibility))
+        g.add((node, PROV.wasAttributedTo, grade.by))
+        g.add((node, DCTERMS.date, literal(grade.on)))
+        if grade.note:
+            g.add((node, SKOS.note, Literal(grade.note)))
+        _located(g, node, grade.where)
+
+
 def _entity(g: Graph, e: Entity) -> None:
     g.add((e.iri, RDF.type, e.type))
     g.add((e.iri, RDFS.label, Literal(e.label)))
@@ -234,6 +265,7 @@ def _claim(g: Graph, article: Article, c: Claim) -> None:
         if coding.note:
             g.add((node, SKOS.note, Literal(coding.note)))
         _located(g, node, coding.where)
+    _grades(g, c.iri, c.grades)
 
 
 def article_graph(article: Article, graph: Graph | None = None) -> Graph:
@@ -258,6 +290,11 @@ def article_graph(article: Article, graph: Graph | None = None) -> Graph:
         g.add((a.iri, SDO.url, Literal(a.url, datatype=XSD.anyURI)))
     if a.text is not None:
         g.add((a.iri, LG.textLength, Literal(len(a.text), datatype=XSD.nonNegativeInteger)))
+        g.add((a.iri, LG.textDigest, Literal(text_digest(a.text))))
+    for original in a.cites:
+        g.add((a.iri, LG.citesOriginal, original))
+    if a.republishes is not None:
+        g.add((a.iri, LG.republishes, a.republishes))
     _located(g, a.iri, a.where)
     for s in a.sources:
         g.add((s.iri, RDF.type, LG.Source))
@@ -268,6 +305,7 @@ def article_graph(article: Article, graph: Graph | None = None) -> Graph:
         if s.identified_as is not None:
             g.add((s.iri, LG.identifiedAs, s.identified_as))
         _located(g, s.iri, s.where)
+        _grades(g, s.iri, s.grades)
     for e in a.entities:
         _entity(g, e)
     for c in a.claims:
