@@ -122,7 +122,8 @@ def _evidence(g: Graph) -> dict[URIRef, dict[str, Any]]:
             out[URIRef(c)]["source_key"] = chain
     for note in g.subjects(RDF.type, LG.AnalystNote):
         out[note] = {"claim": f"note#{str(note).rsplit('/', 1)[-1]}", "quotes": {str(g.value(note, SKOS.note))},
-                     "hedges": {"analyst note"}, "indicators": set(), "source": _label(g, g.value(note, LG.cites)),
+                     "hedges": {"analyst note"}, "indicators": set(), "grade": "",
+                     "source": _label(g, g.value(note, LG.cites)),
                      "source_key": f"note:{g.value(note, LG.cites)}", "article": "(analyst note)",
                      "published": str(g.value(note, URIRef("http://purl.org/dc/terms/date")) or "")}
     return out
