@@ -44,7 +44,7 @@ def test_sent_edge_carries_its_provenance(net):
     ((_key, sent),) = edges.items()
     assert sent["relation"] == "sent"
     assert {f"{SEED}#deployment-ahead-of-summit", f"{SEED}#deployment-hundreds-early-june"} <= set(sent["claims"])
-    assert sent["source_count"] == 2  # the anonymous informant and Daily NK's own voice
+    assert sent["source_count"] == 1  # the informant and Daily NK's own voice: one source chain (docs/analysis.md)
     assert (sent["time_wording"], sent["precision"], sent["size_wording"]) == ("early June", "part of a month",
                                                                                "hundreds")
     assert any("sent hundreds of new workers" in q for q in sent["quotes"])
