@@ -1,7 +1,5 @@
 """The one place where laborgraph writes IRIs.
 
-Long: the closed namespace lists every ontology term, one per line, so a typo fails.
-
 ``LG`` is closed: a misspelt term name raises instead of minting a new IRI,
 and a test checks that ``LG`` and ``ontology/laborgraph.ttl`` list the same
 terms. Data IRIs are minted only by the helpers below, from article slugs and
