@@ -45,7 +45,7 @@ def test_sent_edge_carries_its_provenance(net):
     ((_key, sent),) = edges.items()
     assert sent["relation"] == "sent"
     assert {f"{SEED}#deployment-ahead-of-summit", f"{SEED}#deployment-hundreds-early-june"} <= set(sent["claims"])
-    assert sent["source_count"] == 2  # the anonymous informant and Daily NK's own voice
+    assert sent["source_count"] == 1  # the informant and Daily NK's own voice: one source chain (docs/analysis.md)
     assert (sent["time_wording"], sent["precision"], sent["size_wording"]) == ("early June", "part of a month",
                                                                                "hundreds")
     assert any("sent hundreds of new workers" in q for q in sent["quotes"])
@@ -227,7 +227,7 @@ def test_gexf_is_dynamic_gexf_13_with_time_and_weight(net):
         assert start is None or end is None or start <= end
     sent = next(e for e in graph.iter(f"{GEXF}edge") if e.get("source") == AUTHORITIES and e.get("target") == NEW)
     assert (sent.get("start"), sent.get("end"), sent.get("weight"), sent.get("label")) == \
-        ("2024-06-01", "2024-06-10", "2", "sent")
+        ("2024-06-01", "2024-06-10", "1", "sent")
     titles = {a.get("id"): a.get("title") for a in graph.iter(f"{GEXF}attribute")}
     kept = {titles[v.get("for")]: v.get("value") for v in sent.iter(f"{GEXF}attvalue")}
     assert kept["precision"] == "part of a month" and kept["time_wording"] == "early June"

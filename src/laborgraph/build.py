@@ -16,6 +16,8 @@ True
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import re
 from collections.abc import Iterable
 from decimal import Decimal
 from pathlib import Path
@@ -31,6 +33,7 @@ from .model import (
     ConceptRef,
     Corpus,
     Entity,
+    Grade,
     Money,
     Quantity,
     Ref,
@@ -51,6 +54,7 @@ from .vocab import (
     article_graph_iri,
     bind_prefixes,
     coding_iri,
+    grading_iri,
     selector_iri,
     span_iri,
     statement_iri,
@@ -181,6 +185,33 @@ def _located(g: Graph, node: URIRef, where: Where) -> None:
     g.add((node, LG.mappingLine, Literal(where.line, datatype=XSD.positiveInteger)))
 
 
+def text_digest(text: str) -> str:
+    """SHA-256 of the text with white space runs collapsed: a copy re-wrapped or re-indented is still a copy.
+
+    >>> text_digest("a  b") == text_digest(" a b ")
+    True
+    """
+    return hashlib.sha256(re.sub(r"\s+", " ", text).strip().encode("utf-8")).hexdigest()
+
+
+def _grades(g: Graph, owner: URIRef, grades: tuple[Grade, ...]) -> None:
+    """Admiralty gradings as nodes of their own: who graded, when; the graded facts stay as stated."""
+    for i, grade in enumerate(grades, start=1):
+        node = grading_iri(owner, i)
+        g.add((owner, LG.grading, node))
+        g.add((node, RDF.type, LG.Grading))
+        g.add((node, LG.gradeCode, Literal(grade.code)))
+        if grade.reliability is not None:
+            g.add((node, LG.reliability, grade.reliability))
+        if grade.credibility is not None:
+            g.add((node, LG.credibility, grade.credibility))
+        g.add((node, PROV.wasAttributedTo, grade.by))
+        g.add((node, DCTERMS.date, literal(grade.on)))
+        if grade.note:
+            g.add((node, SKOS.note, Literal(grade.note)))
+        _located(g, node, grade.where)
+
+
 def _entity(g: Graph, e: Entity, language: str | None) -> None:
     """An entity; its names tagged with the language they are written in (the article's, or the registry's)."""
     g.add((e.iri, RDF.type, e.type))
@@ -254,6 +285,7 @@ def _claim(g: Graph, article: Article, c: Claim) -> None:
         if coding.note:
             g.add((node, SKOS.note, Literal(coding.note)))
         _located(g, node, coding.where)
+    _grades(g, c.iri, c.grades)
 
 
 def article_graph(article: Article, graph: Graph | None = None) -> Graph:
@@ -278,6 +310,11 @@ def article_graph(article: Article, graph: Graph | None = None) -> Graph:
         g.add((a.iri, SDO.url, Literal(a.url, datatype=XSD.anyURI)))
     if a.text is not None:
         g.add((a.iri, LG.textLength, Literal(len(a.text), datatype=XSD.nonNegativeInteger)))
+        g.add((a.iri, LG.textDigest, Literal(text_digest(a.text))))
+    for original in a.cites:
+        g.add((a.iri, LG.citesOriginal, original))
+    if a.republishes is not None:
+        g.add((a.iri, LG.republishes, a.republishes))
     _located(g, a.iri, a.where)
     for s in a.sources:
         g.add((s.iri, RDF.type, LG.Source))
@@ -288,6 +325,7 @@ def article_graph(article: Article, graph: Graph | None = None) -> Graph:
         if s.identified_as is not None:
             g.add((s.iri, LG.identifiedAs, s.identified_as))
         _located(g, s.iri, s.where)
+        _grades(g, s.iri, s.grades)
     for e in a.entities:
         _entity(g, e, a.language)
     for c in a.claims:

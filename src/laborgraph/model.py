@@ -123,6 +123,19 @@ class Translation:
 
 
 @dataclass(frozen=True)
+class Grade:
+    """An analyst's Admiralty grading (reliability A-F and/or credibility 1-6); never changes a fact."""
+
+    code: str
+    reliability: URIRef | None
+    credibility: URIRef | None
+    by: URIRef
+    on: dt.date
+    where: Where
+    note: str | None = None
+
+
+@dataclass(frozen=True)
 class Claim:
     id: str
     iri: URIRef
@@ -136,6 +149,7 @@ class Claim:
     statements: tuple[Statement, ...]
     codings: tuple[Coding, ...] = ()
     translation: Translation | None = None
+    grades: tuple[Grade, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -160,6 +174,7 @@ class Source:
     kind: URIRef
     informed: URIRef | None = None
     identified_as: URIRef | None = None
+    grades: tuple[Grade, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -204,6 +219,8 @@ class Article:
     precision: str = "day"  # of ``published``: "year" and "month" keep only what is known
     note: str | None = None
     labels: tuple[tuple[str, str], ...] = ()
+    cites: tuple[URIRef, ...] = ()  # originals the article relays (agency, statement, report)
+    republishes: URIRef | None = None  # the article this one republishes or syndicates
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ from .errors import LaborgraphError
 from .resources import ontology_dir
 from .vocab import BUILDER_PROPERTIES, LG, REUSED_PROPERTIES, as_iri
 
-ONTOLOGY_FILES = ("laborgraph.ttl", "concepts.ttl", "ilo-indicators.ttl", "sectors.ttl")
+ONTOLOGY_FILES = ("laborgraph.ttl", "concepts.ttl", "ilo-indicators.ttl", "sectors.ttl", "corroboration.ttl")
 
 _KIND_BY_RANGE = {
     XSD.string: "string",

@@ -61,12 +61,14 @@ class LG(DefinedNamespace):
     ControlMeasure: URIRef
     CountMethod: URIRef
     Deduction: URIRef
+    Credibility: URIRef
     Deployment: URIRef
     Earnings: URIRef
     Employment: URIRef
     Exit: URIRef
     ExitKind: URIRef
     ForcedLabourIndicator: URIRef
+    Grading: URIRef
     Hedge: URIRef
     IndicatorCoding: URIRef
     JourneyLeg: URIRef
@@ -90,6 +92,7 @@ class LG(DefinedNamespace):
     Prohibition: URIRef
     QuotationKind: URIRef
     Rank: URIRef
+    Reliability: URIRef
     Role: URIRef
     Rule: URIRef
     SanctionsProvision: URIRef
@@ -124,6 +127,7 @@ class LG(DefinedNamespace):
     children: URIRef
     circumstance: URIRef
     cites: URIRef
+    citesOriginal: URIRef
     claimId: URIRef
     closedBy: URIRef
     coding: URIRef
@@ -138,6 +142,7 @@ class LG(DefinedNamespace):
     countMethod: URIRef
     crossingPoint: URIRef
     datePrecision: URIRef
+    credibility: URIRef
     deadline: URIRef
     deductedFrom: URIRef
     description: URIRef
@@ -151,6 +156,8 @@ class LG(DefinedNamespace):
     euSanctionsId: URIRef
     exitKind: URIRef
     frequency: URIRef
+    gradeCode: URIRef
+    grading: URIRef
     hedge: URIRef
     hedgeWording: URIRef
     holder: URIRef
@@ -204,8 +211,10 @@ class LG(DefinedNamespace):
     reasonText: URIRef
     regulates: URIRef
     relativeTo: URIRef
+    reliability: URIRef
     repetition: URIRef
     reports: URIRef
+    republishes: URIRef
     requirement: URIRef
     resolution: URIRef
     restDays: URIRef
@@ -228,6 +237,7 @@ class LG(DefinedNamespace):
     supports: URIRef
     tableRef: URIRef
     target: URIRef
+    textDigest: URIRef
     textLength: URIRef
     time: URIRef
     translatedBy: URIRef
@@ -333,6 +343,9 @@ BUILDER_PROPERTIES: frozenset[URIRef] = frozenset({
     LG.relativeTo, LG.supports, LG.textLength, LG.wording, LG.sourceKind, LG.informed,
     LG.identifiedAs, LG.coding, LG.indicator, LG.statistic, LG.datePrecision, LG.translation,
     LG.translatedBy, LG.isicCode,
+    # corroboration (ontology/corroboration.ttl): written from article/source/claim keys, not `states`
+    LG.citesOriginal, LG.republishes, LG.textDigest, LG.grading, LG.reliability, LG.credibility,
+    LG.gradeCode,
 })
 
 WIKIDATA = Namespace("http://www.wikidata.org/entity/")
@@ -392,6 +405,11 @@ def selector_iri(span: URIRef, kind: str) -> URIRef:
 
 def coding_iri(claim: URIRef, notation: str) -> URIRef:
     return URIRef(f"{claim}/coding/{notation}")
+
+
+def grading_iri(owner: URIRef, index: int) -> URIRef:
+    """The ``index``-th grading of a source or claim."""
+    return URIRef(f"{owner}/grading/{index}")
 
 
 def claim_of(iri: str) -> str | None:

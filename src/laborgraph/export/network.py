@@ -5,8 +5,9 @@ and meaningful relations as edges (sent, deployed to, manages, brokers
 between ...). Every edge carries its provenance: the claims it rests on with
 their quotes, sources, articles, dates, hedges and indicator codings; several
 claims for one relation become one edge with lists and a count of independent
-sources (informants count one each; an outlet speaking in its own voice counts
-once per outlet).
+source chains (``source_count``: laborgraph.corroboration's one definition; an
+outlet and its informants are one chain, copies and republications never count
+twice, outlets relaying one original are one chain).
 
 >>> from pathlib import Path
 >>> from laborgraph.build import load_and_build
@@ -27,6 +28,7 @@ import networkx as nx
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SDO, SKOS
 
+from ..corroboration import claim_chains
 from ..vocab import LG, ORG, article_slug_of, sparql_prefixes
 
 # Node types of the deployment network, most specific first.
@@ -116,12 +118,24 @@ def _evidence(g: Graph) -> dict[URIRef, dict[str, Any]]:
         info["published"] = str(row.published)[:10]  # type: ignore[union-attr]
         for coding in g.objects(c, LG.coding):
             info["indicators"].add(_label(g, g.value(coding, LG.indicator)))
+        info["grade"] = _grade(g, row.src, c)  # type: ignore[union-attr]
+    for c, chain in claim_chains(g).items():  # independence: one definition, in corroboration.py
+        if URIRef(c) in out:
+            out[URIRef(c)]["source_key"] = chain
     for note in g.subjects(RDF.type, LG.AnalystNote):
         out[note] = {"claim": f"note#{str(note).rsplit('/', 1)[-1]}", "quotes": {str(g.value(note, SKOS.note))},
-                     "hedges": {"analyst note"}, "indicators": set(), "source": _label(g, g.value(note, LG.cites)),
+                     "hedges": {"analyst note"}, "indicators": set(), "grade": "",
+                     "source": _label(g, g.value(note, LG.cites)),
                      "source_key": f"note:{g.value(note, LG.cites)}", "article": "(analyst note)",
                      "published": str(g.value(note, URIRef("http://purl.org/dc/terms/date")) or "")}
     return out
+
+
+def _grade(g: Graph, source: Any, claim: URIRef) -> str:
+    """Analyst gradings shown beside the evidence (Admiralty codes), e.g. "source C; claim 3"."""
+    parts = [f"{who} {g.value(node, LG.gradeCode)}" for who, owner in (("source", source), ("claim", claim))
+             for node in sorted(g.objects(owner, LG.grading))]
+    return "; ".join(parts)
 
 
 def _time(g: Graph, ctx: URIRef) -> dict[str, str]:

@@ -15,6 +15,7 @@ from ..model import Article, Claim, Coding, Corpus, Quote, Registry, Source, Tra
 from ..ontology import Terms, load_terms
 from ..vocab import LG, article_iri, claim_iri, local_entity_iri, source_iri
 from . import hints, quotes
+from .chains import parse_cites, parse_grades, parse_republishes
 from .context import (
     ARTICLES_DIR,
     CONTEXT,
@@ -36,9 +37,9 @@ from .values import parse_date, parse_publication
 from .yamlsrc import LDict, LList, load_file
 
 ARTICLE_KEYS = ({"label", "outlet", "published", "mapped_by", "mapped_on"},
-                {"language", "text", "url", "title", "note", "labels"})
+                {"language", "text", "url", "title", "note", "labels", "cites", "republishes"})
 CLAIM_KEYS = ({"id", "quote", "source", "quotation", "states"},
-              {"hedge", "hedge_wording", "note", "indicators", "translation"})
+              {"hedge", "hedge_wording", "note", "indicators", "translation", "grade"})
 
 
 @hints.documented("article")
@@ -76,11 +77,11 @@ def load_article(path: Path, registry: Registry, data_dir: Path, terms: Terms | 
     entities = parse_entities(ctx, doc.get("entities"), doc.line_of("entities"),
                          lambda eid: local_entity_iri(slug, eid))
     ctx.names.update({e.id: e.iri for e in entities})
-    sources = _sources(ctx, doc["sources"], doc.line_of("sources"), slug)
-    ctx.names.update({s.id: s.iri for s in sources})
-    ctx.names["article"] = iri
     mapped_on = parse_date(ctx, meta["mapped_on"], meta.line_of("mapped_on"))
     coder = _Coder(analysts, analysts[meta["mapped_by"]], mapped_on, language)
+    sources = _sources(ctx, doc["sources"], doc.line_of("sources"), slug, coder)
+    ctx.names.update({s.id: s.iri for s in sources})
+    ctx.names["article"] = iri
     claims = _claims(ctx, doc["claims"], doc.line_of("claims"), slug, iri, text, {s.id for s in sources}, coder)
     return Article(
         slug, iri, ctx.where(meta.line), text_field(ctx, meta, "label") or slug, outlet, published,
@@ -88,6 +89,7 @@ def load_article(path: Path, registry: Registry, data_dir: Path, terms: Terms | 
         text_field(ctx, meta, "url"), text_field(ctx, meta, "title"),
         tuple(entities), tuple(sources), tuple(claims),
         precision, text_field(ctx, meta, "note"), labels_field(ctx, meta),
+        parse_cites(ctx, meta), parse_republishes(ctx, meta, slug),
     )
 
 
@@ -105,7 +107,7 @@ def _article_text(ctx: Context, meta: LDict, folder: Path) -> str | None:
 
 
 @hints.documented("source")
-def _sources(ctx: Context, raw: Any, line: int, slug: str) -> list[Source]:
+def _sources(ctx: Context, raw: Any, line: int, slug: str, coder: _Coder) -> list[Source]:
     raw = as_mapping(ctx, raw, line, "`sources`")
     kinds = ctx.terms.concepts.get(LG.SourceKind, {})
     out = []
@@ -115,7 +117,7 @@ def _sources(ctx: Context, raw: Any, line: int, slug: str) -> list[Source]:
         if sid in ctx.names:
             raise ctx.error(sline, f"source id '{sid}' is already used by an entity")
         spec = as_mapping(ctx, spec, sline, f"source '{sid}'")
-        check_keys(ctx, spec, f"source '{sid}'", {"label", "kind"}, {"informed", "identified_as"})
+        check_keys(ctx, spec, f"source '{sid}'", {"label", "kind"}, {"informed", "identified_as", "grade"})
         if spec["kind"] not in kinds:
             raise ctx.error(spec.line_of("kind"), f"unknown source kind '{spec['kind']}'; allowed: "
                             f"{', '.join(sorted(kinds))}")
@@ -124,7 +126,8 @@ def _sources(ctx: Context, raw: Any, line: int, slug: str) -> list[Source]:
         identified = (ctx.resolve(spec["identified_as"], spec.line_of("identified_as"))
                       if "identified_as" in spec else None)
         out.append(Source(sid, source_iri(slug, sid), ctx.where(sline), text_field(ctx, spec, "label") or sid,
-                          kinds[spec["kind"]], informed, identified))
+                          kinds[spec["kind"]], informed, identified,
+                          parse_grades(ctx, spec, coder.analysts, coder.by, coder.on)))
     return out
 
 
@@ -232,6 +235,7 @@ def _claims(ctx: Context, raw: Any, line: int, slug: str, article: URIRef, text:
             parse_statements(ctx, spec["states"], spec.line_of("states"), article),
             _codings(ctx, spec, coder),
             _translation(ctx, spec, coder),
+            parse_grades(ctx, spec, coder.analysts, coder.by, coder.on),
         ))
     return out
 

@@ -1,0 +1,201 @@
+"""The one definition of independent corroboration, and of when two figures may be compared.
+
+Independence (docs/analysis.md): every claim has one *attribution chain*,
+named by its root, the furthest point upstream the mappings record:
+
+1. an article that republishes another (``republishes:``), or whose text has
+   the same digest as another's (an exact copy), stands for the original:
+   the earliest of those articles by IRI;
+2. a source identified as, or informing, an agent other than the publishing
+   outlet (a ministry, a news agency, another outlet) roots the claim there;
+3. otherwise an article that relays an original (``cites:``) roots its claims
+   at that original (two outlets citing one agency are one chain);
+4. otherwise the outlet that published the article: its own narration and
+   every informant it quotes are one chain.
+
+Two claims corroborate each other only when their roots differ. The rule is
+SPARQL text (:func:`chain_subquery`), so the library queries, the network
+views and Python callers count with the same words.
+
+>>> "lg:republishes*" in chain_subquery()
+True
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from .vocab import sparql_prefixes
+
+CHAIN_BEGIN = "# chain: begin (laborgraph.corroboration.chain_subquery; edit there, then copy)"
+CHAIN_END = "# chain: end"
+
+_CHAIN = """{
+  SELECT ?claim (MIN(?chainRoot) AS ?chain) WHERE {
+    ?claim a lg:Claim ; prov:wasDerivedFrom ?chainArticle ; prov:wasAttributedTo ?chainSource .
+    ?chainArticle lg:republishes* ?chainOriginal .
+    FILTER NOT EXISTS { ?chainOriginal lg:republishes ?chainFurther }
+    OPTIONAL {
+      ?chainOriginal lg:textDigest ?chainDigest .
+      { SELECT ?chainDigest (MIN(STR(?chainTwin)) AS ?chainFirst)
+        WHERE { ?chainTwin lg:textDigest ?chainDigest } GROUP BY ?chainDigest }
+    }
+    BIND (IRI(COALESCE(?chainFirst, STR(?chainOriginal))) AS ?chainEdition)
+    OPTIONAL { ?chainEdition schema:publisher ?chainOutlet }
+    OPTIONAL { ?chainSource lg:identifiedAs|lg:informed ?chainVia .
+               FILTER (!BOUND(?chainOutlet) || ?chainVia != ?chainOutlet) }
+    OPTIONAL { ?chainEdition lg:citesOriginal ?chainCited }
+    BIND (STR(COALESCE(?chainVia, ?chainCited, ?chainOutlet, ?chainEdition)) AS ?chainRoot)
+  } GROUP BY ?claim
+}"""
+
+CHAIN_PREFIXES = ("lg", "prov", "schema")
+
+
+def chain_subquery(claim: str = "?claim", chain: str = "?chain") -> str:
+    """A SPARQL group binding every claim to the root of its attribution chain (a string).
+
+    Embed it in a WHERE clause; ``claim`` and ``chain`` rename the two projected variables.
+    Needs the PREFIXes ``lg``, ``prov`` and ``schema``.
+    """
+    return _CHAIN.replace("?claim", claim).replace("AS ?chain)", f"AS {chain})")
+
+
+def chain_block(claim: str = "?claim", chain: str = "?chain", indent: str = "  ") -> str:
+    """The subquery as the library's .rq files carry it, between marker comments."""
+    body = "\n".join(indent + line for line in chain_subquery(claim, chain).splitlines())
+    return f"{indent}{CHAIN_BEGIN}\n{body}\n{indent}{CHAIN_END}"
+
+
+def claim_chains(graph: Any) -> dict[str, str]:
+    """Claim IRI -> chain root, on an rdflib Graph/Dataset (union) or a pyoxigraph Store."""
+    text = sparql_prefixes(*CHAIN_PREFIXES) + "SELECT ?claim ?chain WHERE " + chain_subquery()
+    if hasattr(graph, "named_graphs"):  # pyoxigraph.Store
+        rows = graph.query(text, use_default_graph_as_union=True)
+        return {r["claim"].value: r["chain"].value for r in rows}
+    return {str(r[0]): str(r[1]) for r in graph.query(text)}
+
+
+def count_chains(claims: Iterable[str], chains: dict[str, str]) -> int:
+    """How many independent attribution chains a set of claims rests on.
+
+    >>> count_chains(["a", "b", "c"], {"a": "outlet:x", "b": "outlet:x", "c": "agency:y"})
+    2
+    """
+    return len({chains.get(str(c), str(c)) for c in claims})
+
+
+def independent_chains(graph: Any, claims: Iterable[str]) -> int:
+    """:func:`count_chains` for claims of ``graph``, computing their chains first."""
+    return count_chains(claims, claim_chains(graph))
+
+
+# ---------------------------------------------------------------- comparability
+
+# Months per period: figures are compared per month. ``None`` (a lump sum, or no period
+# given) is compared with a periodic figure only when the contract term is known.
+MONTHS = {"day": Decimal(12) / Decimal(365), "week": Decimal(12) / Decimal(52), "month": Decimal(1),
+          "year": Decimal(12)}
+APPROXIMATE = Decimal("0.1")  # "about N" is read as N +/- 10 %: a stated convention, see docs/analysis.md
+FLOWS = frozenset({"deployment"})  # counts of people sent: a flow; everything else counted is a stock
+
+
+@dataclass(frozen=True)
+class Measure:
+    """One stated figure with what it measures: enough to decide whether two may be compared."""
+
+    kind: str  # class of the thing measured: earnings, price, deployment, workforce presence ...
+    prop: str  # amount or size
+    population: frozenset[str]  # roles/occupations (or the item) it is about
+    low: Decimal | None
+    high: Decimal | None
+    approximate: bool = False
+    currency: str | None = None
+    per: str | None = None  # day, week, month, year; None: a lump sum or no period stated
+    term_months: Decimal | None = None  # contract term, when a lump sum covers a known term
+    earliest: str | None = None  # as-of or event interval (ISO dates), either side open
+    latest: str | None = None
+    places: frozenset[str] = frozenset()  # the place and every place containing it
+    label: str = ""
+
+    @property
+    def stock(self) -> bool:
+        return self.kind not in FLOWS
+
+
+@dataclass(frozen=True)
+class Comparison:
+    verdict: str  # agree, disagree, not comparable
+    why: str
+    low: tuple[Decimal | None, Decimal | None] = (None, None)
+    high: tuple[Decimal | None, Decimal | None] = (None, None)
+
+
+def monthly(m: Measure) -> tuple[Decimal | None, Decimal | None]:
+    """The figure's bounds per month (approximate figures widened), never low > high."""
+    if m.per is not None:
+        factor = Decimal(1) / MONTHS[m.per]
+    elif m.term_months:
+        factor = Decimal(1) / m.term_months
+    else:
+        factor = Decimal(1)
+    low = m.low * factor if m.low is not None else None
+    high = m.high * factor if m.high is not None else None
+    if m.approximate:
+        low = low * (1 - APPROXIMATE) if low is not None else None
+        high = high * (1 + APPROXIMATE) if high is not None else None
+    if low is not None and high is not None and low > high:
+        low, high = high, low
+    return low, high
+
+
+def _why_not(a: Measure, b: Measure) -> str | None:
+    if (a.kind, a.prop) != (b.kind, b.prop):
+        if a.prop == b.prop == "size" and a.stock != b.stock:
+            return "stock vs flow: a count of people present is never compared with a count of people sent"
+        return f"different measures ({a.kind} {a.prop} vs {b.kind} {b.prop})"
+    if a.population != b.population:
+        return (f"different populations ({', '.join(sorted(a.population)) or 'unstated'} vs "
+                f"{', '.join(sorted(b.population)) or 'unstated'})")
+    if a.currency != b.currency:
+        return f"different currencies ({a.currency} vs {b.currency})"
+    if (a.per is None) != (b.per is None) and not (a.term_months or b.term_months):
+        return "a lump sum vs a periodic figure, and the contract term is not known"
+    if a.places and b.places and not (a.places & b.places):
+        return "different places"
+    if (a.earliest and b.latest and a.earliest > b.latest) or (b.earliest and a.latest and b.earliest > a.latest):
+        return "times or as-of dates do not overlap"
+    return None
+
+
+def _what(m: Measure) -> str:
+    period = "monthly " if m.per or m.term_months else ""
+    unit = f", {m.currency}" if m.currency else ""
+    return f"{period}{m.kind} {m.prop} of {', '.join(sorted(m.population)) or 'the same group'}{unit}"
+
+
+def compare(a: Measure, b: Measure) -> Comparison:
+    """Agree (intervals overlap), disagree (disjoint) or not comparable, saying why.
+
+    >>> pay = Measure("earnings", "amount", frozenset({"manager"}), Decimal(10000), Decimal(10000),
+    ...               approximate=True, currency="USD", per="year")
+    >>> worker = Measure("earnings", "amount", frozenset({"rank-and-file worker"}), Decimal(100),
+    ...                  Decimal(100), currency="USD", per="month")
+    >>> compare(pay, worker).verdict
+    'not comparable'
+    """
+    reason = _why_not(a, b)
+    if reason:
+        return Comparison("not comparable", f"not comparable: {reason}")
+    la, ha = monthly(a)
+    lb, hb = monthly(b)
+    overlap = (la is None or hb is None or la <= hb) and (lb is None or ha is None or lb <= ha)
+    verdict = "agree" if overlap else "disagree"
+    return Comparison(verdict, f"comparable: both {_what(a)}", (la, ha), (lb, hb))
+
+
+__all__ = ["CHAIN_BEGIN", "CHAIN_END", "Comparison", "Measure", "chain_block", "chain_subquery",
+           "claim_chains", "compare", "count_chains", "independent_chains", "monthly"]
