@@ -117,8 +117,12 @@ def validate(paths: tuple[Path, ...], fmt: str, strict: bool, cache_dir: Path) -
               help="combined: OUT/laborgraph.{trig,ttl,jsonld,nt}; split: one file per article graph in "
                    "OUT/graphs/, only changed ones rewritten; auto: split once the combined N-Triples "
                    "would pass 50 MB.")
+@click.option("--allow-empty", is_flag=True,
+              help="Build even when articles/ holds no mappings (otherwise refused: it would replace the outputs "
+                   "with an empty graph).")
 @_fails_cleanly
-def build(data_dir: Path, out_dir: Path, cache_dir: Path | None, jobs: int | None, layout: str) -> None:
+def build(data_dir: Path, out_dir: Path, cache_dir: Path | None, jobs: int | None, layout: str,
+          allow_empty: bool) -> None:
     """Build and validate the graph from mapping files; write TriG, Turtle, JSON-LD and N-Triples.
 
     Nothing is written when the graph has SHACL violations (exit 1). Rebuilds are
@@ -126,7 +130,7 @@ def build(data_dir: Path, out_dir: Path, cache_dir: Path | None, jobs: int | Non
     """
     from .incremental import build as run
 
-    result = run(data_dir, out_dir, cache_dir=cache_dir, jobs=jobs, layout=layout)
+    result = run(data_dir, out_dir, cache_dir=cache_dir, jobs=jobs, layout=layout, allow_empty=allow_empty)
     s = result.stats
     click.echo(f"built {s.articles} article(s), {s.claims} claims, {s.triples} triples "
                f"({result.cache_hits} from cache, {result.cache_misses} rebuilt)")
@@ -164,15 +168,15 @@ def export(data_dir: Path, fmt: str, output: Path | None, cache_dir: Path) -> No
         else:
             write_atomic(output, text)
         return
-    from .incremental import refresh, stream_document, write_document
+    from .incremental import stream_document, with_entries, write_document
 
     syntax = Format.from_name(fmt).key
-    entries = refresh(data_dir, cache_dir=cache_dir).ordered
     if output is None:
         sys.stdout.flush()
-        stream_document(sys.stdout.buffer, syntax, entries)
+        with_entries(data_dir, lambda entries: stream_document(sys.stdout.buffer, syntax, entries),
+                     cache_dir=cache_dir)
     else:
-        write_document(output, syntax, entries)
+        with_entries(data_dir, lambda entries: write_document(output, syntax, entries), cache_dir=cache_dir)
 
 
 @main.command()
@@ -366,11 +370,12 @@ def push(data_dir: Path, endpoint: str | None, graph_store: str | None, graph_pa
 
     Each graph's Turtle comes from the build cache (articles not in it are built first).
     """
-    from .incremental import graph_documents, refresh
+    from .incremental import graph_documents, with_entries
     from .query.push import push_documents, target_for
 
     target = target_for(endpoint, graph_store, user, password, graph_param, timeout=timeout)
-    report = push_documents(graph_documents(refresh(data_dir, cache_dir=cache_dir).ordered), target, dry_run=dry_run)
+    report = with_entries(data_dir, lambda entries: push_documents(graph_documents(entries), target, dry_run=dry_run),
+                          cache_dir=cache_dir)
     click.echo(f"{'dry run: ' if dry_run else ''}{target.graph_store}")
     click.echo(report.as_text(dry_run), nl=False)
 
