@@ -48,6 +48,10 @@ def _fails_cleanly(func: Callable[..., Any]) -> Callable[..., Any]:
         except BaseException as exc:
             if _debug():
                 raise
+            if isinstance(exc, OSError) and exc.filename is not None:
+                # a file the user named cannot be read or written (a folder, no permission, disk full)
+                click.echo(f"error: {exc.filename2 or exc.filename}: {exc.strerror or exc}", err=True)
+                sys.exit(int(ExitCode.BAD_INPUT))
             if isinstance(exc, MemoryError):
                 click.echo("error: out of memory; the input is too large for this machine", err=True)
                 sys.exit(int(ExitCode.BAD_INPUT))

@@ -175,8 +175,8 @@ def temp_beside(path: Path, write: Callable[[BinaryIO], object]) -> Path:
     return Path(tmp)
 
 
-def write_atomic_bytes(path: Path, data: bytes) -> None:
-    tmp = temp_beside(path, lambda fh: fh.write(data))
+def replace(tmp: Path, path: Path) -> None:
+    """Rename a finished temporary file onto ``path``; if that fails, the temporary file goes too."""
     try:
         os.replace(tmp, path)
     except BaseException:
@@ -184,4 +184,8 @@ def write_atomic_bytes(path: Path, data: bytes) -> None:
         raise
 
 
-__all__ = ["Format", "serialize", "temp_beside", "write_atomic", "write_atomic_bytes"]
+def write_atomic_bytes(path: Path, data: bytes) -> None:
+    replace(temp_beside(path, lambda fh: fh.write(data)), path)
+
+
+__all__ = ["Format", "replace", "serialize", "temp_beside", "write_atomic", "write_atomic_bytes"]

@@ -38,7 +38,7 @@ from ..validate import Finding, Report, default_shapes_dir, shapes_graph, valida
 from ..vocab import ONTOLOGY_GRAPH, REGISTRY_GRAPH
 from .cache import Cache, Entry, StoreState, inputs_fingerprint, notice
 from .corpus import affected, merge, ontology_subset, order, run_checks, run_constraints
-from .layout import OUTPUT_LOCK, choose_layout, recover, write_combined, write_split
+from .layout import choose_layout, recover, write_combined, write_split
 from .lock import locked
 from .workers import WORKER_INPUTS, build_changed, graph_chunks
 
@@ -74,7 +74,7 @@ def build(data_dir: Path, out_dir: Path, *, cache_dir: Path | None = None, jobs:
     if not allow_empty and not article_paths(data_dir):
         raise LaborgraphError(f"{data_dir / ARTICLES_DIR}: no article mappings (*.yaml); refusing to replace "
                               "the outputs with an empty graph (use --allow-empty to build one anyway)")
-    with locked(cache_dir, out_dir / OUTPUT_LOCK):
+    with locked(cache_dir, out_dir):
         recover(out_dir)
         checked = refresh(data_dir, cache_dir=cache_dir, jobs=jobs)
         if not checked.report.conforms:

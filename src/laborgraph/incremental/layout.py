@@ -19,13 +19,13 @@ from pathlib import Path
 from typing import Any
 
 from ..export import jsonld_context, temp_beside, write_atomic
+from ..export.rdf import replace
 from ..formats import Format, Layout
 from ..vocab import PREFIXES
 from .cache import Entry
 
 BUILD_NAME = "laborgraph"
 JOURNAL = ".laborgraph-commit.json"
-OUTPUT_LOCK = ".outputs"  # the output folder's lock file: OUT/.outputs.lock
 SUFFIX = {f.key: f.suffix for f in Format.cached()}  # cache chunk name -> file suffix
 # "auto" splits once the combined N-Triples would pass 50 MB: files that size are slow to
 # rewrite after every edit, clumsy to diff, and GitHub warns at 50 MB and refuses 100 MB.
@@ -70,7 +70,7 @@ def _document_temp(path: Path, syntax: str, entries: list[tuple[str, Entry]]) ->
 
 def write_document(path: Path, syntax: str, entries: list[tuple[str, Entry]]) -> Path:
     """One complete document in ``syntax`` (a key of ``SUFFIX``) at ``path``, written atomically."""
-    os.replace(_document_temp(path, syntax, entries), path)
+    replace(_document_temp(path, syntax, entries), path)
     return path
 
 

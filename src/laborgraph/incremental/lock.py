@@ -4,9 +4,12 @@ Every command that reads or writes the cache (build, validate, query, serve, pus
 export) holds it exclusively: each may update entries and the on-disk Oxigraph
 store, and Oxigraph's store admits one opener at a time. A second command waits
 (saying so on stderr) and gives up after ``LABORGRAPH_LOCK_TIMEOUT`` seconds
-(default 300) with exit code 2. The lock is ``fcntl.flock`` on a file beside the
-folder (``build/.cache.lock`` for ``build/.cache``), so deleting the cache never
-deletes the lock, and the kernel releases it when its holder dies, even by SIGKILL.
+(default 300) with exit code 2. The lock is ``fcntl.flock`` on a file named after
+the folder's real path in a per-user folder under the system's temporary folder:
+taking it creates nothing in the output folder (a failed first build leaves no
+trace), deleting the cache never deletes it, and the kernel releases it when its
+holder dies, even by SIGKILL. Commands of different users, or on different
+machines sharing a network folder, do not see each other's locks.
 
 Within one process the lock is re-entrant (``build`` holds it around ``refresh``).
 Forked build workers close their copy of the descriptor without unlocking.
@@ -16,8 +19,10 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import hashlib
 import os
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -36,9 +41,10 @@ class Busy(LaborgraphError):
 
 
 def lock_file(folder: Path) -> Path:
-    """The lock guarding ``folder``: a sibling file, so deleting the folder keeps the lock."""
-    folder = Path(os.path.abspath(folder))
-    return folder.parent / f"{folder.name}.lock"
+    """The lock file guarding ``folder`` (which need not exist yet)."""
+    real = os.path.realpath(folder)
+    name = hashlib.sha256(real.encode("utf-8", "surrogatepass")).hexdigest()[:32]
+    return Path(tempfile.gettempdir()) / f"laborgraph-locks-{os.getuid()}" / f"{name}.lock"
 
 
 def _timeout() -> float:
@@ -49,8 +55,8 @@ def _timeout() -> float:
         raise LaborgraphError(f"{TIMEOUT_ENV}={raw!r} is not a number of seconds") from None
 
 
-def _acquire(path: Path, timeout: float) -> int:
-    path.parent.mkdir(parents=True, exist_ok=True)
+def _acquire(path: Path, folder: Path, timeout: float) -> int:
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o666)
     deadline = time.monotonic() + timeout
     told = False
@@ -62,10 +68,10 @@ def _acquire(path: Path, timeout: float) -> int:
             pass
         if time.monotonic() >= deadline:
             os.close(fd)
-            raise Busy(f"{path.parent / path.name.removesuffix('.lock')}: another laborgraph command is still "
+            raise Busy(f"{folder}: another laborgraph command is still "
                        f"using it after {timeout:g} s; try again when it has finished (or raise {TIMEOUT_ENV})")
         if not told:
-            print(f"waiting for another laborgraph command using {path.parent / path.name.removesuffix('.lock')} "
+            print(f"waiting for another laborgraph command using {folder} "
                   f"(up to {timeout:g} s) ...", file=sys.stderr, flush=True)
             told = True
         time.sleep(POLL)
@@ -75,19 +81,23 @@ def _acquire(path: Path, timeout: float) -> int:
 def locked(*folders: Path) -> Iterator[None]:
     """Hold the locks of ``folders`` (in the given order; the same folder twice counts once)."""
     with contextlib.ExitStack() as stack:
-        for folder in dict.fromkeys(lock_file(f) for f in folders):
-            stack.enter_context(_one(folder))
+        seen: set[Path] = set()
+        for folder in folders:
+            path = lock_file(folder)
+            if path not in seen:
+                seen.add(path)
+                stack.enter_context(_one(path, folder))
         yield
 
 
 @contextlib.contextmanager
-def _one(path: Path) -> Iterator[None]:
+def _one(path: Path, folder: Path) -> Iterator[None]:
     key = str(path)
     if key in _held:
         fd, depth = _held[key]
         _held[key] = (fd, depth + 1)
     else:
-        _held[key] = (_acquire(path, _timeout()), 1)
+        _held[key] = (_acquire(path, folder, _timeout()), 1)
     try:
         yield
     finally:
