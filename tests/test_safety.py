@@ -241,7 +241,7 @@ def test_only_regular_files_are_read(scratch_data, kind):
         os.mkfifo(path)
     else:
         path.symlink_to("/dev/zero")
-    with pytest.raises(MappingError, match="not a regular file|outside the data folder"):
+    with pytest.raises(MappingError, match=r"not a regular file|outside the data folder"):
         load_corpus(scratch_data)
 
 

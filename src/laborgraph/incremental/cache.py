@@ -280,17 +280,18 @@ class Cache:
 
         folder = self.folder / "store"
         manifest = self._read_json(self.folder / MANIFEST, "graphs")
-        store = None
-        if manifest:
-            store = open_store(folder)
-            if store is None:
+        store = open_store(folder)  # raises, deleting nothing, if another program has it open
+        if store is None:
+            if manifest:
                 notice(f"the query store in {self.folder} was damaged; rebuilt it (the cache is safe to delete)")
-        if store is None:  # no manifest: new, or an update was interrupted; nothing else has it open (lock)
             shutil.rmtree(folder, ignore_errors=True)
             folder.mkdir(parents=True, exist_ok=True)
-            manifest, store = {"graphs": {}}, open_store(folder)
+            manifest, store = {}, open_store(folder)
             if store is None:
                 raise LaborgraphError(f"{folder}: cannot create the query store (the cache is safe to delete)")
+        if not manifest:  # new, or an update was interrupted: start from an empty store
+            store.clear()
+            manifest = {"graphs": {}}
         held: dict[str, str] = manifest["graphs"]
         wanted = {name: key for name, key, _ in graphs}
         changed = sorted(n for n in set(held) | set(wanted) if held.get(n) != wanted.get(n))

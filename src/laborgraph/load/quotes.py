@@ -42,7 +42,8 @@ def _clusters(text: str) -> list[tuple[str, int, int]]:
     start = 0
     for i in range(1, len(text) + 1):
         if i == len(text) or (unicodedata.combining(text[i]) == 0 and unicodedata.normalize(
-                "NFC", text[i - 1:i + 1]) == unicodedata.normalize("NFC", text[i - 1]) + text[i]):
+                "NFC", text[start:i + 1]) == unicodedata.normalize("NFC", text[start:i]) + unicodedata.normalize(
+                "NFC", text[i])):
             out.append((unicodedata.normalize("NFC", text[start:i]), start, i))
             start = i
     return out
