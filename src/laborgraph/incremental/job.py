@@ -71,7 +71,7 @@ def build(data_dir: Path, out_dir: Path, *, cache_dir: Path | None = None, jobs:
     """
     layout = Layout(layout)
     cache_dir = cache_dir or out_dir / ".cache"
-    if not allow_empty and not article_paths(data_dir):
+    if not allow_empty and (data_dir / REGISTRY_FILE).is_file() and not article_paths(data_dir):
         raise LaborgraphError(f"{data_dir / ARTICLES_DIR}: no article mappings (*.yaml); refusing to replace "
                               "the outputs with an empty graph (use --allow-empty to build one anyway)")
     with locked(cache_dir, out_dir):

@@ -111,7 +111,7 @@ def _article_text(ctx: Context, meta: LDict, folder: Path) -> str | None:
     except UnicodeDecodeError:
         raise ctx.error(line, f"article text '{name}' is not UTF-8") from None
     except MappingError as exc:
-        raise ctx.error(line, f"article text: {exc}") from None
+        raise ctx.error(line, f"'{shown(name)}': {exc.message}") from None
 
 
 def text_file_refusal(folder: Path, name: str) -> str | None:
