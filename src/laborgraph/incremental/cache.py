@@ -268,17 +268,22 @@ class Cache:
             rows[e.slug] = row
         self._write_json("index.json", {"entries": rows})
 
-    def store(self, graphs: list[tuple[str, str, str]], inputs: str) -> StoreState:
+    def store(self, graphs: list[tuple[str, str, str]], inputs: str, *, fresh: bool = False) -> StoreState:
         """The corpus in an on-disk Oxigraph store, updated only where a graph's key changed.
 
         ``graphs`` lists (graph IRI, key, N-Triples file). The corpus findings of the
         store's state live in their own file, deleted before the store changes, so an
         interrupted build evaluates the rules in full next time; the manifest records
-        the graph keys after the update.
+        the graph keys after the update. ``fresh`` rebuilds the store from nothing
+        (it was found damaged while in use).
         """
         import pyoxigraph
 
         folder = self.folder / "store"
+        if fresh:
+            for name in (MANIFEST, FINDINGS):
+                (self.folder / name).unlink(missing_ok=True)
+            shutil.rmtree(folder, ignore_errors=True)
         manifest = self._read_json(self.folder / MANIFEST, "graphs")
         store = open_store(folder)  # raises, deleting nothing, if another program has it open
         if store is None:
@@ -321,11 +326,6 @@ class Cache:
             self._write_json(MANIFEST, {"graphs": held, "inputs": inputs})
         previous = [Finding(*f) for f in findings] if touched is not None and findings is not None else None
         return StoreState(store, touched, previous, bool(changed) or findings is None, len(held))
-
-    def forget_store(self) -> None:
-        """Mark the store for a rebuild from the entries (after it was found damaged)."""
-        (self.folder / MANIFEST).unlink(missing_ok=True)
-        (self.folder / FINDINGS).unlink(missing_ok=True)
 
     def save_findings(self, state: StoreState, findings: list[Finding]) -> None:
         """Record the corpus findings of the store's current state (unless they are what is recorded)."""

@@ -220,7 +220,7 @@ def _checked_store(cache: Cache, graphs: list[tuple[str, str, str]], inputs: str
     for attempt in (1, 2):
         state = None
         try:
-            state = cache.store(graphs, inputs)
+            state = cache.store(graphs, inputs, fresh=attempt == 2)
             corpus_findings, focus = _corpus_findings(state)
             cache.save_findings(state, corpus_findings)
             if keep_store is not None:
@@ -229,7 +229,6 @@ def _checked_store(cache: Cache, graphs: list[tuple[str, str, str]], inputs: str
         except RuntimeError as exc:  # RocksDB "Corruption: ..." met while reading or writing
             if attempt == 2 or "corrupt" not in str(exc).lower():
                 raise
-            cache.forget_store()
             notice(f"the query store in {cache.folder} was damaged; rebuilt it (the cache is safe to delete)")
         finally:
             del state  # release the on-disk store's lock now, not at some later collection
