@@ -18,7 +18,7 @@ PACKAGE = Path(laborgraph.__file__).parent
 ROOT = PACKAGE.parents[1]
 
 LAYERS: list[tuple[str, set[str]]] = [
-    ("base", {"errors", "formats", "vocab", "resources", "model", "ontology", "rdfinput", "tables"}),
+    ("base", {"errors", "formats", "vocab", "resources", "model", "ontology", "rdfinput", "tables", "progress"}),
     ("load", {"load"}),
     ("build", {"build"}),
     ("validate", {"validate", "checks", "corroboration", "shaclfast"}),

@@ -96,3 +96,34 @@ def test_analyst_notes_are_not_article_claims(dataset):
     (note,) = registry.subjects(LG.about, summit)
     assert (note, RDF.type, LG.AnalystNote) in registry
     assert registry.value(note, LG.cites) is not None
+
+
+def test_publication_without_a_zone_is_a_date_and_with_a_zone_a_zoned_datetime(dataset, edit_seed):
+    from laborgraph.build import build_dataset
+    from laborgraph.load import load_corpus
+
+    article = URIRef(str(_article(dataset).value(predicate=RDF.type, object=LG.Article)))
+    assert _article(dataset).value(article, SDO.datePublished) == Literal("2024-07-15", datatype=XSD.date)
+    path = edit_seed("  published: 2024-07-15T07:00\n", "  published: 2024-07-15T07:00+09:00\n")
+    zoned = build_dataset(load_corpus(path.parents[1])).graph(article_graph_iri(SEED))
+    assert zoned.value(article, SDO.datePublished) == Literal("2024-07-15T07:00:00+09:00", datatype=XSD.dateTime)
+
+
+def test_entity_labels_carry_the_language_they_are_written_in(dataset):
+    g = _article(dataset)
+    label = g.value(URIRef(local_entity_iri(SEED, "new-workers")), RDFS.label)
+    assert (str(label), label.language) == ("New military construction workers sent to Russia in June 2024", "en")
+    registry = dataset.graph(URIRef("https://w3id.org/laborgraph/id/graph/registry"))
+    assert {o.language for o in registry.objects(URIRef("https://w3id.org/laborgraph/id/entity/north-korea"),
+                                                 SKOS.altLabel)} == {"en"}
+
+
+def test_a_bad_language_tag_is_an_input_error(edit_seed):
+    import pytest
+
+    from laborgraph.errors import LaborgraphError
+    from laborgraph.load import load_corpus
+
+    path = edit_seed("  language: en\n", "  language: English (UK)\n")
+    with pytest.raises(LaborgraphError, match=r"\.yaml:9: language 'English \(UK\)' is not a language tag"):
+        load_corpus(path.parents[1])

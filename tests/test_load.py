@@ -110,6 +110,7 @@ def test_bad_input_gets_one_line_with_file_and_line_and_exit_2(kind, edit_seed, 
     assert "\n" not in message
     assert message.startswith(f"error: {path}:")
     assert words in message
+    assert "; see docs/" in message  # every error points to the doc section that explains the field
     if line is not None:
         assert message.startswith(f"error: {path}:{line}: ")
     assert not (tmp_path / "out").exists()

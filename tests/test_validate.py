@@ -74,3 +74,58 @@ def test_remote_jsonld_context_is_refused(tmp_path):
     result = run("validate", doc)
     assert result.exit_code == 2
     assert "must be inline" in result.stderr
+
+
+SH = "http://www.w3.org/ns/shacl#"
+
+
+def shacl_report(turtle: str) -> tuple[bool, int]:
+    """The one sh:ValidationReport's conforms value and its number of results (fails on zero or two reports)."""
+    from rdflib import Graph, URIRef
+    from rdflib.namespace import RDF
+
+    g = Graph().parse(data=turtle, format="turtle")
+    reports = list(g.subjects(RDF.type, URIRef(SH + "ValidationReport")))
+    assert len(reports) == 1, f"{len(reports)} sh:ValidationReport nodes"
+    conforms = list(g.objects(reports[0], URIRef(SH + "conforms")))
+    assert len(conforms) == 1
+    results = list(g.objects(reports[0], URIRef(SH + "result")))
+    assert len(results) == len(list(g.subjects(RDF.type, URIRef(SH + "ValidationResult"))))
+    for r in results:  # what SHACL requires of every result
+        for prop in ("focusNode", "resultSeverity", "sourceConstraintComponent", "sourceShape"):
+            assert len(list(g.objects(r, URIRef(SH + prop)))) == 1, prop
+    return conforms[0].toPython(), len(results)
+
+
+def test_turtle_report_in_folder_mode_is_one_report_with_conforms_as_shacl_defines():
+    result = run("validate", "--format", "turtle", DATA)
+    assert result.exit_code == 0  # laborgraph's verdict: warnings allowed
+    conforms, results = shacl_report(result.output)
+    assert results > 0 and conforms is False  # the seed has warnings: SHACL says it does not conform
+    assert result.output == run("validate", "--format", "turtle", DATA).output
+
+
+def test_turtle_report_in_file_mode(tmp_path):
+    out = tmp_path / "out"
+    assert run("build", "--data", DATA, "--out", out).exit_code == 0
+    result = run("validate", "--format", "turtle", out / "laborgraph.trig")
+    assert result.exit_code == 0
+    conforms, results = shacl_report(result.output)
+    assert results > 0 and conforms is False
+    empty = tmp_path / "nothing-to-check.ttl"
+    empty.write_text("<https://example.org/a> <https://example.org/b> <https://example.org/c> .\n")
+    result = run("validate", "--format", "turtle", empty)
+    assert result.exit_code == 0
+    assert shacl_report(result.output) == (True, 0)
+
+
+def test_turtle_report_of_a_violation_names_the_check(tmp_path):
+    """A quality-control query's finding is a result too, with an IRI for its source."""
+    from laborgraph.validate import Finding, report_graph
+
+    finding = Finding("Violation", "fact without claim", "see queries/checks/x.rq", "f.yaml", 3, None,
+                      "https://w3id.org/laborgraph/id/entity/x", "queries/checks/fact-without-claim-violation.rq",
+                      "check")
+    conforms, results = shacl_report(report_graph([finding]).serialize(format="turtle"))
+    assert (conforms, results) == (False, 1)
+    assert "id/check/fact-without-claim-violation" in report_graph([finding]).serialize(format="turtle")

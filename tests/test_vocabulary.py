@@ -113,7 +113,7 @@ def test_legal_status_with_the_share_of_the_larger_group(ds):
     assert (found["student-visa"]["min"], found["student-visa"]["wording"]) == ("0.5", "most")
     assert (found["no-documents"]["min"], found["no-documents"]["wording"]) == ("", "some")
     (ri,) = select(ds, "SELECT ?s WHERE { ?e a lg:Employment ; lg:legalStatus/skos:notation ?s ; "
-                       "lg:location/rdfs:label 'Vladivostok' }")
+                       "lg:location/rdfs:label 'Vladivostok'@en }")
     assert ri["s"] == "student-visa"
 
 
@@ -140,7 +140,7 @@ def test_working_time_average_typical_and_extreme_with_clock_times(ds):
         SELECT ?statistic ?value WHERE {
           ?e lg:workHours ?h . ?h schema:value ?value ; lg:statistic/skos:notation ?statistic ;
              lg:per time:unitDay .
-          ?e lg:location/rdfs:label "Khabarovsk" .
+          ?e lg:location/rdfs:label "Khabarovsk"@en .
         }""")}
     assert hours == {("typical", "12"), ("maximum", "16")}
     g = ds.graph(article_graph_iri(INFORMANT))
@@ -148,7 +148,7 @@ def test_working_time_average_typical_and_extreme_with_clock_times(ds):
     assert g.value(site, LG.shiftStart) == Literal("07:00:00", datatype=XSD.time)
     assert g.value(site, LG.shiftEnd) == Literal("19:00:00", datatype=XSD.time)
     (rest,) = select(ds, "SELECT ?n ?w WHERE { ?e lg:restDays ?r . ?r schema:value ?n ; lg:per time:unitMonth ; "
-                         "lg:wording ?w . ?e lg:location/rdfs:label 'Khabarovsk' }")
+                         "lg:wording ?w . ?e lg:location/rdfs:label 'Khabarovsk'@en }")
     assert (rest["n"], rest["w"]) == ("2", "two days off a month")
 
 

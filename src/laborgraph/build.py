@@ -81,6 +81,23 @@ def literal(value: object) -> Literal:
     return Literal(str(value))
 
 
+def published_literal(value: dt.date | dt.datetime) -> Literal:
+    """A publication date: a zoned xsd:dateTime when the mapping states the time with its zone, else xsd:date.
+
+    A time without a zone names a different instant in every zone and compares
+    wrongly with zoned times, and laborgraph never guesses a zone; the local time
+    stays in the claim's quote.
+
+    >>> published_literal(dt.datetime(2024, 7, 15, 7, 0)).n3()
+    '"2024-07-15"^^<http://www.w3.org/2001/XMLSchema#date>'
+    >>> published_literal(dt.datetime.fromisoformat("2024-07-15T07:00+09:00")).n3()
+    '"2024-07-15T07:00:00+09:00"^^<http://www.w3.org/2001/XMLSchema#dateTime>'
+    """
+    if isinstance(value, dt.datetime) and value.tzinfo is None:
+        return literal(value.date())
+    return literal(value)
+
+
 def _value_triples(node: URIRef, value: TimeSpec | Quantity | Money) -> list[Triple]:
     """The triples describing a time, quantity or money node (all stated by the claim)."""
     out: list[Triple] = []
@@ -139,6 +156,8 @@ def content_triples(owner: URIRef, statements: Iterable[Statement]) -> list[Trip
             node = value_iri(owner, key + (f"-{used[key]}" if used[key] > 1 else ""))
             out.append((st.subject, st.prop, node))
             out.extend(_value_triples(node, value))
+        elif st.prop == SDO.datePublished and isinstance(value, dt.date):
+            out.append((st.subject, st.prop, published_literal(value)))
         else:
             out.append((st.subject, st.prop, literal(value)))
     return out
@@ -162,11 +181,12 @@ def _located(g: Graph, node: URIRef, where: Where) -> None:
     g.add((node, LG.mappingLine, Literal(where.line, datatype=XSD.positiveInteger)))
 
 
-def _entity(g: Graph, e: Entity) -> None:
+def _entity(g: Graph, e: Entity, language: str | None) -> None:
+    """An entity; its names tagged with the language they are written in (the article's, or the registry's)."""
     g.add((e.iri, RDF.type, e.type))
-    g.add((e.iri, RDFS.label, Literal(e.label)))
+    g.add((e.iri, RDFS.label, Literal(e.label, lang=language)))
     for alias in e.aliases:
-        g.add((e.iri, SKOS.altLabel, Literal(alias)))
+        g.add((e.iri, SKOS.altLabel, Literal(alias, lang=language)))
     if e.note:
         g.add((e.iri, SKOS.note, Literal(e.note)))
     if e.wikidata:
@@ -185,7 +205,7 @@ def _published(a: Article) -> Literal:
     if a.precision in _PARTIAL_DATES:
         length, datatype = _PARTIAL_DATES[a.precision]
         return Literal(a.published.isoformat()[:length], datatype=datatype)
-    return literal(a.published)
+    return published_literal(a.published)
 
 
 def _claim(g: Graph, article: Article, c: Claim) -> None:
@@ -269,7 +289,7 @@ def article_graph(article: Article, graph: Graph | None = None) -> Graph:
             g.add((s.iri, LG.identifiedAs, s.identified_as))
         _located(g, s.iri, s.where)
     for e in a.entities:
-        _entity(g, e)
+        _entity(g, e, a.language)
     for c in a.claims:
         _claim(g, a, c)
     return g
@@ -292,7 +312,7 @@ def registry_graph(registry: Registry, graph: Graph | None = None) -> Graph:
         g.add((analyst.iri, RDFS.label, Literal(analyst.label)))
         _located(g, analyst.iri, analyst.where)
     for e in registry.entities:
-        _entity(g, e)
+        _entity(g, e, registry.language)
     for n in registry.notes:
         _note(g, n)
     return g

@@ -1,5 +1,8 @@
 """The ``laborgraph`` command: a thin click layer over the library.
 
+Long: one short click command per verb (about twenty), each a few lines over a library call;
+splitting it would spread click over several modules, which the architecture rules forbid.
+
 Exit codes come from one map, ``errors.ExitCode``: 0 success, 1 the data does not
 conform, 2 bad input or usage, 3 internal error (traceback only with ``--debug``).
 """
@@ -62,6 +65,16 @@ def _fails_cleanly(func: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
+def _progress(label: str) -> Any:
+    """The terminal counter for a long step: on stderr when it is a TTY, unless --quiet."""
+    from .progress import Progress
+
+    ctx = click.get_current_context(silent=True)
+    root = ctx.find_root() if ctx is not None else None
+    quiet = bool(root is not None and root.obj and root.obj.get("quiet"))
+    return Progress(label, enabled=False if quiet else None)
+
+
 def _debug() -> bool:
     ctx = click.get_current_context(silent=True)
     root = ctx.find_root() if ctx is not None else None
@@ -71,14 +84,15 @@ def _debug() -> bool:
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="laborgraph")
 @click.option("--debug", is_flag=True, help="Show Python tracebacks for internal errors (for bug reports).")
+@click.option("-q", "--quiet", is_flag=True, help="No progress counter on the terminal (it is never shown in pipes).")
 @click.pass_context
-def main(ctx: click.Context, debug: bool) -> None:
+def main(ctx: click.Context, debug: bool, quiet: bool) -> None:
     """Build, check and export a knowledge graph of reporting on North Korean overseas labor.
 
     Exit codes: 0 success, 1 the data does not conform, 2 bad input or usage,
     3 internal error.
     """
-    ctx.obj = {"debug": debug}
+    ctx.obj = {"debug": debug, "quiet": quiet}
 
 
 CACHE = click.option(
@@ -134,7 +148,12 @@ def build(data_dir: Path, out_dir: Path, cache_dir: Path | None, jobs: int | Non
     """
     from .incremental import build as run
 
-    result = run(data_dir, out_dir, cache_dir=cache_dir, jobs=jobs, layout=layout, allow_empty=allow_empty)
+    progress = _progress("building changed articles")
+    try:
+        result = run(data_dir, out_dir, cache_dir=cache_dir, jobs=jobs, layout=layout, progress=progress,
+                     allow_empty=allow_empty)
+    finally:
+        progress.done()
     s = result.stats
     click.echo(f"built {s.articles} article(s), {s.claims} claims, {s.triples} triples "
                f"({result.cache_hits} from cache, {result.cache_misses} rebuilt)")
@@ -149,8 +168,9 @@ def build(data_dir: Path, out_dir: Path, cache_dir: Path | None, jobs: int | Non
 
 @main.command()
 @DATA
-@click.option("--format", "fmt", type=click.Choice(choices(Format)),
-              default="turtle", show_default=True, help="Output syntax.")
+@click.option("--format", "fmt", type=click.Choice([*choices(Format), "ftm"]),
+              default="turtle", show_default=True,
+              help="Output syntax; ftm: FollowTheMoney entities as JSON lines (needs laborgraph[ftm]).")
 @click.option("-o", "--output", type=click.Path(path_type=Path), default=None,
               help="File to write (atomically); standard output if omitted.")
 @CACHE
@@ -159,14 +179,18 @@ def export(data_dir: Path, fmt: str, output: Path | None, cache_dir: Path) -> No
     """Export the graph built from mappings as one document in one RDF syntax.
 
     Streamed from the build cache (articles not in it are built first), so large
-    corpora export without the graph in memory. N-Quads goes through rdflib.
+    corpora export without the graph in memory. N-Quads goes through rdflib; ftm
+    (FollowTheMoney entities for Aleph and OpenSanctions-style tools) through the
+    deployment network.
     """
     from .export import serialize, write_atomic
 
-    if fmt == "nquads":
+    if fmt in ("nquads", "ftm"):
         from .build import load_and_build
+        from .export.ftm import ftm_entities
 
-        text = serialize(load_and_build(data_dir)[1], Format.from_name(fmt))
+        ds = load_and_build(data_dir)[1]
+        text = ftm_entities(ds) if fmt == "ftm" else serialize(ds, Format.from_name(fmt))
         if output is None:
             click.echo(text, nl=False)
         else:
@@ -175,12 +199,17 @@ def export(data_dir: Path, fmt: str, output: Path | None, cache_dir: Path) -> No
     from .incremental import stream_document, with_entries, write_document
 
     syntax = Format.from_name(fmt).key
-    if output is None:
-        sys.stdout.flush()
-        with_entries(data_dir, lambda entries: stream_document(sys.stdout.buffer, syntax, entries),
-                     cache_dir=cache_dir)
-    else:
-        with_entries(data_dir, lambda entries: write_document(output, syntax, entries), cache_dir=cache_dir)
+    progress = _progress("building changed articles")
+    try:
+        if output is None:
+            sys.stdout.flush()
+            with_entries(data_dir, lambda entries: stream_document(sys.stdout.buffer, syntax, entries),
+                         cache_dir=cache_dir, progress=progress)
+        else:
+            with_entries(data_dir, lambda entries: write_document(output, syntax, entries), cache_dir=cache_dir,
+                         progress=progress)
+    finally:
+        progress.done()
 
 
 @main.command()
@@ -378,10 +407,90 @@ def push(data_dir: Path, endpoint: str | None, graph_store: str | None, graph_pa
     from .query.push import push_documents, target_for
 
     target = target_for(endpoint, graph_store, user, password, graph_param, timeout=timeout)
-    report = with_entries(data_dir, lambda entries: push_documents(graph_documents(entries), target, dry_run=dry_run),
-                          cache_dir=cache_dir)
+    progress = _progress("building changed articles")
+    try:
+        report = with_entries(data_dir, lambda entries: push_documents(graph_documents(entries), target,
+                                                                       dry_run=dry_run),
+                              cache_dir=cache_dir, progress=progress)
+    finally:
+        progress.done()
     click.echo(f"{'dry run: ' if dry_run else ''}{target.graph_store}")
     click.echo(report.as_text(dry_run), nl=False)
+
+
+@main.command("new")
+@click.argument("text_file", type=click.Path(path_type=Path, exists=True, dir_okay=False))
+@click.option("--outlet", required=True, help="The outlet's id in entities.yaml (type Outlet).")
+@click.option("--published", required=True, help="Publication date, YYYY-MM-DD or YYYY-MM-DDTHH:MM.")
+@click.option("--url", default=None, help="Where the article was published.")
+@click.option("--title", default=None, help="The headline as printed (also names the file).")
+@click.option("--slug", default=None, help="Words for the file name (default: from the title or TEXT_FILE).")
+@click.option("--analyst", default=None, help="Your id under `analysts:` (default: the first one).")
+@DATA
+@_fails_cleanly
+def new(text_file: Path, outlet: str, published: str, url: str | None, title: str | None, slug: str | None,
+        analyst: str | None, data_dir: Path) -> None:
+    """Start a mapping: copy TEXT_FILE into articles/ and write a skeleton with one claim stub per sentence.
+
+    Each stub's quote is its sentence, exactly; comments give the sentence's character
+    offsets and the registry entities it names. Delete or merge stubs, then fill `states`.
+    """
+    from .authoring import new_mapping
+
+    mapping, copy = new_mapping(text_file, data_dir, outlet=outlet, published=published, slug=slug, title=title,
+                                url=url, analyst=analyst)
+    click.echo(f"wrote {mapping}\ncopied the text to {copy}")
+
+
+@main.command()
+@click.argument("query", required=False, default="")
+@DATA
+@click.option("--limit", default=20, show_default=True, help="Most entities listed.")
+@_fails_cleanly
+def entities(query: str, data_dir: Path, limit: int) -> None:
+    """Search the registry and every article's own entities by id, label or alias (fuzzy).
+
+    Refer to an entity that exists instead of declaring it again; each line says where it
+    is declared (file:line) and whether it is in the registry or local to one article.
+    """
+    from .authoring import entity_index
+
+    for entity, _score in entity_index(data_dir).search(query, limit=limit):
+        click.echo(entity.describe())
+
+
+@main.command()
+@click.argument("mapping", type=click.Path(path_type=Path, exists=True, dir_okay=False))
+@click.option("--data", "data_dir", type=click.Path(path_type=Path), default=None,
+              help="The data folder (default: the one holding MAPPING's articles/ folder).")
+@CACHE
+@_fails_cleanly
+def check(mapping: Path, data_dir: Path | None, cache_dir: Path) -> None:
+    """Validate one article mapping and report it, fast: the rest of the corpus comes from the cache.
+
+    Prints the article's findings and look-alike entity warnings; exit 0 when the
+    article conforms, 1 when it has violations, 2 on bad input.
+    """
+    from .authoring.check import check_result, data_dir_of
+    from .incremental import refresh
+
+    data_dir = data_dir_of(mapping, data_dir)
+    result = check_result(refresh(data_dir, cache_dir=cache_dir).report, mapping, data_dir)
+    for line in result.warnings:
+        click.echo(f"warning: {line}", err=True)
+    click.echo(result.text, nl=False)
+    sys.exit(0 if result.conforms else 1)
+
+
+@main.command()
+@click.option("--format", "fmt", type=click.Choice(["table", "sparql"]), default="table", show_default=True,
+              help="table: prefix and namespace; sparql: PREFIX lines to paste elsewhere.")
+def prefixes(fmt: str) -> None:
+    """List the prefixes every query may use without declaring them (lg, lgid, schema, prov ...)."""
+    from .vocab import PREFIXES
+
+    for prefix, ns in PREFIXES.items():
+        click.echo(f"PREFIX {prefix}: <{ns}>" if fmt == "sparql" else f"{prefix:8} {ns}")
 
 
 @main.command("ontology-docs")

@@ -212,6 +212,7 @@ class Registry:
     entities: tuple[Entity, ...] = ()
     analysts: tuple[Analyst, ...] = ()
     notes: tuple[AnalystNote, ...] = ()
+    language: str = "en"  # the language entity labels are written in (a BCP 47 tag)
 
 
 @dataclass(frozen=True)

@@ -15,18 +15,19 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 from collections import Counter
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from rdflib import Dataset, Graph, Literal, Namespace, URIRef
+from rdflib import BNode, Dataset, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import RDF, SKOS
 
 from .errors import LaborgraphError
 from .ontology import ontology_graph
 from .resources import shapes_dir
-from .vocab import ENTITY_BASE, LG, ONTOLOGY_GRAPH, REGISTRY_GRAPH, claim_of, local_id
+from .vocab import ENTITY_BASE, LG, ONTOLOGY_GRAPH, REGISTRY_GRAPH, check_iri, claim_of, local_id
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
 SEVERITY_ORDER = {"Violation": 0, "Warning": 1, "Info": 2}
@@ -110,12 +111,49 @@ class Report:
                            "findings": [asdict(f) for f in self.sorted()]}, indent=2) + "\n"
 
     def as_turtle(self) -> str:
-        merged = Graph()
-        merged.bind("sh", SH)
-        for g in self.raw:
-            for triple in g:
-                merged.add(triple)
-        return merged.serialize(format="turtle")
+        """One ``sh:ValidationReport`` whose ``sh:conforms`` is true iff it has no results, as SHACL defines.
+
+        Built from the findings, so folder mode (findings from the build cache) and
+        file mode give the same shape of report. laborgraph's own verdict (warnings
+        allowed) stays in the exit code and the text report.
+        """
+        return report_graph(self.sorted()).serialize(format="turtle")
+
+
+def _node(text: str) -> URIRef | Literal:
+    """A focus node back from its text: laborgraph's nodes are IRIs (it mints no blank nodes)."""
+    return URIRef(text) if re.match(r"[A-Za-z][\w+.-]*:\S+$", text) else Literal(text)
+
+
+def report_graph(findings: list[Finding]) -> Graph:
+    """A SHACL validation report graph: one report node, one result per finding, in the given order.
+
+    Blank node labels are numbered in order so the Turtle is the same on every run.
+    ``sh:value`` is the offending value's text (its datatype is not kept in a finding).
+    """
+    g = Graph()
+    g.bind("sh", SH)
+    report = BNode("report")
+    g.add((report, RDF.type, SH.ValidationReport))
+    g.add((report, SH.conforms, Literal(not findings)))
+    for i, f in enumerate(findings):
+        result = BNode(f"r{i:06d}")
+        g.add((report, SH.result, result))
+        g.add((result, RDF.type, SH.ValidationResult))
+        g.add((result, SH.focusNode, _node(f.focus)))
+        g.add((result, SH.resultSeverity, SH[f.severity]))
+        g.add((result, SH.resultMessage, Literal(f.message)))
+        if f.component == "check":
+            g.add((result, SH.sourceConstraintComponent, SH.SPARQLConstraintComponent))
+            g.add((result, SH.sourceShape, check_iri(f.shape.rsplit("/", 1)[-1].removesuffix(".rq"))))
+        else:
+            g.add((result, SH.sourceConstraintComponent, URIRef(f.component)))
+            g.add((result, SH.sourceShape, _node(f.shape) if ":" in f.shape else BNode(f"s{i:06d}")))
+        if f.path:
+            g.add((result, SH.resultPath, URIRef(f.path)))
+        if f.value is not None:
+            g.add((result, SH.value, Literal(f.value)))
+    return g
 
 
 def _owner_claim(data: Graph, focus: URIRef) -> URIRef | None:

@@ -441,6 +441,11 @@ def sparql_prefixes(*names: str) -> str:
     return "".join(f"PREFIX {n}: <{PREFIXES[n]}>\n" for n in chosen)
 
 
+def check_iri(name: str) -> URIRef:
+    """A quality-control query (``queries/checks/NAME.rq``) as the source shape of its findings."""
+    return URIRef(f"{ID}check/{name}")
+
+
 def statement_iri(s: URIRef, p: URIRef, o: object) -> URIRef:
     """One IRI per distinct triple, so claims from several articles share it.
 

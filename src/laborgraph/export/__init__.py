@@ -2,8 +2,12 @@
 counts (``stats``) and the ontology reference (``docs``)."""
 
 from .rdf import (
+    JSONLD_FOOTER,
     jsonld,
+    jsonld_chunk,
     jsonld_context,
+    jsonld_dataset,
+    jsonld_header,
     nquads,
     ntriples,
     serialize,
@@ -14,5 +18,5 @@ from .rdf import (
     write_atomic_bytes,
 )
 
-__all__ = ["jsonld", "jsonld_context", "nquads", "ntriples", "serialize", "temp_beside", "trig", "union",
-           "write_atomic", "write_atomic_bytes"]
+__all__ = ["JSONLD_FOOTER", "jsonld", "jsonld_chunk", "jsonld_context", "jsonld_dataset", "jsonld_header", "nquads",
+           "ntriples", "serialize", "temp_beside", "trig", "union", "write_atomic", "write_atomic_bytes"]

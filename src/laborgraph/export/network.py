@@ -17,6 +17,8 @@ once per outlet).
 
 from __future__ import annotations
 
+import hashlib
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
@@ -166,7 +168,7 @@ def deployment_network(ds: Dataset | Graph) -> nx.MultiDiGraph:
             if not claims:
                 continue
             # One fact, one edge: the same relation through two deployments stays two edges.
-            key = rel.name if ctx in (u, v) else f"{rel.name} | {str(ctx).rsplit('/', 1)[-1]}"
+            key = edge_id(rel.name, u, v, None if ctx in (u, v) else ctx)
             edge = edges.setdefault((str(u), str(v), key), {"relation": rel.name, "claims": set(),
                                                            "details": set(), **_time(g, ctx), **_size(g, ctx)})
             edge["claims"] |= claims
@@ -203,23 +205,52 @@ def deployment_network(ds: Dataset | Graph) -> nx.MultiDiGraph:
 
 
 def rdf_multidigraph(ds: Dataset | Graph) -> nx.MultiDiGraph:
-    """Every triple as an edge (key and attribute ``predicate``); nodes are IRIs or literals."""
+    """Every triple as an edge (attribute ``predicate``); nodes are IRIs, and one node per literal occurrence.
+
+    Equal literals are not merged: one ``"2024-07-15"`` shared by 80 subjects
+    would become a hub and distort every centrality measure.
+    """
     g = _union(ds)
     net = nx.MultiDiGraph(name="laborgraph RDF graph")
-
-    def node_id(term: Any) -> str:
-        return term.n3() if isinstance(term, Literal) else str(term)
-
     for s, p, o in sorted(g):
-        for term in (s, o):
-            nid = node_id(term)
-            if nid not in net:
-                if isinstance(term, Literal):
-                    net.add_node(nid, kind="literal", label=str(term), datatype=str(term.datatype or ""))
-                else:
-                    net.add_node(nid, kind="iri", label=_label(g, term))
-        net.add_edge(str(s), node_id(o), key=str(p), predicate=str(p))
+        digest = _digest(s.n3(), p.n3(), o.n3())
+        if str(s) not in net:
+            net.add_node(str(s), kind="iri", label=_label(g, s))
+        if isinstance(o, Literal):
+            target = f"literal-{digest}"
+            net.add_node(target, kind="literal", label=str(o), datatype=str(o.datatype or ""),
+                         language=o.language or "")
+        else:
+            target = str(o)
+            if target not in net:
+                net.add_node(target, kind="iri", label=_label(g, o))
+        net.add_edge(str(s), target, key=f"{_slug(_local(p))}-{digest}", predicate=str(p))
     return net
+
+
+def _digest(*parts: str) -> str:
+    return hashlib.sha1("\x1f".join(parts).encode("utf-8")).hexdigest()[:16]
+
+
+def _local(iri: Any) -> str:
+    return str(iri).rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_.-]+", "-", text).strip("-") or "edge"
+
+
+def edge_id(relation: str, u: Any, v: Any, ctx: Any = None) -> str:
+    """A file-safe edge id, unique in the network and the same on every build.
+
+    Gephi skips an edge whose id is already taken and some tools split ids on
+    spaces, so the id is the relation's slug and a hash of the endpoints and the
+    node that holds the fact (two deployments give two edges).
+
+    >>> edge_id("deployed to", "x:a", "x:b")
+    'deployed-to-336331d951f897c0'
+    """
+    return f"{_slug(relation)}-{_digest(relation, str(u), str(v), str(ctx or ''))}"
 
 
 # ---------------------------------------------------------------- files
@@ -232,24 +263,53 @@ def _flat(value: Any) -> Any:
 
 
 def flat_copy(net: nx.MultiDiGraph) -> nx.MultiDiGraph:
+    """A copy whose attributes every file format takes, with ``weight`` = number of independent sources.
+
+    Gephi and Cytoscape read ``weight`` as edge thickness; an RDF triple weighs 1.
+    """
     out = nx.MultiDiGraph(name=net.graph.get("name", ""))
     for n, data in net.nodes(data=True):
         out.add_node(n, **{k: _flat(v) for k, v in data.items() if v is not None})
     for u, v, k, data in net.edges(keys=True, data=True):
-        out.add_edge(u, v, key=k, **{a: _flat(b) for a, b in data.items() if b is not None})
+        out.add_edge(u, v, key=k, **{a: _flat(b) for a, b in data.items() if b is not None},
+                     label=data.get("relation") or _local(data.get("predicate", "")),
+                     weight=data.get("source_count", 1))
     return out
 
 
 def to_graphml(net: nx.MultiDiGraph) -> str:
-    return "\n".join(nx.generate_graphml(flat_copy(net))) + "\n"
+    """GraphML with typed ``<key>`` declarations; the edge id is the edge's key (unique, no spaces).
+
+    The id is also an ``edge_id`` data value: igraph and Cytoscape keep data values
+    but not the XML ``id`` of an edge.
+    """
+    flat = flat_copy(net)
+    for _, _, k, data in flat.edges(keys=True, data=True):
+        data["edge_id"] = k
+    return "\n".join(nx.generate_graphml(flat)) + "\n"
 
 
 def to_gexf(net: nx.MultiDiGraph) -> str:
-    import re
+    """GEXF 1.3: typed attributes, ``weight``, and each fact's time bounds as the edge's start and end.
 
-    text = "\n".join(nx.generate_gexf(flat_copy(net))) + "\n"
-    # networkx stamps today's date into the file; drop it so rebuilds are byte-identical.
-    return re.sub(r' lastmodifieddate="[^"]*"', "", text)
+    The bounds are dates (``timeformat="date"``), so Gephi's timeline can filter on
+    them; their precision and the article's wording stay edge attributes.
+    """
+    flat = flat_copy(net)
+    for _, _, k, data in flat.edges(keys=True, data=True):
+        data["id"] = k
+        if "earliest" in data:
+            data["start"] = data["earliest"]
+        if "latest" in data:
+            data["end"] = data["latest"]
+    text = "\n".join(nx.generate_gexf(flat, version="1.3")) + "\n"
+    # networkx stamps today's date and its own version into the file (dropped: rebuilds stay
+    # byte-identical) and misspells the XML Schema instance namespace for 1.3 (corrected).
+    text = re.sub(r' lastmodifieddate="[^"]*"', "", text)
+    text = re.sub(r"<creator>[^<]*</creator>", "<creator>laborgraph</creator>", text, count=1)
+    text = text.replace('xmlns:xsi="http://w3.org/2001/XMLSchema-instance"',
+                        'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"', 1)
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + text
 
 
 def to_json(net: nx.MultiDiGraph) -> str:

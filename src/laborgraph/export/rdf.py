@@ -40,6 +40,7 @@ def union(ds: Dataset) -> Graph:
     return g
 
 
+DEFAULT_GRAPH = URIRef("urn:x-rdflib:default")
 _NT_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
 
 
@@ -70,7 +71,7 @@ def nquads(ds: Dataset) -> str:
     for ctx in ds.graphs():
         name = ctx.identifier
         for s, p, o in ctx:
-            terms = (s, p, o) if name == URIRef("urn:x-rdflib:default") else (s, p, o, name)
+            terms = (s, p, o) if name == DEFAULT_GRAPH else (s, p, o, name)
             lines.add(_nt_line(terms))
     return "".join(sorted(lines))
 
@@ -124,27 +125,64 @@ def _sort_json(value: object) -> object:
     return value
 
 
-def jsonld(g: Graph) -> str:
-    context = jsonld_context()
-    raw = json.loads(g.serialize(format="json-ld", context=context, auto_compact=True))
+def jsonld_nodes(g: Graph) -> list[dict[str, object]]:
+    """The graph's node objects, compacted with our context, in a stable order."""
+    raw = json.loads(g.serialize(format="json-ld", context=jsonld_context(), auto_compact=True))
     body = {k: v for k, v in raw.items() if k != "@context"}
     nodes = body.get("@graph", [body] if body else [])
-    nodes = sorted((_sort_json(n) for n in nodes), key=lambda n: str(n.get("id", "")))  # type: ignore[union-attr]
-    doc = {"@context": context, "@graph": nodes}
+    ordered: list[dict[str, object]] = [_sort_json(n) for n in nodes]  # type: ignore[misc]
+    return sorted(ordered, key=lambda n: str(n.get("id", "")))
+
+
+def jsonld(g: Graph) -> str:
+    """One plain graph (a CONSTRUCT result, say) as a JSON-LD document."""
+    doc = {"@context": jsonld_context(), "@graph": jsonld_nodes(g)}
     return json.dumps(doc, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
 
 
+# A dataset's JSON-LD is header, one chunk per named graph joined by ",\n", footer: the
+# build streams the same pieces from its cache, so both give byte-identical documents.
+
+def jsonld_header() -> str:
+    context = json.dumps(jsonld_context(), indent=2, ensure_ascii=False, sort_keys=True)
+    return '{\n"@context": ' + context + ',\n"@graph": [\n'
+
+
+JSONLD_FOOTER = "\n]\n}\n"
+
+
+def jsonld_chunk(g: Graph, name: str) -> str:
+    """One named graph as ``{"@id": name, "@graph": [...]}``, so a JSON-LD reader keeps
+    which article (or the registry, or the ontology) each triple comes from; "" when empty."""
+    nodes = jsonld_nodes(g)
+    if not nodes:
+        return ""
+    return json.dumps({"@id": name, "@graph": nodes}, indent=2, ensure_ascii=False, sort_keys=True)
+
+
+def jsonld_dataset(ds: Dataset) -> str:
+    """Every named graph as its own ``@graph`` object (default-graph triples, if any, at the top)."""
+    chunks = []
+    for ctx in sorted(ds.graphs(), key=lambda c: str(c.identifier)):
+        if ctx.identifier == DEFAULT_GRAPH:
+            chunks += [json.dumps(n, indent=2, ensure_ascii=False, sort_keys=True) for n in jsonld_nodes(ctx)]
+        else:
+            chunks.append(jsonld_chunk(ctx, str(ctx.identifier)))
+    return jsonld_header() + ",\n".join(c for c in chunks if c) + JSONLD_FOOTER
+
+
 def serialize(ds: Dataset, fmt: Format) -> str:
-    """The dataset as text in ``fmt``; triple formats get the union of all graphs."""
+    """The dataset as text in ``fmt``; triple formats get the union of all graphs, JSON-LD and the
+    quad formats keep the named graphs."""
     if fmt is Format.TRIG:
         return trig(ds)
     if fmt is Format.NQUADS:
         return nquads(ds)
+    if fmt is Format.JSONLD:
+        return jsonld_dataset(ds)
     g = union(ds)
     if fmt is Format.NT:
         return ntriples(g)
-    if fmt is Format.JSONLD:
-        return jsonld(g)
     return g.serialize(format="turtle")
 
 
@@ -188,4 +226,15 @@ def write_atomic_bytes(path: Path, data: bytes) -> None:
     replace(temp_beside(path, lambda fh: fh.write(data)), path)
 
 
-__all__ = ["Format", "replace", "serialize", "temp_beside", "write_atomic", "write_atomic_bytes"]
+__all__ = [
+    "JSONLD_FOOTER",
+    "Format",
+    "jsonld_chunk",
+    "jsonld_dataset",
+    "jsonld_header",
+    "replace",
+    "serialize",
+    "temp_beside",
+    "write_atomic",
+    "write_atomic_bytes",
+]

@@ -57,7 +57,8 @@ class BuildResult:
 
 
 def build(data_dir: Path, out_dir: Path, *, cache_dir: Path | None = None, jobs: int | None = None,
-          layout: Layout | str = Layout.AUTO, allow_empty: bool = False) -> BuildResult:
+          layout: Layout | str = Layout.AUTO, allow_empty: bool = False,
+          progress: Callable[[int, int], None] | None = None) -> BuildResult:
     """Build the graph from the mappings in ``data_dir`` into ``out_dir`` in four syntaxes.
 
     ``layout`` "combined" writes ``laborgraph.{trig,ttl,jsonld,nt}``; "split" writes
@@ -76,7 +77,7 @@ def build(data_dir: Path, out_dir: Path, *, cache_dir: Path | None = None, jobs:
                               "the outputs with an empty graph (use --allow-empty to build one anyway)")
     with locked(cache_dir, out_dir):
         recover(out_dir)
-        checked = refresh(data_dir, cache_dir=cache_dir, jobs=jobs)
+        checked = refresh(data_dir, cache_dir=cache_dir, jobs=jobs, progress=progress)
         if not checked.report.conforms:
             raise NotConforming(checked.report.counts["Violation"])
         chosen = choose_layout(layout, checked.ordered)
@@ -136,14 +137,14 @@ def with_corpus_store(data_dir: Path, fn: Callable[[Any], T], *, cache_dir: Path
 
 
 def with_entries(data_dir: Path, fn: Callable[[list[tuple[str, Entry]]], T], *, cache_dir: Path,
-                 jobs: int | None = None) -> T:
+                 jobs: int | None = None, progress: Callable[[int, int], None] | None = None) -> T:
     """``fn(entries)`` on the cache's entries (graph IRI, entry), with the cache locked until it returns.
 
     ``export`` and ``push`` stream the cached chunks: a concurrent build must not
     replace or prune an entry while it is being read.
     """
     with locked(cache_dir):
-        return fn(refresh(data_dir, cache_dir=cache_dir, jobs=jobs).ordered)
+        return fn(refresh(data_dir, cache_dir=cache_dir, jobs=jobs, progress=progress).ordered)
 
 
 def memory_store(data_dir: Path, *, cache_dir: Path, jobs: int | None = None) -> Any:
@@ -159,17 +160,19 @@ def memory_store(data_dir: Path, *, cache_dir: Path, jobs: int | None = None) ->
 
 
 def refresh(data_dir: Path, *, cache_dir: Path, jobs: int | None = None,
-            keep_store: list[Any] | None = None) -> Checked:
+            keep_store: list[Any] | None = None, progress: Callable[[int, int], None] | None = None) -> Checked:
     """Bring the cache up to date with ``data_dir``: map, build and validate what changed; write nothing.
 
     ``keep_store``, when given, receives the corpus store instead of it being closed; the
     caller then holds the cache's lock (``lock.locked``) for as long as the store is open.
+    ``progress(done, total)`` is called as changed articles are built (the CLI's counter).
     """
     with locked(cache_dir):
-        return _refresh(data_dir, cache_dir, jobs, keep_store)
+        return _refresh(data_dir, cache_dir, jobs, keep_store, progress)
 
 
-def _refresh(data_dir: Path, cache_dir: Path, jobs: int | None, keep_store: list[Any] | None) -> Checked:
+def _refresh(data_dir: Path, cache_dir: Path, jobs: int | None, keep_store: list[Any] | None,
+             progress: Callable[[int, int], None] | None) -> Checked:
     terms = load_terms()
     registry_path = data_dir / REGISTRY_FILE
     registry: Registry = load_corpus(data_dir, registry_only=True).registry
@@ -190,9 +193,11 @@ def _refresh(data_dir: Path, cache_dir: Path, jobs: int | None, keep_store: list
     WORKER_INPUTS.update(registry=registry, terms=terms, data_dir=data_dir, reg_graph=reg_graph,
                    onto=ontology_subset(ontology_graph()))
     try:
-        for built in build_changed(misses, jobs or os.cpu_count() or 1):
+        for done, built in enumerate(build_changed(misses, jobs or os.cpu_count() or 1), 1):
             entries[built.slug] = cache.put(Entry(built.slug, built.key, built.graph, built.findings, built.stats,
                                                   chunks=built.chunks))
+            if progress is not None:
+                progress(done, len(misses))
     finally:
         WORKER_INPUTS.clear()
     cache.prune(set(entries) | {"_registry", "_ontology"})

@@ -18,7 +18,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from ..export import jsonld_context, temp_beside, write_atomic
+from ..export import JSONLD_FOOTER, jsonld_header, temp_beside, write_atomic
 from ..export.rdf import replace
 from ..formats import Format, Layout
 from ..vocab import PREFIXES
@@ -36,9 +36,7 @@ SPLIT_ABOVE = 50 * 2**20
 def _headers() -> dict[str, str]:
     """Each syntax's document header (cached: a split build writes 40,000 documents at 10,000 articles)."""
     prefixes = "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in sorted(PREFIXES.items()))
-    context = json.dumps(jsonld_context(), indent=2, ensure_ascii=False, sort_keys=True)
-    return {"trig": prefixes, "ttl": prefixes, "nt": "",
-            "jsonld": '{\n"@context": ' + context + ',\n"@graph": [\n'}
+    return {"trig": prefixes, "ttl": prefixes, "nt": "", "jsonld": jsonld_header()}
 
 
 def _stream(fh: Any, name: str, entries: Iterable[Entry]) -> None:
@@ -56,7 +54,7 @@ def _stream(fh: Any, name: str, entries: Iterable[Entry]) -> None:
         with open(path, "rb") as chunk:
             shutil.copyfileobj(chunk, fh, 1 << 20)
     if name == "jsonld":
-        fh.write(b"\n]\n}\n")
+        fh.write(JSONLD_FOOTER.encode("utf-8"))
 
 
 def stream_document(fh: Any, syntax: str, entries: list[tuple[str, Entry]]) -> None:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
-import json
 import os
 import signal
 from collections.abc import Iterable
@@ -22,7 +21,7 @@ from typing import Any
 from rdflib import Graph
 
 from ..build import article_graph
-from ..export import jsonld, ntriples
+from ..export import jsonld_chunk, ntriples
 from ..load import load_article
 from ..model import Article
 from ..validate import Finding, validate_graph
@@ -51,12 +50,11 @@ def graph_chunks(graph: Graph, name: str) -> dict[str, str]:
     # a blank line between subjects, four-space indents (pyoxigraph escapes newlines in strings)
     lines = [ln.replace("\t", "    ") for ln in turtle.splitlines() if ln and not ln.startswith("@prefix")]
     body = "".join(("\n" if i and not ln.startswith(" ") else "") + ln + "\n" for i, ln in enumerate(lines))
-    nodes = json.loads(jsonld(graph))["@graph"]
     return {
         "trig": f"\n<{name}> {{\n{body}}}\n",
         "ttl": "\n" + body,
         "nt": nt,
-        "jsonld": ",\n".join(json.dumps(n, indent=2, ensure_ascii=False, sort_keys=True) for n in nodes),
+        "jsonld": jsonld_chunk(graph, name),
     }
 
 

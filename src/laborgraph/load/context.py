@@ -13,6 +13,7 @@ from rdflib import URIRef
 from ..errors import MappingError
 from ..model import Where
 from ..ontology import Terms
+from .hints import see, see_for
 from .yamlsrc import LDict
 
 REGISTRY_FILE = "entities.yaml"
@@ -26,6 +27,9 @@ PERIODS = ("day", "week", "month", "year", "contract-term")
 LANGUAGE_RE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")  # BCP 47, as analysts write it: en, ko, ko-Latn
 PARTS = {"early": (1, 10), "mid": (11, 20), "late": (21, 31)}
 CONTEXT = 40  # characters of text kept before and after a quote
+# Field names are short: at difflib's default 0.6, 'place' suggests 'label'; a typo such as
+# 'quot' or 'lable' still scores above this.
+FIELD_CUTOFF = 0.75
 
 
 @dataclass
@@ -47,12 +51,12 @@ class Context:
         if not isinstance(name, str) or name not in self.names:
             hint = did_you_mean(str(name), self.names)
             raise self.error(line, f"unknown {what} '{name}'{hint}; declare it under "
-                             f"`entities:` here or in {REGISTRY_FILE}")
+                             f"`entities:` here or in {REGISTRY_FILE}{see('entity')}")
         return self.names[name]
 
 
-def did_you_mean(word: str, options: Iterable[str]) -> str:
-    close = difflib.get_close_matches(word, list(options), n=1)
+def did_you_mean(word: str, options: Iterable[str], cutoff: float = 0.6) -> str:
+    close = difflib.get_close_matches(word, list(options), n=1, cutoff=cutoff)
     return f" (did you mean '{close[0]}'?)" if close else ""
 
 
@@ -66,12 +70,12 @@ def check_keys(ctx: Context, d: LDict, what: str, required: set[str], optional: 
     allowed = required | optional
     for key in d:
         if key not in allowed:
-            hint = did_you_mean(key, allowed)
+            hint = did_you_mean(key, allowed, cutoff=FIELD_CUTOFF)
             raise ctx.error(d.line_of(key), f"unknown field '{key}' in {what}{hint}; "
-                            f"allowed: {', '.join(sorted(allowed))}")
+                            f"allowed: {', '.join(sorted(allowed))}{see_for(what)}")
     for key in sorted(required):
         if key not in d or d[key] in (None, ""):
-            raise ctx.error(d.line, f"{what} is missing required field '{key}'")
+            raise ctx.error(d.line, f"{what} is missing required field '{key}'{see_for(what)}")
 
 
 def text_field(ctx: Context, d: LDict, key: str, default: str | None = None) -> str | None:
@@ -107,6 +111,15 @@ def labels_field(ctx: Context, d: LDict, key: str = "labels") -> tuple[tuple[str
             raise ctx.error(raw.line_of(lang), f"the {lang} label must be non-empty text")
         out.append((lang, text.strip()))
     return tuple(sorted(out))
+
+
+def language_field(ctx: Context, d: LDict) -> str:
+    """A ``language:`` value (default ``en``): a BCP 47 tag, since it becomes the labels' language tag."""
+    value = text_field(ctx, d, "language", "en") or "en"
+    if not re.fullmatch(r"[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*", value):
+        raise ctx.error(d.line_of("language"), f"language '{value}' is not a language tag; write for example "
+                        "'en', 'ko' or 'ru'")
+    return value
 
 
 def check_id(ctx: Context, value: Any, line: int, what: str) -> str:

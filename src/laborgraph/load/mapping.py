@@ -15,7 +15,7 @@ from ..errors import MappingError
 from ..model import Article, Claim, Coding, Corpus, Quote, Registry, Source, Translation
 from ..ontology import Terms, load_terms
 from ..vocab import LG, article_iri, claim_iri, local_entity_iri, source_iri
-from . import quotes
+from . import hints, quotes
 from .context import (
     ARTICLES_DIR,
     CONTEXT,
@@ -28,6 +28,7 @@ from .context import (
     check_keys,
     did_you_mean,
     labels_field,
+    language_field,
     text_field,
 )
 from .files import read_bytes, shown, text_limit
@@ -42,6 +43,7 @@ CLAIM_KEYS = ({"id", "quote", "source", "quotation", "states"},
               {"hedge", "hedge_wording", "note", "indicators", "translation"})
 
 
+@hints.documented("article")
 def load_article(path: Path, registry: Registry, data_dir: Path, terms: Terms | None = None) -> Article:
     """Read one article mapping and check every quote against the article text."""
     terms = terms or load_terms()
@@ -68,9 +70,7 @@ def load_article(path: Path, registry: Registry, data_dir: Path, terms: Terms | 
         raise ctx.error(meta.line_of("published"), f"published {known} does not match the date "
                         f"{match.group(1)} in the file name (name the file by the date as precisely "
                         "as it is known: YYYY-MM-DD, YYYY-MM or YYYY)")
-    language = text_field(ctx, meta, "language", "en") or "en"
-    if not LANGUAGE_RE.match(language):
-        raise ctx.error(meta.line_of("language"), f"language '{language}' is not a language tag such as en or ko")
+    language = language_field(ctx, meta)
     outlet = ctx.resolve(meta["outlet"], meta.line_of("outlet"), "outlet")
     analysts = {a.id: a.iri for a in registry.analysts}
     if meta["mapped_by"] not in analysts:
@@ -174,6 +174,7 @@ def mapping_text_name(data: bytes) -> str | None:
     return None
 
 
+@hints.documented("source")
 def _sources(ctx: Context, raw: Any, line: int, slug: str) -> list[Source]:
     raw = as_mapping(ctx, raw, line, "`sources`")
     kinds = ctx.terms.concepts.get(LG.SourceKind, {})
@@ -232,6 +233,7 @@ def _translation(ctx: Context, spec: LDict, coder: _Coder) -> Translation | None
     return Translation(text_field(ctx, raw, "text") or "", language, by)
 
 
+@hints.documented("indicator")
 def _codings(ctx: Context, spec: LDict, coder: _Coder) -> tuple[Coding, ...]:
     if "indicators" not in spec:
         return ()
@@ -261,6 +263,7 @@ def _codings(ctx: Context, spec: LDict, coder: _Coder) -> tuple[Coding, ...]:
     return tuple(out)
 
 
+@hints.documented("claim")
 def _claims(ctx: Context, raw: Any, line: int, slug: str, article: URIRef, text: str | None,
             source_ids: set[str], coder: _Coder) -> list[Claim]:
     if not isinstance(raw, LList) or not raw:
@@ -317,12 +320,11 @@ def _quotes(ctx: Context, spec: LDict, text: str | None) -> tuple[Quote, ...]:
             continue
         spans = quotes.find_all(text, value)
         if not spans:
-            shown = value if len(value) <= 60 else value[:57] + "..."
-            raise ctx.error(line, f"quote not found in the article text: \"{shown}\"; copy it exactly "
-                            "(only spacing and curly vs straight quotes may differ)")
+            raise ctx.error(line, f"quote not found in the article text; {hints.quote_hint(text, value)}; copy it "
+                            f"exactly (only spacing and curly vs straight quotes may differ){hints.see('claim')}")
         if len(spans) > 1:
             raise ctx.error(line, f"quote occurs {len(spans)} times in the article; quote more "
-                            "words so it points at one place")
+                            f"words so it points at one place{hints.see('claim')}")
         start, end = spans[0]
         out.append(Quote(text[start:end], ctx.where(line), start, end,
                          text[max(0, start - CONTEXT):start], text[end:end + CONTEXT]))

@@ -17,20 +17,23 @@ from .context import (
     check_keys,
     did_you_mean,
     labels_field,
+    language_field,
     text_field,
 )
+from .hints import documented
 from .statements import parse_statements
 from .values import parse_date
 from .yamlsrc import LDict, LList, load_file
 
 
+@documented("registry")
 def load_registry(path: Path, display: str | None = None, terms: Terms | None = None) -> Registry:
     """Read the shared registry of entities, analysts and analyst notes."""
     terms = terms or load_terms()
     ctx = Context(display or str(path), path.name, terms, {})
     doc = load_file(path, ctx.display)
     doc = as_mapping(ctx, doc, 1, "the registry")
-    check_keys(ctx, doc, "the registry", {"entities"}, {"analysts", "notes"})
+    check_keys(ctx, doc, "the registry", {"entities"}, {"analysts", "notes", "language"})
     analysts = []
     for aid, spec in (doc.get("analysts") or LDict()).items():
         aline = doc["analysts"].line_of(aid)
@@ -62,9 +65,10 @@ def load_registry(path: Path, display: str | None = None, terms: Terms | None = 
             text_field(ctx, spec, "cites") or "",
             parse_statements(ctx, spec["states"], spec.line_of("states"), None),
         ))
-    return Registry(ctx.rel, tuple(entities), tuple(analysts), tuple(notes))
+    return Registry(ctx.rel, tuple(entities), tuple(analysts), tuple(notes), language_field(ctx, doc))
 
 
+@documented("entity")
 def parse_entities(ctx: Context, raw: Any, line: int, mint: Any) -> list[Entity]:
     if raw is None:
         return []

@@ -10,6 +10,7 @@ from rdflib import URIRef
 from ..model import ConceptRef, Ref, Statement, Value
 from ..ontology import PropertyInfo
 from .context import Context, as_mapping, did_you_mean
+from .hints import SECTIONS, documented, see
 from .values import parse_clock, parse_date, parse_datetime, parse_money, parse_quantity, parse_time
 from .yamlsrc import LList
 
@@ -31,7 +32,7 @@ def _value(ctx: Context, prop: PropertyInfo, raw: Any, line: int, publication: U
         scheme = ctx.terms.concepts.get(prop.range, {})
         if raw not in scheme:
             raise ctx.error(line, f"'{raw}' is not a value of {prop.name}"
-                            f"{did_you_mean(str(raw), scheme)}; allowed: {', '.join(sorted(scheme))}")
+                            f"{did_you_mean(str(raw), scheme)}; allowed: {', '.join(sorted(scheme))}{see('concept')}")
         return ConceptRef(scheme[raw])
     if kind == "time":
         return parse_time(ctx, raw, line, publication)
@@ -58,6 +59,7 @@ def _value(ctx: Context, prop: PropertyInfo, raw: Any, line: int, publication: U
     return raw.strip()
 
 
+@documented("claim")
 def parse_statements(ctx: Context, raw: Any, line: int, publication: URIRef | None) -> tuple[Statement, ...]:
     states = as_mapping(ctx, raw, line, "`states`")
     if not states:
@@ -74,8 +76,8 @@ def parse_statements(ctx: Context, raw: Any, line: int, publication: URIRef | No
             info = ctx.terms.properties.get(name)
             if info is None:
                 raise ctx.error(pline, f"unknown property '{name}'"
-                                f"{did_you_mean(name, ctx.terms.properties)}; see docs/mapping.md "
-                                "for the list")
+                                f"{did_you_mean(name, ctx.terms.properties)}; the properties and the values "
+                                f"they take are listed in {SECTIONS['property']}")
             for item, iline in each_value(raw_value, pline):
                 value = _value(ctx, info, item, iline, publication)
                 out.append(Statement(subject, subject_id, info.iri, value, ctx.where(iline)))

@@ -16,6 +16,7 @@ from rdflib import URIRef
 from ..model import Money, Quantity, TimeSpec
 from ..vocab import LG
 from .context import CURRENCY_RE, PARTS, PERIODS, Context, check_keys, concept, text_field
+from .hints import documented
 from .yamlsrc import LDict
 
 
@@ -37,6 +38,7 @@ def _period(ctx: Context, raw: Any, line: int) -> tuple[dt.date, dt.date, str]:
                         "YYYY-MM-DD") from None
 
 
+@documented("time")
 def parse_date(ctx: Context, raw: Any, line: int) -> dt.date:
     start, _end, precision = _period(ctx, raw, line)
     if precision != "day":
@@ -67,6 +69,7 @@ def parse_clock(ctx: Context, raw: Any, line: int, name: str) -> dt.time:
         raise ctx.error(line, f"{name} '{raw}' is not a clock time HH:MM") from None
 
 
+@documented("time")
 def parse_datetime(ctx: Context, raw: Any, line: int) -> dt.date | dt.datetime:
     text = str(raw).strip()
     if "T" not in text:
@@ -82,6 +85,7 @@ TIME_KEYS = {"on", "in", "part", "before", "after", "from", "until", "wording", 
              "inferred", "before_event", "hedge"}
 
 
+@documented("time")
 def parse_time(ctx: Context, raw: Any, line: int, publication: URIRef | None) -> TimeSpec:
     if not isinstance(raw, LDict):
         raise ctx.error(line, "a time is written like {in: 2024-06, part: early, wording: early June}")
@@ -160,6 +164,7 @@ def _approximate(ctx: Context, d: LDict) -> bool:
     return approx
 
 
+@documented("quantity")
 def parse_quantity(ctx: Context, raw: Any, line: int) -> Quantity:
     if isinstance(raw, int | float) and not isinstance(raw, bool):
         raw_d = LDict(value=raw)
@@ -185,6 +190,7 @@ def _per(ctx: Context, d: LDict) -> str | None:
     return per
 
 
+@documented("quantity")
 def parse_money(ctx: Context, raw: Any, line: int) -> Money:
     if not isinstance(raw, LDict):
         raise ctx.error(line, "money is written like {amount: 50, currency: USD, approximate: true}")

@@ -11,13 +11,14 @@ import csv
 import enum
 import io
 import json
+import shutil
 from dataclasses import dataclass
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
 from rdflib import BNode, Graph, Literal, URIRef
 
-from ..vocab import PREFIXES
+from ..tables import format_table, prefixed
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
@@ -55,24 +56,13 @@ def display(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, URIRef):
-        text = str(value)
-        for prefix, ns in sorted(PREFIXES.items(), key=lambda kv: -len(str(kv[1]))):
-            if text.startswith(str(ns)) and "/" not in text[len(str(ns)):]:
-                return f"{prefix}:{text[len(str(ns)):]}"
-        return text
+        return prefixed(str(value))  # lgid:article/... too: for reading, not for pasting
     return str(value)
 
 
 def table(header: list[str], rows: list[list[str]]) -> str:
-    """A plain-text table with a row count, cells cut at 80 characters."""
-    widths = [min(max([len(h), *(len(r[i]) for r in rows)]), 80) for i, h in enumerate(header)]
-
-    def fmt(cells: list[str]) -> str:
-        return " | ".join((c if len(c) <= w else c[: w - 1] + "…").ljust(w) for c, w in zip(cells, widths, strict=True))
-
-    rule = "-+-".join("-" * w for w in widths)
-    count = f"({len(rows)} row{'s' if len(rows) != 1 else ''})"
-    return "\n".join([fmt(header), rule, *(fmt(r) for r in rows), count]) + "\n"
+    """A plain-text table fitted to the terminal (laborgraph.tables: middle cut, one line per row)."""
+    return format_table(header, rows, shutil.get_terminal_size().columns)
 
 
 def boolean(value: bool, fmt: ResultFormat) -> QueryResult:

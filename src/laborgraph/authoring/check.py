@@ -1,0 +1,49 @@
+"""`laborgraph check FILE`: one article's findings out of a corpus report, and its look-alike entities.
+
+The corpus report comes from the incremental engine (``incremental.refresh``), which rebuilds
+only what changed, so checking the article being edited costs about one article's build
+(the CLI passes the report in: this layer sits below the engine and never imports it).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..validate import Report
+from .entities import duplicate_warnings
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """What `check` prints: the article's findings as text, look-alike warnings, and the verdict."""
+
+    text: str
+    warnings: list[str]
+    conforms: bool
+
+
+def data_dir_of(mapping: Path, given: Path | None) -> Path:
+    """The data folder: the one given, else the parent of the mapping's ``articles/`` folder."""
+    if given is not None:
+        return given
+    return mapping.resolve().parent.parent
+
+
+def mapping_file(mapping: Path, data_dir: Path) -> str:
+    """The mapping's path as findings name it (relative to the data folder)."""
+    path, root = mapping.resolve(), data_dir.resolve()
+    return path.relative_to(root).as_posix() if path.is_relative_to(root) else path.name
+
+
+def article_report(report: Report, mapping: Path, data_dir: Path) -> Report:
+    """The findings located in ``mapping`` (corpus-wide rules included when they point there)."""
+    rel = mapping_file(mapping, data_dir)
+    return Report([f for f in report.findings if f.file == rel])
+
+
+def check_result(report: Report, mapping: Path, data_dir: Path) -> CheckResult:
+    """The article's part of ``report`` plus entity look-alike warnings, ready to print."""
+    mine = article_report(report, mapping, data_dir)
+    text = mine.as_text() if mine.findings else f"{mapping_file(mapping, data_dir)}: conforms, no findings\n"
+    return CheckResult(text, duplicate_warnings(data_dir, only=mapping), mine.conforms)

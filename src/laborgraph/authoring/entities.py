@@ -1,0 +1,257 @@
+"""Which entities already exist, and which of them a sentence or a new label names.
+
+Matching is fuzzy (rapidfuzz) so that "Russian" finds Russia and "러시아에서" finds an
+entity whose alias is 러시아: names are compared case-folded, with punctuation dropped, as
+a partial match (a name inside a longer text). Short names (under ``SHORT`` characters, such
+as "DPRK" or "UN") must occur whole, or "UN" would be found in "until".
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+from rapidfuzz import fuzz, process, utils
+
+from ..errors import LaborgraphError
+from ..load import ARTICLES_DIR, REGISTRY_FILE, article_paths
+from ..load.yamlsrc import LDict, load_file
+
+SHORT = 5
+IN_TEXT = 90  # partial-match score (0-100) for a name occurring in a sentence
+SIMILAR = 88  # score for two labels naming the same thing
+CANDIDATES = 5  # most look-alikes named in one warning
+
+
+@dataclass(frozen=True)
+class NamedEntity:
+    """An entity as a person looks for it: id, type, names, and where it is declared."""
+
+    id: str
+    type: str
+    label: str
+    aliases: tuple[str, ...]
+    file: str  # relative to the data folder
+    line: int
+    article: str | None = None  # the mapping's stem for article-local entities, None for the registry
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return (self.label, *self.aliases)
+
+    def where(self) -> str:
+        return f"{self.file}:{self.line}"
+
+    def describe(self) -> str:
+        scope = f"local to {self.article}" if self.article else "registry"
+        return f"{self.id} ({self.type}, {scope}) \"{self.label}\" at {self.where()}"
+
+
+@dataclass(frozen=True)
+class EntityIndex:
+    """Every entity of a data folder: the registry's and each article's own."""
+
+    entities: tuple[NamedEntity, ...]
+
+    @property
+    def registry(self) -> tuple[NamedEntity, ...]:
+        return tuple(e for e in self.entities if e.article is None)
+
+    def search(self, query: str, *, limit: int = 20) -> list[tuple[NamedEntity, float]]:
+        """Entities whose id, label or an alias resembles ``query``, best first."""
+        if not query.strip():
+            return [(e, 100.0) for e in self.entities[:limit]]
+        scored = []
+        for e in self.entities:
+            best = max(_name_score(query, name) for name in (e.id.replace("-", " "), *e.names))
+            if best >= 70:
+                scored.append((e, best))
+        scored.sort(key=lambda pair: (-pair[1], pair[0].file, pair[0].line))
+        return scored[:limit]
+
+    def in_text(self, text: str) -> list[NamedEntity]:
+        """Registry entities one of whose names occurs in ``text`` (fuzzily), in order of first mention."""
+        found = []
+        for e in self.registry:
+            positions = [p for p in (occurs(name, text) for name in e.names) if p is not None]
+            if positions:
+                found.append((min(positions), e.id, e))
+        return [e for _, _, e in sorted(found, key=lambda t: (t[0], t[1]))]
+
+
+def _name_score(a: str, b: str) -> float:
+    return float(fuzz.WRatio(a, b, processor=utils.default_process))
+
+
+def occurs(name: str, text: str) -> int | None:
+    """Where ``name`` occurs in ``text`` (case- and inflection-tolerant), or None.
+
+    >>> occurs("Russia", "workers sent to the Russian Far East")
+    20
+    >>> occurs("러시아", "북한 노동자들이 러시아에 파견됐다") is not None
+    True
+    >>> occurs("UN", "until June") is None
+    True
+    """
+    folded = utils.default_process(name)
+    if not folded:
+        return None
+    if len(folded) < SHORT:
+        match = re.search(rf"(?<![^\W_]){re.escape(name)}(?![^\W\d_])", text, flags=re.IGNORECASE)
+        if match is None and re.search(r"[\uac00-\ud7a3]", name):
+            idx = text.find(name)  # Hangul: particles attach to the noun (러시아에)
+            return idx if idx >= 0 else None
+        return match.start() if match else None
+    alignment = fuzz.partial_ratio_alignment(name.lower(), text.lower(), score_cutoff=IN_TEXT)
+    return alignment.dest_start if alignment is not None else None
+
+
+def _registry_entities(data_dir: Path) -> list[NamedEntity]:
+    path = data_dir / REGISTRY_FILE
+    if not path.is_file():
+        raise LaborgraphError(f"{path}: registry not found; a data folder holds {REGISTRY_FILE} and {ARTICLES_DIR}/")
+    doc = load_file(path)
+    return list(_declared(doc.get("entities") if isinstance(doc, LDict) else None, REGISTRY_FILE, None))
+
+
+def _declared(section: object, file: str, article: str | None) -> Iterable[NamedEntity]:
+    """The entities of one ``entities:`` section, read leniently (a half-written mapping still helps)."""
+    if not isinstance(section, LDict):
+        return
+    for eid, spec in section.items():
+        if not isinstance(spec, LDict) or not isinstance(spec.get("label"), str):
+            continue
+        aliases = spec.get("aliases") or []
+        yield NamedEntity(str(eid), str(spec.get("type", "?")), spec["label"].strip(),
+                          tuple(a for a in aliases if isinstance(a, str)) if isinstance(aliases, list) else (),
+                          file, section.line_of(eid), article)
+
+
+def article_entities(path: Path, data_dir: Path, *, exact: bool = False) -> list[NamedEntity]:
+    """The entities one mapping declares (empty when the file cannot be read).
+
+    ``exact`` parses the YAML (slow: about 50 ms a file with line tracking); otherwise the
+    ``entities:`` section is scanned line by line, which reads the block style that mappings
+    use (and ``id: {type: ..., label: ...}`` lines) a hundred times faster, so searching a
+    corpus of thousands of articles stays interactive.
+    """
+    rel = path.relative_to(data_dir).as_posix() if path.is_relative_to(data_dir) else path.name
+    if not exact:
+        try:
+            return scan_entities(path.read_text(encoding="utf-8"), rel, path.stem)
+        except (OSError, UnicodeDecodeError):
+            return []
+    try:
+        doc = load_file(path)
+    except LaborgraphError:
+        return []
+    return list(_declared(doc.get("entities") if isinstance(doc, LDict) else None, rel, path.stem))
+
+
+_FAST = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_TOP = re.compile(r"^[^\s#]")
+_ID_LINE = re.compile(r"^  ([a-z0-9][a-z0-9-]*):\s*(\{.*\})?\s*(?:#.*)?$")
+_FIELD = re.compile(r"^    (type|label|aliases):\s*(.+?)\s*$")
+
+
+def _scalar(text: str) -> object:
+    """A YAML scalar or flow collection from one line, cheaply for the common forms."""
+    if text[:1] not in "\"'[{|>&*!%@`":
+        return text.split(" #", 1)[0].strip()  # a plain scalar; its comment dropped
+    if len(text) > 1 and text[0] == text[-1] == '"' and "\\" not in text and '"' not in text[1:-1]:
+        return text[1:-1]
+    if len(text) > 1 and text[0] == text[-1] == "'" and "'" not in text[1:-1].replace("''", ""):
+        return text[1:-1].replace("''", "'")
+    try:
+        return yaml.load(text, Loader=_FAST)
+    except yaml.YAMLError:
+        return text
+
+
+def scan_entities(text: str, file: str, article: str | None) -> list[NamedEntity]:
+    """Entities of a mapping's ``entities:`` section, read line by line (see ``article_entities``).
+
+    >>> src = "entities:\\n  new-workers:\\n    type: WorkerGroup\\n    label: New workers\\nclaims: []\\n"
+    >>> [(e.id, e.type, e.label, e.line) for e in scan_entities(src, "a.yaml", "a")]
+    [('new-workers', 'WorkerGroup', 'New workers', 2)]
+    """
+    lines = text.splitlines()
+    try:
+        start = next(i for i, line in enumerate(lines) if line.startswith("entities:"))
+    except StopIteration:
+        return []
+    found: dict[str, dict[str, object]] = {}
+    current: str | None = None
+    for number, line in enumerate(lines[start + 1:], start + 2):
+        if _TOP.match(line):
+            break
+        if (m := _ID_LINE.match(line)) is not None:
+            current = m.group(1)
+            spec = _scalar(m.group(2)) if m.group(2) else {}
+            found[current] = {"line": number, **(spec if isinstance(spec, dict) else {})}
+        elif current is not None and (m := _FIELD.match(line)) is not None:
+            found[current][m.group(1)] = _scalar(m.group(2))
+    out = []
+    for eid, spec in found.items():
+        label, aliases = spec.get("label"), spec.get("aliases") or []
+        if isinstance(label, str):
+            names = tuple(a for a in aliases if isinstance(a, str)) if isinstance(aliases, list) else ()
+            out.append(NamedEntity(eid, str(spec.get("type", "?")), label.strip(), names, file,
+                                   int(spec["line"]), article))  # type: ignore[call-overload]
+    return out
+
+
+def entity_index(data_dir: Path, *, articles: bool = True) -> EntityIndex:
+    """The registry's entities and (unless ``articles`` is false) every article's own."""
+    found = _registry_entities(data_dir)
+    if articles:
+        for path in article_paths(data_dir):
+            found.extend(article_entities(path, data_dir))
+    return EntityIndex(tuple(found))
+
+
+def similar_labels(entity: NamedEntity, others: Iterable[NamedEntity]) -> list[NamedEntity]:
+    """Entities of ``others`` (outside ``entity``'s own article) whose names closely match its label."""
+    pool = [o for o in others if o.article is None or o.article != entity.article]
+    names = [(i, name) for i, o in enumerate(pool) for name in o.names]
+    hits = process.extract(entity.label, [n for _, n in names], scorer=fuzz.token_sort_ratio,
+                           processor=utils.default_process, score_cutoff=SIMILAR, limit=None)
+    numbers = _numbers(entity.label)
+    best: dict[int, float] = {}
+    for name, score, k in hits:  # "workers 12" and "workers 13" are different things
+        if _numbers(name) == numbers:
+            best[names[k][0]] = max(score, best.get(names[k][0], 0.0))
+    chosen = sorted(best, key=lambda i: (-best[i], pool[i].file, pool[i].line))[:CANDIDATES]
+    return [pool[i] for i in chosen]
+
+
+def _numbers(text: str) -> list[str]:
+    return re.findall(r"\d+", text)
+
+
+def duplicate_warnings(data_dir: Path, only: Path | None = None) -> list[str]:
+    """One line per local entity that looks like an entity declared elsewhere, naming the candidates.
+
+    ``only`` limits the check to one mapping (``laborgraph check``); the candidates still come
+    from the registry and every other article.
+    """
+    index = entity_index(data_dir)
+    stem = only.stem if only is not None else None
+    if only is not None:  # the article being checked is read exactly; the others are scanned
+        index = EntityIndex(tuple(e for e in index.entities if e.article != stem)
+                            + tuple(article_entities(only, data_dir, exact=True)))
+    lines = []
+    for e in index.entities:
+        if e.article is None or (stem is not None and e.article != stem):
+            continue
+        candidates = similar_labels(e, index.entities)
+        if candidates:
+            listed = "; ".join(c.describe() for c in candidates)
+            lines.append(f"{e.where()}: entity '{e.id}' (\"{e.label}\") looks like {listed}: "
+                         "refer to the existing id instead of declaring it again, unless they differ")
+    return lines
+
+

@@ -1,0 +1,56 @@
+"""Readable tables: prefixed IRIs, the middle cut, one line per row, the terminal's width."""
+
+from __future__ import annotations
+
+from laborgraph.tables import column_widths, display_width, format_table, prefixed, truncate_middle
+
+CLAIM = "https://w3id.org/laborgraph/id/article/2024-07-15-dailynk-military-construction-workers-russia/claim/"
+
+
+def test_data_iris_are_shortened_with_lgid():
+    assert prefixed(CLAIM + "publication") == (
+        "lgid:article/2024-07-15-dailynk-military-construction-workers-russia/claim/publication")
+    assert prefixed("https://w3id.org/laborgraph/concept/narration") == "lgc:narration"
+    assert prefixed("http://example.org/x") == "http://example.org/x"
+
+
+def test_rows_that_differ_only_at_the_end_stay_distinguishable():
+    rows = [[prefixed(CLAIM + cid)] for cid in ("deployment-ahead-of-summit", "deployment-hundreds-early-june")]
+    out = format_table(["claim"], rows, width=40).splitlines()
+    assert out[2] != out[3]
+    assert out[2].endswith("deployment-ahead-of-summit") and out[3].endswith("hundreds-early-june")
+    assert all(display_width(line) <= 40 for line in out)
+    assert "…" in out[2]
+
+
+def test_one_line_per_row():
+    out = format_table(["quote"], [["July 15, 2024 at 07:00AM\nby DailyNK"]], width=80)
+    assert out.splitlines()[2] == "July 15, 2024 at 07:00AM⏎by DailyNK"
+    assert out.count("\n") == 4
+
+
+def test_columns_share_the_terminal_width():
+    header = ["id", "quote", "source"]
+    rows = [["c1", "x" * 200, "Daily NK source in Russia (anonymous)"]]
+    for width in (60, 100, 160):
+        lines = format_table(header, rows, width=width).splitlines()
+        assert max(display_width(line) for line in lines[:3]) <= width
+        assert lines[2].startswith("c1 | x")
+    assert column_widths([2, 10], 200) == [2, 10]
+
+
+def test_wide_characters_count_double_and_are_cut_whole():
+    cut = truncate_middle("북한 노동자들이 러시아에 파견됐다", 12)
+    assert display_width(cut) <= 12 and "…" in cut
+    lines = format_table(["quote"], [["북한 노동자"]], width=80).splitlines()
+    assert display_width(lines[1]) == display_width(lines[2])
+
+
+def test_query_table_uses_it(tmp_path):
+    from click.testing import CliRunner
+
+    from laborgraph.cli import main
+
+    out = CliRunner().invoke(main, ["query", "--cache", str(tmp_path / "c"),
+                                    "SELECT ?c WHERE { ?c lg:claimId 'publication' }"]).output
+    assert "lgid:article/" in out and out.rstrip().endswith("(1 row)")
