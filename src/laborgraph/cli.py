@@ -51,6 +51,10 @@ def _fails_cleanly(func: Callable[..., Any]) -> Callable[..., Any]:
         except BaseException as exc:
             if _debug():
                 raise
+            if isinstance(exc, OSError) and exc.filename is not None:
+                # a file the user named cannot be read or written (a folder, no permission, disk full)
+                click.echo(f"error: {exc.filename2 or exc.filename}: {exc.strerror or exc}", err=True)
+                sys.exit(int(ExitCode.BAD_INPUT))
             if isinstance(exc, MemoryError):
                 click.echo("error: out of memory; the input is too large for this machine", err=True)
                 sys.exit(int(ExitCode.BAD_INPUT))
@@ -131,8 +135,12 @@ def validate(paths: tuple[Path, ...], fmt: str, strict: bool, cache_dir: Path) -
               help="combined: OUT/laborgraph.{trig,ttl,jsonld,nt}; split: one file per article graph in "
                    "OUT/graphs/, only changed ones rewritten; auto: split once the combined N-Triples "
                    "would pass 50 MB.")
+@click.option("--allow-empty", is_flag=True,
+              help="Build even when articles/ holds no mappings (otherwise refused: it would replace the outputs "
+                   "with an empty graph).")
 @_fails_cleanly
-def build(data_dir: Path, out_dir: Path, cache_dir: Path | None, jobs: int | None, layout: str) -> None:
+def build(data_dir: Path, out_dir: Path, cache_dir: Path | None, jobs: int | None, layout: str,
+          allow_empty: bool) -> None:
     """Build and validate the graph from mapping files; write TriG, Turtle, JSON-LD and N-Triples.
 
     Nothing is written when the graph has SHACL violations (exit 1). Rebuilds are
@@ -142,7 +150,8 @@ def build(data_dir: Path, out_dir: Path, cache_dir: Path | None, jobs: int | Non
 
     progress = _progress("building changed articles")
     try:
-        result = run(data_dir, out_dir, cache_dir=cache_dir, jobs=jobs, layout=layout, progress=progress)
+        result = run(data_dir, out_dir, cache_dir=cache_dir, jobs=jobs, layout=layout, progress=progress,
+                     allow_empty=allow_empty)
     finally:
         progress.done()
     s = result.stats
@@ -187,19 +196,20 @@ def export(data_dir: Path, fmt: str, output: Path | None, cache_dir: Path) -> No
         else:
             write_atomic(output, text)
         return
-    from .incremental import refresh, stream_document, write_document
+    from .incremental import stream_document, with_entries, write_document
 
     syntax = Format.from_name(fmt).key
     progress = _progress("building changed articles")
     try:
-        entries = refresh(data_dir, cache_dir=cache_dir, progress=progress).ordered
+        if output is None:
+            sys.stdout.flush()
+            with_entries(data_dir, lambda entries: stream_document(sys.stdout.buffer, syntax, entries),
+                         cache_dir=cache_dir, progress=progress)
+        else:
+            with_entries(data_dir, lambda entries: write_document(output, syntax, entries), cache_dir=cache_dir,
+                         progress=progress)
     finally:
         progress.done()
-    if output is None:
-        sys.stdout.flush()
-        stream_document(sys.stdout.buffer, syntax, entries)
-    else:
-        write_document(output, syntax, entries)
 
 
 @main.command()
@@ -393,16 +403,17 @@ def push(data_dir: Path, endpoint: str | None, graph_store: str | None, graph_pa
 
     Each graph's Turtle comes from the build cache (articles not in it are built first).
     """
-    from .incremental import graph_documents, refresh
+    from .incremental import graph_documents, with_entries
     from .query.push import push_documents, target_for
 
     target = target_for(endpoint, graph_store, user, password, graph_param, timeout=timeout)
     progress = _progress("building changed articles")
     try:
-        checked = refresh(data_dir, cache_dir=cache_dir, progress=progress)
+        report = with_entries(data_dir, lambda entries: push_documents(graph_documents(entries), target,
+                                                                       dry_run=dry_run),
+                              cache_dir=cache_dir, progress=progress)
     finally:
         progress.done()
-    report = push_documents(graph_documents(checked.ordered), target, dry_run=dry_run)
     click.echo(f"{'dry run: ' if dry_run else ''}{target.graph_store}")
     click.echo(report.as_text(dry_run), nl=False)
 

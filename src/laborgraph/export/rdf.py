@@ -213,8 +213,8 @@ def temp_beside(path: Path, write: Callable[[BinaryIO], object]) -> Path:
     return Path(tmp)
 
 
-def write_atomic_bytes(path: Path, data: bytes) -> None:
-    tmp = temp_beside(path, lambda fh: fh.write(data))
+def replace(tmp: Path, path: Path) -> None:
+    """Rename a finished temporary file onto ``path``; if that fails, the temporary file goes too."""
     try:
         os.replace(tmp, path)
     except BaseException:
@@ -222,5 +222,19 @@ def write_atomic_bytes(path: Path, data: bytes) -> None:
         raise
 
 
-__all__ = ["JSONLD_FOOTER", "Format", "jsonld_chunk", "jsonld_dataset", "jsonld_header", "serialize", "temp_beside",
-           "write_atomic", "write_atomic_bytes"]
+def write_atomic_bytes(path: Path, data: bytes) -> None:
+    replace(temp_beside(path, lambda fh: fh.write(data)), path)
+
+
+__all__ = [
+    "JSONLD_FOOTER",
+    "Format",
+    "jsonld_chunk",
+    "jsonld_dataset",
+    "jsonld_header",
+    "replace",
+    "serialize",
+    "temp_beside",
+    "write_atomic",
+    "write_atomic_bytes",
+]

@@ -21,8 +21,8 @@ import functools
 import hashlib
 import json
 import os
-import re
 import shutil
+import sys
 import tempfile
 import time
 from dataclasses import asdict, dataclass, fields
@@ -30,12 +30,17 @@ from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
+from ..errors import LaborgraphError, MappingError
+from ..load.files import read_bytes, text_limit
+from ..load.mapping import mapping_text_name, text_file_refusal
+from ..load.yamlsrc import MAX_BYTES
 from ..resources import package_dir
 from ..validate import Finding
 
-FORMAT = "3"
+FORMAT = "4"
 CHUNKS = ("trig", "ttl", "nt", "jsonld")
 FINDINGS = "store-findings.json"
+MANIFEST = "store-manifest.json"
 _ROW = attrgetter(*(f.name for f in fields(Finding)))  # a finding as a JSON row (no asdict deep copies)
 RACY_NS = 2_000_000_000  # a file changed this close to its hashing is hashed again
 FLUSH_EVERY = 100  # graphs loaded between flushes of the store
@@ -68,20 +73,32 @@ def inputs_fingerprint(registry: Path, ontology_dir: Path, shapes_dir: Path, che
     return h.hexdigest()
 
 
-_TEXT_FIELD = re.compile(rb"^\s+text:\s*(\S+)\s*$", re.M)
-
-
 def content_digest(mapping: Path) -> tuple[str, str | None]:
-    """SHA-256 of an article's mapping and text files, and the text file's name."""
+    """SHA-256 of an article's mapping and of the text file the loader will read, and that file's name.
+
+    The name comes from the YAML itself (``load.mapping_text_name``), exactly as the
+    loader reads it; a file the loader would refuse or cannot read is hashed as a
+    marker, so the article misses and the loader reports why.
+    """
     h = hashlib.sha256()
-    data = mapping.read_bytes()
-    _digest(h, mapping, data=data)
-    field = _TEXT_FIELD.search(data)
-    if field is None:
+    try:
+        data = read_bytes(mapping, MAX_BYTES)
+    except MappingError:
+        h.update(b"<unreadable>")
         return h.hexdigest(), None
-    text = mapping.parent / field.group(1).decode("utf-8", "replace").strip("'\"")
-    _digest(h, text)
-    return h.hexdigest(), text.name
+    _digest(h, mapping, data=data)
+    name = mapping_text_name(data)
+    if name is None:
+        return h.hexdigest(), None
+    h.update(name.encode("utf-8", "surrogatepass") + b"\0")
+    if text_file_refusal(mapping.parent, name):
+        h.update(b"<refused>")
+        return h.hexdigest(), None
+    try:
+        h.update(read_bytes(mapping.parent / name, text_limit()))
+    except MappingError:
+        h.update(b"<unreadable>")
+    return h.hexdigest(), name
 
 
 def article_key(inputs: str, digest: str) -> str:
@@ -119,6 +136,7 @@ class Entry:
     stats: dict[str, int]
     folder: str | None = None  # a string: 10,000 entries' pathlib objects cost a rebuild ~0.3 s
     chunks: dict[str, str] | None = None  # only while being written
+    sums: dict[str, str] | None = None  # SHA-256 of each chunk file, checked before any output uses it
 
     def chunk_path(self, name: str) -> str:
         assert self.folder is not None
@@ -133,6 +151,19 @@ class Cache:
         self._index = self._read_json(self.folder / "index.json", "entries")
         self._seen: dict[str, dict[str, Any]] = {}
         self._dirty = not self._index  # the index needs writing
+        self.damaged: list[str] = []  # entries whose files no longer match their checksums
+        self._clean_temps()
+
+    def _clean_temps(self) -> None:
+        """Remove what a killed command left half-written (the caller holds the lock)."""
+        shutil.rmtree(self.folder / "tmp", ignore_errors=True)
+        try:
+            names = os.listdir(self.folder)
+        except OSError:
+            return
+        for name in names:
+            if name.startswith(".") and name.endswith(".tmp"):
+                (self.folder / name).unlink(missing_ok=True)
 
     @staticmethod
     def _read_json(path: Path, field: str) -> dict[str, Any]:
@@ -167,47 +198,61 @@ class Cache:
         return article_key(inputs, digest)
 
     def get(self, slug: str, key: str) -> Entry | None:
+        """The entry for ``key`` if it is there and every chunk matches its checksum; a damaged one is removed."""
         known = self._index.get("entries", {}).get(slug)
         folder = os.path.join(self.folder, "articles", slug, key)
         if known is not None and known["key"] == key and os.path.isdir(folder):
-            self.hits += 1
-            return Entry(slug, key, known["graph"], [Finding(*f) for f in known["findings"]], known["stats"],
-                         folder)
-        entry = self._dir(slug) / key
-        meta = entry / "meta.json"
-        if not meta.is_file():
+            entry = Entry(slug, key, known["graph"], [Finding(*f) for f in known["findings"]], known["stats"],
+                          folder, sums=known.get("sums"))
+            return self._checked(entry)
+        meta = os.path.join(folder, "meta.json")
+        if not os.path.isfile(meta):
             self.misses += 1
             return None
         try:
-            data = json.loads(meta.read_text(encoding="utf-8"))
-            if not all((entry / f"graph.{name}").is_file() for name in CHUNKS):
-                raise ValueError("incomplete entry")
-        except (OSError, ValueError):
-            self.misses += 1
-            return None
-        self.hits += 1
-        return Entry(slug, key, data["graph"], [Finding(**f) for f in data["findings"]], data["stats"], str(entry))
+            with open(meta, encoding="utf-8") as fh:
+                data = json.load(fh)
+            entry = Entry(slug, key, data["graph"], [Finding(**f) for f in data["findings"]], data["stats"],
+                          folder, sums=data.get("sums"))
+        except (OSError, ValueError, KeyError, TypeError):
+            entry = Entry(slug, key, "", [], {}, folder)
+        return self._checked(entry)
+
+    def _checked(self, entry: Entry) -> Entry | None:
+        if _intact(entry):
+            self.hits += 1
+            return entry
+        self.misses += 1
+        self.damaged.append(entry.slug)
+        assert entry.folder is not None
+        shutil.rmtree(entry.folder, ignore_errors=True)
+        return None
 
     def put(self, entry: Entry) -> Entry:
-        """Write the entry (atomically) and return it as read back from disk."""
+        """Write the entry (atomically, with its chunks' checksums) and return it as read back from disk."""
         assert entry.chunks is not None
         self._dirty = True
         parent = self._dir(entry.slug)
         parent.mkdir(parents=True, exist_ok=True)
-        tmp = Path(tempfile.mkdtemp(dir=parent, prefix=".tmp-"))
+        (self.folder / "tmp").mkdir(exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(dir=self.folder / "tmp"))
+        sums = {}
         try:
             for name, text in entry.chunks.items():
-                (tmp / f"graph.{name}").write_text(text, encoding="utf-8")
-            meta = {"graph": entry.graph, "findings": [asdict(f) for f in entry.findings], "stats": entry.stats}
+                data = text.encode("utf-8")
+                (tmp / f"graph.{name}").write_bytes(data)
+                sums[name] = hashlib.sha256(data).hexdigest()
+            meta = {"graph": entry.graph, "findings": [asdict(f) for f in entry.findings], "stats": entry.stats,
+                    "sums": sums}
             (tmp / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
             for old in parent.iterdir():
-                if old != tmp and not old.name.startswith(".tmp-"):
-                    shutil.rmtree(old, ignore_errors=True)
+                shutil.rmtree(old, ignore_errors=True)
             os.replace(tmp, parent / entry.key)
         except BaseException:
             shutil.rmtree(tmp, ignore_errors=True)
             raise
-        return Entry(entry.slug, entry.key, entry.graph, entry.findings, entry.stats, str(parent / entry.key))
+        return Entry(entry.slug, entry.key, entry.graph, entry.findings, entry.stats, str(parent / entry.key),
+                     sums=sums)
 
     def save_index(self, entries: list[Entry]) -> None:
         """Record every current entry (and its files' signatures) for the next build, if anything changed."""
@@ -216,33 +261,42 @@ class Cache:
         rows = {}
         for e in entries:
             row: dict[str, Any] = {"key": e.key, "graph": e.graph, "stats": e.stats,
-                                   "findings": [_ROW(f) for f in e.findings]}
+                                   "findings": [_ROW(f) for f in e.findings], "sums": e.sums}
             files = self._seen.get(e.slug) or self._index.get("entries", {}).get(e.slug, {}).get("files")
             if files:
                 row["files"] = files
             rows[e.slug] = row
         self._write_json("index.json", {"entries": rows})
 
-    def store(self, graphs: list[tuple[str, str, str]], inputs: str) -> StoreState:
+    def store(self, graphs: list[tuple[str, str, str]], inputs: str, *, fresh: bool = False) -> StoreState:
         """The corpus in an on-disk Oxigraph store, updated only where a graph's key changed.
 
         ``graphs`` lists (graph IRI, key, N-Triples file). The corpus findings of the
         store's state live in their own file, deleted before the store changes, so an
         interrupted build evaluates the rules in full next time; the manifest records
-        the graph keys after the update.
+        the graph keys after the update. ``fresh`` rebuilds the store from nothing
+        (it was found damaged while in use).
         """
         import pyoxigraph
 
         folder = self.folder / "store"
-        manifest = self._read_json(self.folder / "store-manifest.json", "graphs")
-        try:
-            if not manifest:
-                raise OSError("no manifest")
-            store = pyoxigraph.Store(str(folder))
-        except OSError:
+        if fresh:
+            for name in (MANIFEST, FINDINGS):
+                (self.folder / name).unlink(missing_ok=True)
+            shutil.rmtree(folder, ignore_errors=True)
+        manifest = self._read_json(self.folder / MANIFEST, "graphs")
+        store = open_store(folder)  # raises, deleting nothing, if another program has it open
+        if store is None:
+            if manifest:
+                notice(f"the query store in {self.folder} was damaged; rebuilt it (the cache is safe to delete)")
             shutil.rmtree(folder, ignore_errors=True)
             folder.mkdir(parents=True, exist_ok=True)
-            manifest, store = {"graphs": {}}, pyoxigraph.Store(str(folder))
+            manifest, store = {}, open_store(folder)
+            if store is None:
+                raise LaborgraphError(f"{folder}: cannot create the query store (the cache is safe to delete)")
+        if not manifest:  # new, or an update was interrupted: start from an empty store
+            store.clear()
+            manifest = {"graphs": {}}
         held: dict[str, str] = manifest["graphs"]
         wanted = {name: key for name, key, _ in graphs}
         changed = sorted(n for n in set(held) | set(wanted) if held.get(n) != wanted.get(n))
@@ -251,8 +305,9 @@ class Cache:
             else None
         incremental = findings is not None and len(changed) * FULL_SHARE <= max(len(wanted), FULL_SHARE)
         touched: set[str] | None = set() if incremental else None
-        if changed:
+        if changed:  # until the new manifest is written, the store's state is unknown: rebuilt if interrupted
             (self.folder / FINDINGS).unlink(missing_ok=True)
+            (self.folder / MANIFEST).unlink(missing_ok=True)
         paths = {name: path for name, _, path in graphs}
         for done, name in enumerate(changed, 1):
             graph = pyoxigraph.NamedNode(name)
@@ -268,7 +323,7 @@ class Cache:
                 store.flush()  # bounds RocksDB's write buffers: 1,000 graphs, 424 MB -> 82 MB, and faster
         store.flush()
         if changed or manifest.get("inputs") != inputs:
-            self._write_json("store-manifest.json", {"graphs": held, "inputs": inputs})
+            self._write_json(MANIFEST, {"graphs": held, "inputs": inputs})
         previous = [Finding(*f) for f in findings] if touched is not None and findings is not None else None
         return StoreState(store, touched, previous, bool(changed) or findings is None, len(held))
 
@@ -284,6 +339,45 @@ class Cache:
             for old in folder.iterdir():
                 if old.name not in keep:
                     shutil.rmtree(old, ignore_errors=True)
+
+
+def notice(line: str) -> None:
+    """One line for the person at the terminal about something laborgraph repaired by itself."""
+    print(f"note: {line}", file=sys.stderr, flush=True)
+
+
+def open_store(folder: Path) -> Any:
+    """The on-disk Oxigraph store in ``folder``, or None when it is damaged (it is then rebuilt).
+
+    A store open in another program is an error, never "damaged": deleting it
+    would corrupt what that program holds.
+    """
+    import pyoxigraph
+
+    try:
+        return pyoxigraph.Store(str(folder))
+    except OSError as exc:
+        if "lock" in str(exc).lower():
+            raise LaborgraphError(f"{folder}: the query store is open in another program (a laborgraph "
+                                  "from before the cache lock, or a script); close it and try again") from None
+        return None
+    except RuntimeError:  # RocksDB "Corruption: ...", e.g. a truncated file
+        return None
+
+
+def _intact(entry: Entry) -> bool:
+    """Every chunk file of ``entry`` is there and has the SHA-256 recorded when it was written."""
+    sums = entry.sums
+    if not isinstance(sums, dict) or set(sums) != set(CHUNKS) or entry.folder is None:
+        return False
+    for name in CHUNKS:
+        try:
+            with open(entry.chunk_path(name), "rb") as fh:
+                if hashlib.file_digest(fh, "sha256").hexdigest() != sums[name]:
+                    return False
+        except OSError:
+            return False
+    return True
 
 
 def _mentioned(store: Any, graph: Any, touched: set[str] | None) -> set[str] | None:

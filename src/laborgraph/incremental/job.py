@@ -31,13 +31,15 @@ from ..errors import LaborgraphError, NotConforming
 from ..export.stats import Stats
 from ..formats import Layout
 from ..load import REGISTRY_FILE, article_paths, load_corpus
+from ..load.context import ARTICLES_DIR
 from ..model import Registry
 from ..ontology import default_ontology_dir, load_terms, ontology_graph
 from ..validate import Finding, Report, default_shapes_dir, shapes_graph, validate_file, validate_graph
 from ..vocab import ONTOLOGY_GRAPH, REGISTRY_GRAPH
-from .cache import Cache, Entry, StoreState, inputs_fingerprint
+from .cache import Cache, Entry, StoreState, inputs_fingerprint, notice
 from .corpus import affected, merge, ontology_subset, order, run_checks, run_constraints
-from .layout import choose_layout, write_combined, write_split
+from .layout import choose_layout, recover, write_combined, write_split
+from .lock import locked
 from .workers import WORKER_INPUTS, build_changed, graph_chunks
 
 T = TypeVar("T")
@@ -55,7 +57,8 @@ class BuildResult:
 
 
 def build(data_dir: Path, out_dir: Path, *, cache_dir: Path | None = None, jobs: int | None = None,
-          layout: Layout | str = Layout.AUTO, progress: Callable[[int, int], None] | None = None) -> BuildResult:
+          layout: Layout | str = Layout.AUTO, allow_empty: bool = False,
+          progress: Callable[[int, int], None] | None = None) -> BuildResult:
     """Build the graph from the mappings in ``data_dir`` into ``out_dir`` in four syntaxes.
 
     ``layout`` "combined" writes ``laborgraph.{trig,ttl,jsonld,nt}``; "split" writes
@@ -63,15 +66,23 @@ def build(data_dir: Path, out_dir: Path, *, cache_dir: Path | None = None, jobs:
     changed ones; "auto" (default) picks combined while the corpus is small (see
     ``layout.SPLIT_ABOVE``). Input errors and SHACL violations leave earlier outputs
     untouched: nothing is renamed into place until every article has been built
-    and the corpus checked.
+    and the corpus checked, and then the whole set is replaced at once (see
+    ``layout.commit``). A data folder without articles is refused unless
+    ``allow_empty``: it would silently replace the outputs with an empty graph.
     """
     layout = Layout(layout)
-    checked = refresh(data_dir, cache_dir=cache_dir or out_dir / ".cache", jobs=jobs, progress=progress)
-    if not checked.report.conforms:
-        raise NotConforming(checked.report.counts["Violation"])
-    chosen = choose_layout(layout, checked.ordered)
-    write = write_split if chosen is Layout.SPLIT else write_combined
-    written = write(out_dir, checked.ordered)
+    cache_dir = cache_dir or out_dir / ".cache"
+    if not allow_empty and (data_dir / REGISTRY_FILE).is_file() and not article_paths(data_dir):
+        raise LaborgraphError(f"{data_dir / ARTICLES_DIR}: no article mappings (*.yaml); refusing to replace "
+                              "the outputs with an empty graph (use --allow-empty to build one anyway)")
+    with locked(cache_dir, out_dir):
+        recover(out_dir)
+        checked = refresh(data_dir, cache_dir=cache_dir, jobs=jobs, progress=progress)
+        if not checked.report.conforms:
+            raise NotConforming(checked.report.counts["Violation"])
+        chosen = choose_layout(layout, checked.ordered)
+        write = write_split if chosen is Layout.SPLIT else write_combined
+        written = write(out_dir, checked.ordered)
     return BuildResult(checked.stats, checked.report, written, chosen, checked.hits, checked.misses,
                        checked.corpus_focus)
 
@@ -110,18 +121,30 @@ def with_corpus_store(data_dir: Path, fn: Callable[[Any], T], *, cache_dir: Path
     or not they conform. It is locked while ``fn`` runs and released after, also when
     ``fn`` fails with an input error (whose traceback would otherwise keep it open).
     """
-    holder: list[Any] = []
-    refresh(data_dir, cache_dir=cache_dir, jobs=jobs, keep_store=holder)
-    failure: LaborgraphError | None = None
-    try:
-        return fn(holder[0])
-    except LaborgraphError as exc:
-        failure = exc.with_traceback(None)
-        failure.__context__ = failure.__cause__ = None  # their tracebacks hold the store too
-    finally:
-        holder.clear()
-        gc.collect()
-    raise failure
+    with locked(cache_dir):
+        holder: list[Any] = []
+        refresh(data_dir, cache_dir=cache_dir, jobs=jobs, keep_store=holder)
+        failure: LaborgraphError | None = None
+        try:
+            return fn(holder[0])
+        except LaborgraphError as exc:
+            failure = exc.with_traceback(None)
+            failure.__context__ = failure.__cause__ = None  # their tracebacks hold the store too
+        finally:
+            holder.clear()
+            gc.collect()
+        raise failure
+
+
+def with_entries(data_dir: Path, fn: Callable[[list[tuple[str, Entry]]], T], *, cache_dir: Path,
+                 jobs: int | None = None, progress: Callable[[int, int], None] | None = None) -> T:
+    """``fn(entries)`` on the cache's entries (graph IRI, entry), with the cache locked until it returns.
+
+    ``export`` and ``push`` stream the cached chunks: a concurrent build must not
+    replace or prune an entry while it is being read.
+    """
+    with locked(cache_dir):
+        return fn(refresh(data_dir, cache_dir=cache_dir, jobs=jobs, progress=progress).ordered)
 
 
 def memory_store(data_dir: Path, *, cache_dir: Path, jobs: int | None = None) -> Any:
@@ -129,9 +152,10 @@ def memory_store(data_dir: Path, *, cache_dir: Path, jobs: int | None = None) ->
     import pyoxigraph
 
     store = pyoxigraph.Store()
-    for name, entry in refresh(data_dir, cache_dir=cache_dir, jobs=jobs).ordered:
-        store.load(path=entry.chunk_path("nt"), format=pyoxigraph.RdfFormat.N_TRIPLES,
-                   to_graph=pyoxigraph.NamedNode(name))
+    with locked(cache_dir):
+        for name, entry in refresh(data_dir, cache_dir=cache_dir, jobs=jobs).ordered:
+            store.load(path=entry.chunk_path("nt"), format=pyoxigraph.RdfFormat.N_TRIPLES,
+                       to_graph=pyoxigraph.NamedNode(name))
     return store
 
 
@@ -139,9 +163,16 @@ def refresh(data_dir: Path, *, cache_dir: Path, jobs: int | None = None,
             keep_store: list[Any] | None = None, progress: Callable[[int, int], None] | None = None) -> Checked:
     """Bring the cache up to date with ``data_dir``: map, build and validate what changed; write nothing.
 
-    ``keep_store``, when given, receives the corpus store instead of it being closed;
+    ``keep_store``, when given, receives the corpus store instead of it being closed; the
+    caller then holds the cache's lock (``lock.locked``) for as long as the store is open.
     ``progress(done, total)`` is called as changed articles are built (the CLI's counter).
     """
+    with locked(cache_dir):
+        return _refresh(data_dir, cache_dir, jobs, keep_store, progress)
+
+
+def _refresh(data_dir: Path, cache_dir: Path, jobs: int | None, keep_store: list[Any] | None,
+             progress: Callable[[int, int], None] | None) -> Checked:
     terms = load_terms()
     registry_path = data_dir / REGISTRY_FILE
     registry: Registry = load_corpus(data_dir, registry_only=True).registry
@@ -179,18 +210,35 @@ def refresh(data_dir: Path, *, cache_dir: Path, jobs: int | None = None,
 
     report = Report([f for e in entries.values() for f in e.findings] + shared[0].findings)
     graphs = [(name, e.key, e.chunk_path("nt")) for name, e in ordered]
-    state = cache.store(graphs, inputs)
-    try:
-        corpus_findings, focus = _corpus_findings(state)
-        cache.save_findings(state, corpus_findings)
-        if keep_store is not None:
-            keep_store.append(state.store)
-    finally:
-        del state  # release the on-disk store's lock now, not at some later collection
-        gc.collect()
+    corpus_findings, focus = _checked_store(cache, graphs, inputs, keep_store)
+    if cache.damaged:
+        notice(f"{len(cache.damaged)} damaged cache entr{'y' if len(cache.damaged) == 1 else 'ies'} in {cache_dir} "
+               f"rebuilt ({', '.join(sorted(cache.damaged)[:3])}{' ...' if len(cache.damaged) > 3 else ''})")
     report.findings += corpus_findings
     return Checked(ordered, report, _stats(entries.values(), registry, reg_graph, len(onto)),
                    len(entries) - len(misses), len(misses), focus)
+
+
+def _checked_store(cache: Cache, graphs: list[tuple[str, str, str]], inputs: str,
+                   keep_store: list[Any] | None) -> tuple[list[Finding], int | None]:
+    """Update the corpus store and evaluate the corpus rules; a store found damaged on the way is rebuilt once."""
+    for attempt in (1, 2):
+        state = None
+        try:
+            state = cache.store(graphs, inputs, fresh=attempt == 2)
+            corpus_findings, focus = _corpus_findings(state)
+            cache.save_findings(state, corpus_findings)
+            if keep_store is not None:
+                keep_store.append(state.store)
+            return corpus_findings, focus
+        except RuntimeError as exc:  # RocksDB "Corruption: ..." met while reading or writing
+            if attempt == 2 or "corrupt" not in str(exc).lower():
+                raise
+            notice(f"the query store in {cache.folder} was damaged; rebuilt it (the cache is safe to delete)")
+        finally:
+            del state  # release the on-disk store's lock now, not at some later collection
+            gc.collect()
+    raise AssertionError("unreachable")
 
 
 def _corpus_findings(state: StoreState) -> tuple[list[Finding], int | None]:

@@ -1,7 +1,11 @@
 """Where a build's outputs go: one combined file per syntax, or one file per graph and syntax.
 
-Outputs are streamed from the cached per-graph chunks (no corpus in memory) and
-renamed into place only when complete.
+Outputs are streamed from the cached per-graph chunks (no corpus in memory) into
+temporary files, then replaced as a set (``commit``): a journal naming every
+rename and deletion is written atomically, the renames follow, the journal goes
+last. A build killed before the journal exists leaves the previous outputs
+untouched; one killed after it is finished by the next command (``recover``,
+under the lock), which also removes temporary files a killed build left.
 """
 
 from __future__ import annotations
@@ -15,11 +19,13 @@ from pathlib import Path
 from typing import Any
 
 from ..export import JSONLD_FOOTER, jsonld_header, temp_beside, write_atomic
+from ..export.rdf import replace
 from ..formats import Format, Layout
 from ..vocab import PREFIXES
 from .cache import Entry
 
 BUILD_NAME = "laborgraph"
+JOURNAL = ".laborgraph-commit.json"
 SUFFIX = {f.key: f.suffix for f in Format.cached()}  # cache chunk name -> file suffix
 # "auto" splits once the combined N-Triples would pass 50 MB: files that size are slow to
 # rewrite after every edit, clumsy to diff, and GitHub warns at 50 MB and refuses 100 MB.
@@ -62,24 +68,70 @@ def _document_temp(path: Path, syntax: str, entries: list[tuple[str, Entry]]) ->
 
 def write_document(path: Path, syntax: str, entries: list[tuple[str, Entry]]) -> Path:
     """One complete document in ``syntax`` (a key of ``SUFFIX``) at ``path``, written atomically."""
-    os.replace(_document_temp(path, syntax, entries), path)
+    replace(_document_temp(path, syntax, entries), path)
     return path
 
 
 def write_combined(out_dir: Path, entries: list[tuple[str, Entry]]) -> list[Path]:
-    """Stream each syntax's chunks into a temporary file, then rename them all into place."""
+    """Stream each syntax's chunks into a temporary file, then replace the four files as a set."""
     targets = {name: out_dir / f"{BUILD_NAME}{ext}" for name, ext in SUFFIX.items()}
     temps: list[Path] = []
     try:
         for name, target in targets.items():
             temps.append(_document_temp(target, name, entries))
-        for tmp, target in zip(temps, targets.values(), strict=True):
-            os.replace(tmp, target)
-        shutil.rmtree(out_dir / SPLIT_DIR, ignore_errors=True)  # never leave the other layout behind, stale
+        # never leave the other layout behind, stale
+        commit(out_dir, list(zip(temps, targets.values(), strict=True)), [out_dir / SPLIT_DIR])
         return sorted(targets.values())
     finally:
         for tmp in temps:
             tmp.unlink(missing_ok=True)
+
+
+def commit(out_dir: Path, renames: list[tuple[Path, Path]], deletes: list[Path]) -> None:
+    """Rename ``renames`` (temp, target) into place and remove ``deletes``, as one set.
+
+    The journal makes the set atomic for every reader that comes after the next
+    laborgraph command: a kill between two renames is completed by ``recover``.
+    """
+    journal = out_dir / JOURNAL
+    rel = functools.partial(os.path.relpath, start=out_dir)
+    write_atomic(journal, json.dumps({"rename": [[rel(t), rel(p)] for t, p in renames],
+                                      "delete": [rel(p) for p in deletes]}))
+    _apply(out_dir, renames, deletes)
+    journal.unlink()
+
+
+def _apply(out_dir: Path, renames: Iterable[tuple[Path, Path]], deletes: Iterable[Path]) -> None:
+    for tmp, target in renames:
+        if tmp.exists():
+            os.replace(tmp, target)
+    for path in deletes:
+        if path.is_dir() and not path.is_symlink():
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            path.unlink(missing_ok=True)
+
+
+def recover(out_dir: Path) -> None:
+    """Finish a set of renames a killed build began, then remove temporary files it left (under the lock)."""
+    journal = out_dir / JOURNAL
+    try:
+        plan = json.loads(journal.read_text(encoding="utf-8"))
+        _apply(out_dir, [(out_dir / t, out_dir / p) for t, p in plan["rename"]],
+               [out_dir / p for p in plan["delete"]])
+    except FileNotFoundError:
+        pass
+    except (OSError, ValueError, KeyError, TypeError):
+        pass  # a journal we cannot read was never complete (it is written atomically): nothing was renamed
+    journal.unlink(missing_ok=True)
+    for folder in (out_dir, out_dir / SPLIT_DIR):
+        try:
+            names = os.listdir(folder)
+        except OSError:
+            continue
+        for name in names:
+            if name.startswith(".") and name.endswith(".tmp"):
+                (folder / name).unlink(missing_ok=True)
 
 
 SPLIT_DIR = "graphs"
@@ -88,8 +140,8 @@ SPLIT_DIR = "graphs"
 def write_split(out_dir: Path, entries: list[tuple[str, Entry]]) -> list[Path]:
     """One document per named graph and syntax in ``out_dir/graphs/``; only changed graphs are rewritten.
 
-    ``graphs/index.json`` lists each graph's IRI, files and cache key; it is written
-    last, so after an interruption the next build rewrites what it cannot vouch for.
+    ``graphs/index.json`` lists each graph's IRI, files and cache key; the changed
+    documents, the index and the removals are committed as one set (``commit``).
     """
     folder = out_dir / SPLIT_DIR
     folder.mkdir(parents=True, exist_ok=True)
@@ -99,23 +151,27 @@ def write_split(out_dir: Path, entries: list[tuple[str, Entry]]) -> list[Path]:
     except (OSError, ValueError, KeyError, TypeError):
         known = {}
     present = set(os.listdir(folder))
-    written, current = [], {}
-    for name, entry in entries:
-        files = {syntax: f"{entry.slug}{ext}" for syntax, ext in SUFFIX.items()}
-        current[entry.slug] = {"graph": name, "key": entry.key, "files": files}
-        if known.get(entry.slug) == current[entry.slug] and all(f in present for f in files.values()):
-            continue
-        index_path.unlink(missing_ok=True)
-        for syntax, file in files.items():
-            written.append(write_document(folder / file, syntax, [(name, entry)]))
-    for slug in sorted(set(known) - set(current)):
-        for file in known[slug].get("files", {}).values():
-            (folder / file).unlink(missing_ok=True)
-    if current != known or not index_path.is_file():
-        write_atomic(index_path, json.dumps({"graphs": current}, sort_keys=True) + "\n")  # no indent: C encoder
-    for ext in SUFFIX.values():  # never leave the other layout behind, stale
-        (out_dir / f"{BUILD_NAME}{ext}").unlink(missing_ok=True)
-    return written
+    renames: list[tuple[Path, Path]] = []
+    current = {}
+    try:
+        for name, entry in entries:
+            files = {syntax: f"{entry.slug}{ext}" for syntax, ext in SUFFIX.items()}
+            current[entry.slug] = {"graph": name, "key": entry.key, "files": files}
+            if known.get(entry.slug) == current[entry.slug] and all(f in present for f in files.values()):
+                continue
+            for syntax, file in files.items():
+                renames.append((_document_temp(folder / file, syntax, [(name, entry)]), folder / file))
+        deletes = [folder / file for slug in sorted(set(known) - set(current))
+                   for file in known[slug].get("files", {}).values()]
+        if current != known or not index_path.is_file():
+            text = json.dumps({"graphs": current}, sort_keys=True) + "\n"  # no indent: the C encoder
+            renames.append((temp_beside(index_path, lambda fh: fh.write(text.encode("utf-8"))), index_path))
+        # never leave the other layout behind, stale
+        commit(out_dir, renames, deletes + [out_dir / f"{BUILD_NAME}{ext}" for ext in SUFFIX.values()])
+    finally:
+        for tmp, _ in renames:
+            tmp.unlink(missing_ok=True)
+    return [target for _, target in renames if target != index_path]
 
 
 def choose_layout(layout: Layout, entries: list[tuple[str, Entry]]) -> Layout:

@@ -7,6 +7,10 @@ findings and the counts. Batches validate with one pySHACL call each.
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
+import os
+import signal
 from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -22,6 +26,7 @@ from ..load import load_article
 from ..model import Article
 from ..validate import Finding, validate_graph
 from ..vocab import PREFIXES, article_graph_iri, article_slug_of
+from .lock import forget_inherited
 
 BATCH = 24  # articles validated per pySHACL call
 
@@ -112,7 +117,8 @@ def build_changed(items: list[tuple[Path, str]], jobs: int) -> Iterable[Built]:
     """
     batches = [items[i:i + BATCH] for i in range(0, len(items), BATCH)]
     if jobs > 1 and len(batches) > 1:
-        with ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("fork")) as pool:
+        with ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("fork"), initializer=_worker_start,
+                                 initargs=(os.getpid(),)) as pool:
             for part in pool.map(_build_batch, batches):
                 yield from part
     else:
@@ -120,3 +126,17 @@ def build_changed(items: list[tuple[Path, str]], jobs: int) -> Iterable[Built]:
             yield from _build_batch(batch)
 
 
+PR_SET_PDEATHSIG = 1
+
+
+def _worker_start(parent: int) -> None:
+    """Die with the parent (even when it is killed with SIGKILL) and let go of its cache lock.
+
+    On Linux the kernel sends SIGKILL when the parent dies (prctl PR_SET_PDEATHSIG);
+    if the parent died before that was set, the worker exits at once.
+    """
+    forget_inherited()
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    if os.getppid() != parent:
+        os._exit(1)

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import yaml
 from rdflib import URIRef
 
 from ..errors import MappingError
@@ -31,6 +32,7 @@ from .context import (
     language_field,
     text_field,
 )
+from .files import read_bytes, shown, text_limit
 from .registry import load_registry, parse_entities
 from .statements import each_value, parse_statements
 from .values import parse_date, parse_publication
@@ -47,13 +49,16 @@ def load_article(path: Path, registry: Registry, data_dir: Path, terms: Terms | 
     """Read one article mapping and check every quote against the article text."""
     terms = terms or load_terms()
     rel = path.relative_to(data_dir).as_posix() if path.is_relative_to(data_dir) else path.name
-    ctx = Context(str(path), rel, terms, {e.id: e.iri for e in registry.entities})
+    ctx = Context(shown(path), rel, terms, {e.id: e.iri for e in registry.entities})
     slug = path.stem
-    match = SLUG_RE.match(slug)
+    match = SLUG_RE.fullmatch(slug)
     if not match:
         raise ctx.error(None, "file name must be <date>-<outlet>-<slug>.yaml in lower case, the date "
                         "as YYYY-MM-DD (or YYYY-MM, YYYY when only that is known), for example "
                         "2024-07-15-dailynk-workers-sent-to-russia.yaml")
+    if not path.resolve().is_relative_to(data_dir.resolve()):
+        raise ctx.error(None, "the mapping is a link to a file outside the data folder; only files inside it "
+                        "are read")
     doc = as_mapping(ctx, load_file(path, ctx.display), 1, "an article mapping")
     check_keys(ctx, doc, "the mapping", {"article", "sources", "claims"}, {"entities"})
     meta = as_mapping(ctx, doc["article"], doc.line_of("article"), "`article`")
@@ -97,13 +102,78 @@ def _article_text(ctx: Context, meta: LDict, folder: Path) -> str | None:
     name = meta.get("text")
     if name is None:
         return None
-    path = folder / str(name)
-    if not path.is_file() or path.resolve().parent != folder.resolve():
-        raise ctx.error(meta.line_of("text"), f"article text '{name}' not found beside the mapping")
+    line = meta.line_of("text")
+    if not isinstance(name, str):
+        raise ctx.error(line, "`text` is the file name of the article text beside the mapping, e.g. x.txt")
+    refusal = text_file_refusal(folder, name)
+    if refusal:
+        raise ctx.error(line, refusal)
     try:
-        return path.read_text(encoding="utf-8")
+        return decode_text(read_bytes(folder / name, text_limit(), shown(folder / name), "article text"))
     except UnicodeDecodeError:
-        raise ctx.error(meta.line_of("text"), f"article text '{name}' is not UTF-8") from None
+        raise ctx.error(line, f"article text '{name}' is not UTF-8") from None
+    except MappingError as exc:
+        raise ctx.error(line, f"'{shown(name)}': {exc.message}") from None
+
+
+def text_file_refusal(folder: Path, name: str) -> str | None:
+    """Why ``name`` may not be read as an article text, or None; decided before anything is opened.
+
+    A text is a plain file name beside its mapping: no folders, no absolute paths,
+    no ``..``, and (through symlinks) nothing outside the mapping's folder.
+    """
+    path = folder / name
+    if not name or os.path.isabs(name) or os.sep in name or "/" in name or name in (".", "..") \
+            or not name.isprintable():
+        return f"article text '{shown(name)}' must be a file name beside the mapping (no folders, no absolute path)"
+    if not path.exists() or path.resolve().parent != folder.resolve():
+        return f"article text '{name}' not found beside the mapping"
+    return None
+
+
+def decode_text(data: bytes) -> str:
+    r"""An article text as quote offsets count it: UTF-8, a leading BOM dropped, line endings kept.
+
+    ``oa:start``/``oa:end`` are indexes into exactly this string, so a tool that
+    decodes the file the same way (Python: ``open(f, encoding="utf-8-sig",
+    newline="").read()``) finds the quote at ``text[start:end]``.
+
+    >>> decode_text(b"\xef\xbb\xbfa\r\nb")
+    'a\r\nb'
+    """
+    return data.decode("utf-8-sig")
+
+
+def mapping_text_name(data: bytes) -> str | None:
+    """The ``article: text:`` value of a mapping, read from YAML events (as the loader reads it).
+
+    The cache keys an article on this file: a regular expression over the YAML
+    misses ``text: x.txt  # a comment``, quoted names and flow mappings. Events,
+    not a document, so a deeply nested file costs no recursion.
+    """
+    frames: list[list[Any]] = []  # per open collection: [is mapping, expecting a key, current key]
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    try:
+        for event in yaml.parse(data, Loader=loader):
+            if isinstance(event, yaml.ScalarEvent):
+                top = frames[-1] if frames else None
+                if top is not None and top[0] and top[1]:
+                    top[1], top[2] = False, event.value
+                    continue
+                if len(frames) == 2 and [f[2] for f in frames] == ["article", "text"] and frames[0][0] \
+                        and frames[1][0]:
+                    return event.value
+                if top is not None and top[0]:
+                    top[1] = True
+            elif isinstance(event, yaml.CollectionStartEvent):
+                frames.append([isinstance(event, yaml.MappingStartEvent), True, None])
+            elif isinstance(event, yaml.CollectionEndEvent):
+                frames.pop()
+                if frames and frames[-1][0]:
+                    frames[-1][1] = True
+    except yaml.YAMLError:
+        return None  # the loader reports it, with a line
+    return None
 
 
 @hints.documented("source")
@@ -291,4 +361,4 @@ def load_corpus(data_dir: Path, terms: Terms | None = None, *, registry_only: bo
     return Corpus(registry, articles)
 
 
-__all__ = ["article_paths", "load_article", "load_corpus"]
+__all__ = ["article_paths", "decode_text", "load_article", "load_corpus", "mapping_text_name", "text_file_refusal"]

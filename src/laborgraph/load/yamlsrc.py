@@ -23,6 +23,7 @@ import yaml
 from yaml.events import AliasEvent
 
 from ..errors import MappingError
+from .files import read_bytes, shown
 
 MAX_BYTES = 2_000_000
 
@@ -104,19 +105,16 @@ def loads(text: str, path: str | Path) -> Any:
         raise MappingError(path, line, f"malformed YAML: {problem}") from None
     except yaml.YAMLError as exc:
         raise MappingError(path, None, f"malformed YAML: {exc}") from None
+    except RecursionError:
+        raise MappingError(path, None, "YAML nested too deeply (mappings are a few levels deep)") from None
 
 
 def load_file(path: Path, display: str | None = None) -> Any:
-    """Read and parse a YAML file, refusing oversized input before parsing it."""
-    name = display or str(path)
+    """Read (a regular file, at most ``MAX_BYTES``) and parse a YAML file."""
+    name = shown(display or path)
+    data = read_bytes(path, MAX_BYTES, name, "mapping file")
     try:
-        size = path.stat().st_size
-    except OSError as exc:
-        raise MappingError(name, None, f"cannot read file: {exc.strerror}") from None
-    if size > MAX_BYTES:
-        raise MappingError(name, None, f"file is {size} bytes; mapping files are limited to {MAX_BYTES}")
-    try:
-        text = path.read_text(encoding="utf-8")
+        text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise MappingError(name, None, f"not UTF-8 text ({exc.reason} at byte {exc.start})") from None
     return loads(text, name)
