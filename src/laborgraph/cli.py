@@ -97,6 +97,11 @@ CACHE = click.option(
     show_default="build/.cache or $LABORGRAPH_CACHE",
     help="Build cache shared with `laborgraph build`: unchanged articles are not rebuilt.")
 
+REFERENCE = click.option(
+    "--reference", is_flag=True,
+    help="Validate articles with pySHACL (the reference engine) instead of the compiled shapes; "
+         "same findings, several times slower.")
+
 
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
@@ -104,8 +109,9 @@ CACHE = click.option(
               show_default=True, help="text for people, json for tools, turtle for the raw SHACL report.")
 @click.option("--strict", is_flag=True, help="Fail (exit 1) on warnings too.")
 @CACHE
+@REFERENCE
 @_fails_cleanly
-def validate(paths: tuple[Path, ...], fmt: str, strict: bool, cache_dir: Path) -> None:
+def validate(paths: tuple[Path, ...], fmt: str, strict: bool, cache_dir: Path, reference: bool) -> None:
     """Validate mapping folders (default data/ or $LABORGRAPH_DATA) or RDF files against the SHACL shapes.
 
     Exit 0 when the data conforms (warnings allowed unless --strict), 1 when it
@@ -113,7 +119,7 @@ def validate(paths: tuple[Path, ...], fmt: str, strict: bool, cache_dir: Path) -
     """
     from .incremental import validate_paths
 
-    report = validate_paths(list(paths) or [_default_data()], cache_dir)
+    report = validate_paths(list(paths) or [_default_data()], cache_dir, reference=reference)
     text = {"text": report.as_text, "json": report.as_json, "turtle": report.as_turtle}[fmt]()
     click.echo(text, nl=False)
     failed = not report.conforms or (strict and report.counts["Warning"] > 0)
@@ -131,8 +137,10 @@ def validate(paths: tuple[Path, ...], fmt: str, strict: bool, cache_dir: Path) -
               help="combined: OUT/laborgraph.{trig,ttl,jsonld,nt}; split: one file per article graph in "
                    "OUT/graphs/, only changed ones rewritten; auto: split once the combined N-Triples "
                    "would pass 50 MB.")
+@REFERENCE
 @_fails_cleanly
-def build(data_dir: Path, out_dir: Path, cache_dir: Path | None, jobs: int | None, layout: str) -> None:
+def build(data_dir: Path, out_dir: Path, cache_dir: Path | None, jobs: int | None, layout: str,
+          reference: bool) -> None:
     """Build and validate the graph from mapping files; write TriG, Turtle, JSON-LD and N-Triples.
 
     Nothing is written when the graph has SHACL violations (exit 1). Rebuilds are
@@ -142,7 +150,8 @@ def build(data_dir: Path, out_dir: Path, cache_dir: Path | None, jobs: int | Non
 
     progress = _progress("building changed articles")
     try:
-        result = run(data_dir, out_dir, cache_dir=cache_dir, jobs=jobs, layout=layout, progress=progress)
+        result = run(data_dir, out_dir, cache_dir=cache_dir, jobs=jobs, layout=layout, progress=progress,
+                     reference=reference)
     finally:
         progress.done()
     s = result.stats
