@@ -4,6 +4,7 @@ counts (``stats``) and the ontology reference (``docs``)."""
 from .rdf import (
     jsonld,
     jsonld_context,
+    jsonld_nodes,
     nquads,
     ntriples,
     serialize,
@@ -14,5 +15,5 @@ from .rdf import (
     write_atomic_bytes,
 )
 
-__all__ = ["jsonld", "jsonld_context", "nquads", "ntriples", "serialize", "temp_beside", "trig", "union",
-           "write_atomic", "write_atomic_bytes"]
+__all__ = ["jsonld", "jsonld_context", "jsonld_nodes", "nquads", "ntriples", "serialize", "temp_beside", "trig",
+           "union", "write_atomic", "write_atomic_bytes"]

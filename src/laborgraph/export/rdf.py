@@ -14,6 +14,7 @@ ordered, so a rebuilt graph diffs cleanly in git. Files are written atomically.
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import tempfile
@@ -124,13 +125,98 @@ def _sort_json(value: object) -> object:
     return value
 
 
-def jsonld(g: Graph) -> str:
-    context = jsonld_context()
-    raw = json.loads(g.serialize(format="json-ld", context=context, auto_compact=True))
+def _native(value: object) -> object:
+    """rdflib's JSON-LD objects as ``json.loads(json.dumps(...))`` would give them (plain str keys and values)."""
+    if isinstance(value, dict):
+        return {str(k): _native(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_native(v) for v in value]
+    if isinstance(value, str):
+        return str(value)
+    return value
+
+
+@functools.lru_cache(maxsize=1)
+def _compaction_context() -> object:
+    """rdflib's parsed context, its term lookups remembered (they depend on the context alone)."""
+    from rdflib.plugins.shared.jsonld.context import UNDEF, Context
+
+    class Remembering(Context):
+        def __init__(self, source: object) -> None:
+            super().__init__(source)
+            self._found: dict[tuple[object, ...], object] = {}
+            self._shrunk: dict[str, object] = {}
+            self._symbols: dict[str, object] = {}
+
+        def find_term(self, idref: str, coercion: object = None, container: object = UNDEF,
+                      language: object = None, reverse: bool = False) -> object:
+            key = (idref, coercion, container, language, reverse)
+            if key not in self._found:
+                self._found[key] = super().find_term(idref, coercion, container, language, reverse)
+            return self._found[key]
+
+        def shrink_iri(self, iri: str) -> str:
+            key = str(iri)
+            if key not in self._shrunk:
+                self._shrunk[key] = super().shrink_iri(iri)
+            return self._shrunk[key]  # type: ignore[return-value]
+
+        def to_symbol(self, iri: str) -> str | None:
+            key = str(iri)
+            if key not in self._symbols:
+                self._symbols[key] = super().to_symbol(iri)
+            return self._symbols[key]  # type: ignore[return-value]
+
+    return Remembering(jsonld_context())
+
+
+class _Indexed:
+    """The read-only lookups rdflib's JSON-LD converter makes, answered from one pass over the graph."""
+
+    context_aware = False
+
+    def __init__(self, g: Graph) -> None:
+        self.identifier = g.identifier
+        self._po: dict[object, list[tuple[object, object]]] = {}
+        self._objects: set[object] = set()
+        for s, p, o in g:
+            self._po.setdefault(s, []).append((p, o))
+            self._objects.add(o)
+
+    def subjects(self, predicate: object = None, node: object = None) -> Iterable[object]:
+        if predicate is None and node is None:
+            return iter(self._po)
+        if predicate is None:  # only asked as any(graph.subjects(None, node))
+            return iter([True] if node in self._objects else [])
+        raise NotImplementedError(predicate)
+
+    def predicate_objects(self, s: object) -> Iterable[tuple[object, object]]:
+        return iter(self._po.get(s, ()))
+
+    def value(self, s: object, p: object) -> object:
+        return next((o for q, o in self._po.get(s, ()) if q == p), None)
+
+
+def jsonld_nodes(g: Graph) -> list[dict[str, object]]:
+    """The graph's nodes compacted with our context by rdflib, sorted; the ``@graph`` of ``jsonld(g)``.
+
+    Calls rdflib's converter directly, with the context parsed once and its lookups
+    remembered, on an index of the graph built in one pass: the serializer would write
+    the whole document (context included) with the pure-Python indenting encoder only
+    for it to be parsed back, and probe the graph's store for every node and value.
+    """
+    from rdflib.plugins.serializers.jsonld import from_rdf
+
+    # the arguments rdflib's serializer passes (its use_native_types is a one-element tuple)
+    raw = _native(from_rdf(_Indexed(g), _compaction_context(), None, (False,), False, auto_compact=True))
+    assert isinstance(raw, dict)
     body = {k: v for k, v in raw.items() if k != "@context"}
     nodes = body.get("@graph", [body] if body else [])
-    nodes = sorted((_sort_json(n) for n in nodes), key=lambda n: str(n.get("id", "")))  # type: ignore[union-attr]
-    doc = {"@context": context, "@graph": nodes}
+    return sorted((_sort_json(n) for n in nodes), key=lambda n: str(n.get("id", "")))  # type: ignore
+
+
+def jsonld(g: Graph) -> str:
+    doc = {"@context": jsonld_context(), "@graph": jsonld_nodes(g)}
     return json.dumps(doc, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
 
 

@@ -20,7 +20,7 @@ from rdflib import Graph
 
 from .. import shaclfast
 from ..build import article_graph
-from ..export import jsonld, ntriples
+from ..export import jsonld_nodes, ntriples
 from ..load import load_article
 from ..model import Article
 from ..validate import Finding, validate_graph
@@ -48,7 +48,7 @@ def graph_chunks(graph: Graph, name: str) -> dict[str, str]:
     # a blank line between subjects, four-space indents (pyoxigraph escapes newlines in strings)
     lines = [ln.replace("\t", "    ") for ln in turtle.splitlines() if ln and not ln.startswith("@prefix")]
     body = "".join(("\n" if i and not ln.startswith(" ") else "") + ln + "\n" for i, ln in enumerate(lines))
-    nodes = json.loads(jsonld(graph))["@graph"]
+    nodes = jsonld_nodes(graph)
     return {
         "trig": f"\n<{name}> {{\n{body}}}\n",
         "ttl": "\n" + body,
