@@ -1,0 +1,46 @@
+"""benchmarks/run.py's validation row, growth table and plot run on a tiny corpus (timings never asserted)."""
+
+from __future__ import annotations
+
+import importlib.util
+import shutil
+import sys
+
+import pytest
+
+from .conftest import ROOT
+
+
+@pytest.fixture(scope="module")
+def run():
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    try:
+        spec = importlib.util.spec_from_file_location("run", ROOT / "benchmarks" / "run.py")
+        assert spec is not None and spec.loader is not None
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        yield module
+    finally:
+        sys.path.remove(str(ROOT / "benchmarks"))
+
+
+def test_validation_engines_compare_on_a_tiny_corpus(run, tmp_path):
+    run.synth.generate(4, 2, tmp_path / "data")
+    fast, reference = run.validation_engines(tmp_path / "data")  # raises if the findings differ
+    assert len(fast) == 3 and len(reference) == 1
+
+
+CURVE = [{"articles": 10, "build_s": 1.5, "peak_mb": 120.0, "edit_s": 0.2, "query_s": 0.3},
+         {"articles": 100, "build_s": 4.0, "peak_mb": 180.0, "edit_s": 0.25, "query_s": 0.9}]
+
+
+def test_growth_table_and_plot_go_into_the_docs(run, tmp_path, monkeypatch):
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    shutil.copy(ROOT / "docs" / "performance.md", docs / "performance.md")
+    monkeypatch.setattr(run, "ROOT", tmp_path)
+    run.write_docs("| results |\n", CURVE, "--full")
+    text = (docs / "performance.md").read_text()
+    assert "| 100 | 4.0 | 40.0 | 0.250 | 0.90 | 180 |" in text
+    assert text.count("<!-- growth -->") == 1 and text.count("<!-- /results -->") == 1
+    assert (docs / "performance-growth.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
