@@ -32,7 +32,7 @@ from typing import Any
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.graph import ReadOnlyGraphAggregate
-from rdflib.namespace import RDF, RDFS, XSD
+from rdflib.namespace import OWL, RDF, RDFS, XSD
 
 from .errors import LaborgraphError
 from .validate import SH, Finding, Report, _locate, shapes_graph
@@ -222,7 +222,7 @@ def compile_shapes(shapes: Graph) -> CompiledShapes:
     sparql: list[SparqlCheck] = []
     for node in sorted(set(shapes.subjects(RDF.type, SH.NodeShape))):
         r.objects(node, RDF.type)
-        if set(shapes.objects(node, RDF.type)) & {RDFS.Class, URIRef("http://www.w3.org/2002/07/owl#Class")}:
+        if set(shapes.objects(node, RDF.type)) & {RDFS.Class, OWL.Class}:
             raise UnsupportedShape(f"{node}: implicit class targets are not supported")
         if r.one(node, SH.deactivated) is not None or r.objects(node, SH.message):
             raise UnsupportedShape(f"{node}: sh:deactivated or sh:message on a node shape is not supported")
