@@ -174,3 +174,17 @@ def test_every_shape_file_compiles():
     from laborgraph.validate import SH
     assert {p.shape for p in compiled.properties} == {str(p) for p in shapes.subjects(RDF.type, SH.PropertyShape)}
     assert {c.constraint for c in compiled.sparql} == {str(c) for c in shapes.subjects(RDF.type, SH.SPARQLConstraint)}
+
+
+def test_cli_reference_gives_the_same_report(tmp_path):
+    """`validate --reference` runs pySHACL (its own cache keys) and reports what the default reports."""
+    from click.testing import CliRunner
+
+    from laborgraph.cli import main
+
+    data = _with_corroboration(tmp_path / "data")
+    runs = [CliRunner().invoke(main, ["validate", str(data), "--format", "json", "--cache", str(tmp_path / "c"),
+                                      *extra]) for extra in ([], ["--reference"])]
+    assert [r.exit_code for r in runs] == [0, 0], [r.output[-300:] for r in runs]
+    assert runs[0].output == runs[1].output
+    assert '"findings": [' in runs[0].output
