@@ -127,11 +127,12 @@ def _sort_json(value: object) -> object:
 
 def _native(value: object) -> object:
     """rdflib's JSON-LD objects as ``json.loads(json.dumps(...))`` would give them (plain str keys and values)."""
-    if isinstance(value, dict):
-        return {str(k): _native(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_native(v) for v in value]
-    if isinstance(value, str):
+    kind = type(value)
+    if kind is dict:
+        return {k if type(k) is str else str(k): _native(v) for k, v in value.items()}  # type: ignore[attr-defined]
+    if kind is list:
+        return [_native(v) for v in value]  # type: ignore[attr-defined]
+    if kind is not str and isinstance(value, str):  # rdflib's URIRef and Literal
         return str(value)
     return value
 
@@ -179,9 +180,12 @@ class _Indexed:
         self.identifier = g.identifier
         self._po: dict[object, list[tuple[object, object]]] = {}
         self._objects: set[object] = set()
+        self._first: dict[object, object] = {}  # asked for every object node: is it a list?
         for s, p, o in g:
             self._po.setdefault(s, []).append((p, o))
             self._objects.add(o)
+            if p == RDF.first and s not in self._first:
+                self._first[s] = o
 
     def subjects(self, predicate: object = None, node: object = None) -> Iterable[object]:
         if predicate is None and node is None:
@@ -194,6 +198,8 @@ class _Indexed:
         return iter(self._po.get(s, ()))
 
     def value(self, s: object, p: object) -> object:
+        if p == RDF.first:
+            return self._first.get(s)
         return next((o for q, o in self._po.get(s, ()) if q == p), None)
 
 
