@@ -394,7 +394,8 @@ def write_docs(result: str, curve: list[dict], argv: str) -> None:
     doc = ROOT / "docs" / "performance.md"
     text = doc.read_text()
     stamp = f"\nRun: `python benchmarks/run.py {argv}` on {machine()}.\n\n"
-    for tag, body in (("results", result), ("growth", growth_table(curve))):
+    growth = growth_table(curve) + "\n![growth curve](performance-growth.png)\n"
+    for tag, body in (("results", result), ("growth", growth)):
         if f"<!-- {tag} -->" in text:
             start, end = text.index(f"<!-- {tag} -->"), text.index(f"<!-- /{tag} -->")
             text = text[:start] + f"<!-- {tag} -->" + stamp + body + text[end:]

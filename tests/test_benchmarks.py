@@ -41,6 +41,6 @@ def test_growth_table_and_plot_go_into_the_docs(run, tmp_path, monkeypatch):
     monkeypatch.setattr(run, "ROOT", tmp_path)
     run.write_docs("| results |\n", CURVE, "--full")
     text = (docs / "performance.md").read_text()
-    assert "| 100 | 4.0 | 40.0 | 0.250 | 0.90 | 180 |" in text
+    assert "| 100 | 4.0 | 40.0 | 0.250 | 0.90 | 180 |" in text and "![growth curve](performance-growth.png)" in text
     assert text.count("<!-- growth -->") == 1 and text.count("<!-- /results -->") == 1
     assert (docs / "performance-growth.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
