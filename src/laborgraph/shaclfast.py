@@ -196,19 +196,33 @@ def _prefixes(r: _Reader, constraint: Any) -> str:
     return "\n".join(sorted(lines)) + "\n"
 
 
+def _subqueries(select: str) -> list[str]:
+    """The text of each nested SELECT (from its opening brace to the matching closing one)."""
+    out = []
+    for m in list(re.finditer(r"\bSELECT\b", select, re.I))[1:]:
+        start = select.rfind("{", 0, m.start())
+        depth = 0
+        for i in range(start, len(select)):
+            depth += {"{": 1, "}": -1}.get(select[i], 0)
+            if depth == 0:
+                out.append(select[start:i + 1])
+                break
+    return out
+
+
 def _sparql(r: _Reader, node: Any, constraint: Any, targets: list[Any], severity: str) -> SparqlCheck:
     r.objects(constraint, RDF.type)
     if r.one(constraint, SH.deactivated) is not None:
         raise UnsupportedShape(f"{constraint}: sh:deactivated is not supported")
     select = str(r.one(constraint, SH.select))
-    # The focus binding is joined at the top of the WHERE group; that equals SHACL's
-    # pre-binding of $this for flat queries, not for subqueries, MINUS or $this in BIND/VALUES.
-    if len(re.findall(r"\bSELECT\b", select, re.I)) != 1 or re.search(r"\b(MINUS|SERVICE|GRAPH|VALUES)\b", select,
-                                                                        re.I) \
-            or re.search(r"\bAS\s+[?$]this\b", select, re.I):
-        raise UnsupportedShape(f"{constraint}: only flat SELECT constraints are supported")
-    query, count = re.subn(r"WHERE\s*\{", "WHERE { " + _targets("?__cls", targets), select.replace("$this", "?this"),
-                           count=1)
+    # The focus nodes are joined at the top of the WHERE group (each once, from a DISTINCT
+    # subquery); that equals SHACL's pre-binding of $this unless a nested SELECT, a BIND
+    # or a VALUES block uses $this, or MINUS or SERVICE change what the join sees.
+    if re.search(r"\b(MINUS|SERVICE|GRAPH|VALUES)\b", select, re.I) or re.search(r"\bAS\s+[?$]this\b", select, re.I) \
+            or any(re.search(r"[?$]this\b", nested) for nested in _subqueries(select)):
+        raise UnsupportedShape(f"{constraint}: only SELECT constraints whose subqueries do not use $this are supported")
+    focus = f"{{ SELECT DISTINCT ?this WHERE {{ {_targets('?__cls', targets)} }} }}"
+    query, count = re.subn(r"WHERE\s*\{", "WHERE { " + focus, select.replace("$this", "?this"), count=1)
     if count != 1:
         raise UnsupportedShape(f"{constraint}: sh:select needs a WHERE clause")
     return SparqlCheck(str(constraint), severity, _text(r, constraint, SH.message),
