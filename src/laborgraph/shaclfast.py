@@ -1,4 +1,4 @@
-"""SHACL on Oxigraph: the shapes compiled once into SPARQL, findings equal to pySHACL's.
+"""SHACL compiled once, findings equal to pySHACL's. Long: the compiler and its evaluator stay together.
 
 pySHACL walks every shape and constraint in Python for every focus node (40-60 ms
 of CPU an article here). The shapes use a small part of SHACL, so they are compiled
