@@ -1,8 +1,11 @@
-"""benchmarks/run.py runs to the end (on a tiny corpus), so the script cannot silently break again."""
+"""benchmarks/run.py runs to the end on a tiny corpus (so the script cannot silently break again), and its
+validation row, growth table and plot work (timings are never asserted)."""
 
 from __future__ import annotations
 
+import importlib.util
 import json
+import shutil
 import subprocess
 import sys
 
@@ -22,3 +25,37 @@ def test_quick_benchmark_runs_to_the_end_on_a_tiny_corpus():
     assert any(t.startswith("query library, in-memory snapshot") for t in targets)  # the step that crashed
     assert any(t.startswith("export") for t in targets)  # the last step
     assert all(r["articles"] in ("-", 3) for r in rows)
+
+@pytest.fixture(scope="module")
+def run():
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    try:
+        spec = importlib.util.spec_from_file_location("run", ROOT / "benchmarks" / "run.py")
+        assert spec is not None and spec.loader is not None
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        yield module
+    finally:
+        sys.path.remove(str(ROOT / "benchmarks"))
+
+
+def test_validation_engines_compare_on_a_tiny_corpus(run, tmp_path):
+    run.synth.generate(4, 2, tmp_path / "data")
+    fast, reference = run.validation_engines(tmp_path / "data")  # raises if the findings differ
+    assert len(fast) == 3 and len(reference) == 1
+
+
+CURVE = [{"articles": 10, "build_s": 1.5, "peak_mb": 120.0, "edit_s": 0.2, "query_s": 0.3},
+         {"articles": 100, "build_s": 4.0, "peak_mb": 180.0, "edit_s": 0.25, "query_s": 0.9}]
+
+
+def test_growth_table_and_plot_go_into_the_docs(run, tmp_path, monkeypatch):
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    shutil.copy(ROOT / "docs" / "performance.md", docs / "performance.md")
+    monkeypatch.setattr(run, "ROOT", tmp_path)
+    run.write_docs("| results |\n", CURVE, "--full")
+    text = (docs / "performance.md").read_text()
+    assert "| 100 | 4.0 | 40.0 | 0.250 | 0.90 | 180 |" in text and "![growth curve](performance-growth.png)" in text
+    assert text.count("<!-- growth -->") == 1 and text.count("<!-- /results -->") == 1
+    assert (docs / "performance-growth.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

@@ -101,6 +101,11 @@ CACHE = click.option(
     show_default="build/.cache or $LABORGRAPH_CACHE",
     help="Build cache shared with `laborgraph build`: unchanged articles are not rebuilt.")
 
+REFERENCE = click.option(
+    "--reference", is_flag=True,
+    help="Validate articles with pySHACL (the reference engine) instead of the compiled shapes; "
+         "same findings, several times slower.")
+
 
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
@@ -108,8 +113,9 @@ CACHE = click.option(
               show_default=True, help="text for people, json for tools, turtle for the raw SHACL report.")
 @click.option("--strict", is_flag=True, help="Fail (exit 1) on warnings too.")
 @CACHE
+@REFERENCE
 @_fails_cleanly
-def validate(paths: tuple[Path, ...], fmt: str, strict: bool, cache_dir: Path) -> None:
+def validate(paths: tuple[Path, ...], fmt: str, strict: bool, cache_dir: Path, reference: bool) -> None:
     """Validate mapping folders (default data/ or $LABORGRAPH_DATA) or RDF files against the SHACL shapes.
 
     Exit 0 when the data conforms (warnings allowed unless --strict), 1 when it
@@ -117,7 +123,7 @@ def validate(paths: tuple[Path, ...], fmt: str, strict: bool, cache_dir: Path) -
     """
     from .incremental import validate_paths
 
-    report = validate_paths(list(paths) or [_default_data()], cache_dir)
+    report = validate_paths(list(paths) or [_default_data()], cache_dir, reference=reference)
     text = {"text": report.as_text, "json": report.as_json, "turtle": report.as_turtle}[fmt]()
     click.echo(text, nl=False)
     failed = not report.conforms or (strict and report.counts["Warning"] > 0)
@@ -138,9 +144,10 @@ def validate(paths: tuple[Path, ...], fmt: str, strict: bool, cache_dir: Path) -
 @click.option("--allow-empty", is_flag=True,
               help="Build even when articles/ holds no mappings (otherwise refused: it would replace the outputs "
                    "with an empty graph).")
+@REFERENCE
 @_fails_cleanly
 def build(data_dir: Path, out_dir: Path, cache_dir: Path | None, jobs: int | None, layout: str,
-          allow_empty: bool) -> None:
+          allow_empty: bool, reference: bool) -> None:
     """Build and validate the graph from mapping files; write TriG, Turtle, JSON-LD and N-Triples.
 
     Nothing is written when the graph has SHACL violations (exit 1). Rebuilds are
@@ -151,7 +158,7 @@ def build(data_dir: Path, out_dir: Path, cache_dir: Path | None, jobs: int | Non
     progress = _progress("building changed articles")
     try:
         result = run(data_dir, out_dir, cache_dir=cache_dir, jobs=jobs, layout=layout, progress=progress,
-                     allow_empty=allow_empty)
+                     allow_empty=allow_empty, reference=reference)
     finally:
         progress.done()
     s = result.stats

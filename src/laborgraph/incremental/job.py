@@ -17,6 +17,7 @@ The same inputs give byte-identical files whether they came from the cache or no
 from __future__ import annotations
 
 import gc
+import hashlib
 import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -25,6 +26,7 @@ from typing import Any, TypeVar
 
 from rdflib import Graph
 
+from .. import shaclfast
 from ..build import registry_graph
 from ..checks import default_checks_dir
 from ..errors import LaborgraphError, NotConforming
@@ -58,7 +60,8 @@ class BuildResult:
 
 def build(data_dir: Path, out_dir: Path, *, cache_dir: Path | None = None, jobs: int | None = None,
           layout: Layout | str = Layout.AUTO, allow_empty: bool = False,
-          progress: Callable[[int, int], None] | None = None) -> BuildResult:
+          progress: Callable[[int, int], None] | None = None,
+          reference: bool = False) -> BuildResult:
     """Build the graph from the mappings in ``data_dir`` into ``out_dir`` in four syntaxes.
 
     ``layout`` "combined" writes ``laborgraph.{trig,ttl,jsonld,nt}``; "split" writes
@@ -68,7 +71,8 @@ def build(data_dir: Path, out_dir: Path, *, cache_dir: Path | None = None, jobs:
     untouched: nothing is renamed into place until every article has been built
     and the corpus checked, and then the whole set is replaced at once (see
     ``layout.commit``). A data folder without articles is refused unless
-    ``allow_empty``: it would silently replace the outputs with an empty graph.
+    ``allow_empty``: it would silently replace the outputs with an empty graph. ``reference``
+    validates articles with pySHACL instead of the compiled shapes (same findings, several times slower).
     """
     layout = Layout(layout)
     cache_dir = cache_dir or out_dir / ".cache"
@@ -77,7 +81,7 @@ def build(data_dir: Path, out_dir: Path, *, cache_dir: Path | None = None, jobs:
                               "the outputs with an empty graph (use --allow-empty to build one anyway)")
     with locked(cache_dir, out_dir):
         recover(out_dir)
-        checked = refresh(data_dir, cache_dir=cache_dir, jobs=jobs, progress=progress)
+        checked = refresh(data_dir, cache_dir=cache_dir, jobs=jobs, progress=progress, reference=reference)
         if not checked.report.conforms:
             raise NotConforming(checked.report.counts["Violation"])
         chosen = choose_layout(layout, checked.ordered)
@@ -87,12 +91,12 @@ def build(data_dir: Path, out_dir: Path, *, cache_dir: Path | None = None, jobs:
                        checked.corpus_focus)
 
 
-def validate_paths(paths: list[Path], cache_dir: Path = Path("build/.cache")) -> Report:
+def validate_paths(paths: list[Path], cache_dir: Path = Path("build/.cache"), *, reference: bool = False) -> Report:
     """Validate mapping folders (incrementally, through the build cache) and RDF files."""
     report = Report()
     for path in paths:
         if path.is_dir():
-            part = refresh(path, cache_dir=cache_dir).report
+            part = refresh(path, cache_dir=cache_dir, reference=reference).report
         elif path.is_file():
             part = validate_file(path)
         else:
@@ -160,12 +164,15 @@ def memory_store(data_dir: Path, *, cache_dir: Path, jobs: int | None = None) ->
 
 
 def refresh(data_dir: Path, *, cache_dir: Path, jobs: int | None = None,
-            keep_store: list[Any] | None = None, progress: Callable[[int, int], None] | None = None) -> Checked:
+            keep_store: list[Any] | None = None, progress: Callable[[int, int], None] | None = None,
+            reference: bool = False) -> Checked:
     """Bring the cache up to date with ``data_dir``: map, build and validate what changed; write nothing.
 
     ``keep_store``, when given, receives the corpus store instead of it being closed; the
     caller then holds the cache's lock (``lock.locked``) for as long as the store is open.
     ``progress(done, total)`` is called as changed articles are built (the CLI's counter).
+    ``reference`` validates with pySHACL; its findings are cached under their own keys,
+    so a reference run re-validates every article rather than trusting the fast path's.
     """
     with locked(cache_dir):
         return _refresh(data_dir, cache_dir, jobs, keep_store, progress)
@@ -179,10 +186,11 @@ def _refresh(data_dir: Path, cache_dir: Path, jobs: int | None, keep_store: list
     reg_graph = registry_graph(registry)
     cache = Cache(cache_dir)
     inputs = inputs_fingerprint(registry_path, default_ontology_dir(), default_shapes_dir(), default_checks_dir())
+    keyed = hashlib.sha256(f"pyshacl {inputs}".encode()).hexdigest() if reference else inputs
     entries: dict[str, Entry] = {}
     misses: list[tuple[Path, str]] = []
     for path in article_paths(data_dir):
-        slug, key = path.stem, cache.key(path, inputs)
+        slug, key = path.stem, cache.key(path, keyed)
         hit = cache.get(slug, key)
         if hit is not None:
             entries[slug] = hit
@@ -191,7 +199,7 @@ def _refresh(data_dir: Path, cache_dir: Path, jobs: int | None, keep_store: list
     # Changed articles are mapped, validated and serialized in batches by worker
     # processes; each result goes to the cache as it arrives, so memory stays bounded.
     WORKER_INPUTS.update(registry=registry, terms=terms, data_dir=data_dir, reg_graph=reg_graph,
-                   onto=ontology_subset(ontology_graph()))
+                   onto=ontology_subset(ontology_graph()), reference=reference)
     try:
         for done, built in enumerate(build_changed(misses, jobs or os.cpu_count() or 1), 1):
             entries[built.slug] = cache.put(Entry(built.slug, built.key, built.graph, built.findings, built.stats,
@@ -203,8 +211,8 @@ def _refresh(data_dir: Path, cache_dir: Path, jobs: int | None, keep_store: list
     cache.prune(set(entries) | {"_registry", "_ontology"})
 
     onto = ontology_graph()
-    shared = [_shared_entry(cache, "registry", str(REGISTRY_GRAPH), reg_graph, inputs),
-              _shared_entry(cache, "ontology", str(ONTOLOGY_GRAPH), onto, inputs)]
+    shared = [_shared_entry(cache, "registry", str(REGISTRY_GRAPH), reg_graph, keyed, reference),
+              _shared_entry(cache, "ontology", str(ONTOLOGY_GRAPH), onto, keyed, reference)]
     ordered = sorted([(e.graph, e) for e in entries.values()] + [(e.graph, e) for e in shared])
     cache.save_index([e for _, e in ordered])
 
@@ -252,13 +260,14 @@ def _corpus_findings(state: StoreState) -> tuple[list[Finding], int | None]:
     return merge(kept, fresh), len(focus)
 
 
-def _shared_entry(cache: Cache, slug: str, name: str, graph: Graph, inputs: str) -> Entry:
+def _shared_entry(cache: Cache, slug: str, name: str, graph: Graph, inputs: str, reference: bool) -> Entry:
     """The registry and ontology graphs, cached like articles under the shared inputs' key."""
     key = inputs[:32]
     hit = cache.get(f"_{slug}", key)
     if hit is not None:
         return hit
-    findings = validate_graph(graph, default_file=REGISTRY_FILE).findings if slug == "registry" else []
+    check = validate_graph if reference else shaclfast.validate_graph
+    findings = check(graph, default_file=REGISTRY_FILE).findings if slug == "registry" else []
     return cache.put(Entry(f"_{slug}", key, name, findings, {}, chunks=graph_chunks(graph, name)))
 
 

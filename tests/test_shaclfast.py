@@ -1,0 +1,190 @@
+"""The compiled shapes give pySHACL's findings, finding by finding, and refuse what they cannot compile.
+
+Compared on the seed, on every shape fixture (tests/shapes/*.ru, conforming and
+violating), on the seed with the corroboration fixture articles, and on two
+synthetic corpora (benchmarks/synth.py), the last two through the build's own
+batch validation (``workers._findings``) with and without ``reference``.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import shutil
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from rdflib import Graph
+
+from laborgraph import shaclfast
+from laborgraph.build import article_graph, registry_graph
+from laborgraph.export import ntriples
+from laborgraph.incremental import workers
+from laborgraph.incremental.corpus import ontology_subset
+from laborgraph.load import article_paths, load_article, load_corpus
+from laborgraph.ontology import load_terms, ontology_graph
+from laborgraph.validate import validate_graph
+from laborgraph.vocab import REGISTRY_GRAPH, article_graph_iri
+
+from .conftest import DATA, ROOT, SEED
+
+SHAPE_FIXTURES = Path(__file__).parent / "shapes"
+CORROBORATION = Path(__file__).parent / "fixtures" / "corroboration"
+
+
+def _same(reference: list, fast: list) -> None:
+    missing, extra = Counter(reference) - Counter(fast), Counter(fast) - Counter(reference)
+    assert not missing and not extra, f"only pySHACL: {sorted(missing, key=str)}\nonly fast: {sorted(extra, key=str)}"
+
+
+@pytest.fixture(scope="module")
+def seed_graph(dataset) -> Graph:
+    g = Graph()
+    for name in (article_graph_iri(SEED), REGISTRY_GRAPH):
+        for triple in dataset.graph(name):
+            g.add(triple)
+    return g
+
+
+def test_seed(seed_graph):
+    _same(validate_graph(seed_graph).findings, shaclfast.validate_graph(seed_graph).findings)
+
+
+def test_registry_alone(dataset):
+    registry = dataset.graph(REGISTRY_GRAPH)
+    _same(validate_graph(registry, default_file="entities.yaml").findings,
+          shaclfast.validate_graph(registry, default_file="entities.yaml").findings)
+
+
+@pytest.mark.parametrize("fixture", sorted(SHAPE_FIXTURES.glob("*.ru")), ids=lambda p: p.stem)
+def test_shape_fixture(fixture, seed_graph):
+    g = Graph()
+    for triple in seed_graph:
+        g.add(triple)
+    g.update(fixture.read_text())
+    reference = validate_graph(g).findings
+    _same(reference, shaclfast.validate_graph(g).findings)
+    if fixture.name.startswith("invalid-"):
+        assert reference, "a violating fixture that the reference accepts compares nothing"
+
+
+def _batch_findings(data: Path, *, reference: bool) -> list:
+    """What a build's worker finds for every article of ``data``, validated as one batch."""
+    registry = load_corpus(data, registry_only=True).registry
+    terms = load_terms()
+    graphs = {p.stem: article_graph(load_article(p, registry, data, terms)) for p in article_paths(data)}
+    workers.WORKER_INPUTS.update(registry=registry, terms=terms, data_dir=data, reg_graph=registry_graph(registry),
+                                 onto=ontology_subset(ontology_graph()), reference=reference)
+    try:
+        return workers._findings(graphs, [ntriples(g) for g in graphs.values()])
+    finally:
+        workers.WORKER_INPUTS.clear()
+
+
+def _synth(out: Path, articles: int, seed: int) -> Path:
+    spec = importlib.util.spec_from_file_location("synth", ROOT / "benchmarks" / "synth.py")
+    assert spec is not None and spec.loader is not None
+    synth = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(synth)
+    synth.generate(articles, seed, out)
+    return out
+
+
+def _with_corroboration(out: Path) -> Path:
+    shutil.copytree(DATA, out)
+    registry = out / "entities.yaml"
+    registry.write_text(registry.read_text().replace("entities:\n", "entities:\n" +
+                                                     (CORROBORATION / "entities-extra.yaml").read_text(), 1))
+    for path in (CORROBORATION / "articles").iterdir():
+        shutil.copy(path, out / "articles" / path.name)
+    return out
+
+
+@pytest.mark.parametrize("corpus", ["corroboration", "synthetic-1", "synthetic-2"])
+def test_corpus_batches(corpus, tmp_path):
+    if corpus == "corroboration":
+        data = _with_corroboration(tmp_path / "data")
+    else:
+        seed = int(corpus.rsplit("-", 1)[1])
+        data = _synth(tmp_path / "data", 30 if seed == 1 else 45, seed)
+    reference = _batch_findings(data, reference=True)
+    _same(reference, _batch_findings(data, reference=False))
+
+
+def test_bad_data_gives_the_same_findings(tmp_path):
+    """Ill-typed literals (an impossible date, a negative non-negative integer): both engines agree."""
+    data = _synth(tmp_path / "data", 12, 3)
+    g = Graph()
+    for part in _graphs(data):
+        for triple in part:
+            g.add(triple)
+    g.update("""PREFIX lg: <https://w3id.org/laborgraph/ns#>
+                PREFIX schema: <https://schema.org/>
+                PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>
+                DELETE { ?a schema:datePublished ?d }
+                INSERT { ?a schema:datePublished "2024-13-45"^^xsd:date ; lg:textLength "-3"^^xsd:nonNegativeInteger }
+                WHERE { ?a a lg:Article ; schema:datePublished ?d }""")
+    reference = validate_graph(g).findings
+    assert {f.component.rsplit("#", 1)[1] for f in reference} >= {
+        "OrConstraintComponent", "MaxCountConstraintComponent"}
+    _same(reference, shaclfast.validate_graph(g).findings)
+
+
+def _graphs(data: Path) -> list[Graph]:
+    registry = load_corpus(data, registry_only=True).registry
+    terms = load_terms()
+    return [registry_graph(registry)] + [article_graph(load_article(p, registry, data, terms))
+                                         for p in article_paths(data)]
+
+
+UNSUPPORTED = {
+    "target node": "lgsh:X a sh:NodeShape ; sh:targetNode lg:a .",
+    "inverse path": "lgsh:X a sh:NodeShape ; sh:targetClass lg:Claim ; sh:property [ sh:path [ sh:inversePath lg:a ] ; "
+                    "sh:minCount 1 ] .",
+    "qualified shape": "lgsh:X a sh:NodeShape ; sh:targetClass lg:Claim ; sh:property [ sh:path lg:a ; "
+                       "sh:qualifiedValueShape [ sh:class lg:B ] ; sh:qualifiedMinCount 1 ] .",
+    "unused property shape": "lgsh:P a sh:PropertyShape ; sh:path lg:a ; sh:minCount 1 .",
+    "pattern flags": "lgsh:X a sh:NodeShape ; sh:targetClass lg:Claim ; sh:property [ sh:path lg:a ; "
+                     "sh:pattern \"^a\" ; sh:flags \"i\" ] .",
+    "or of classes": "lgsh:X a sh:NodeShape ; sh:targetClass lg:Claim ; sh:property [ sh:path lg:a ; "
+                     "sh:or ( [ sh:class lg:A ] [ sh:class lg:B ] ) ] .",
+    "node constraint": "lgsh:X a sh:NodeShape ; sh:targetClass lg:Claim ; sh:nodeKind sh:IRI .",
+    "subquery": "lgsh:X a sh:NodeShape ; sh:targetClass lg:Claim ; sh:sparql [ a sh:SPARQLConstraint ; "
+                "sh:select \"SELECT $this WHERE { { SELECT $this WHERE { $this a ?t } } }\" ] .",
+}
+
+
+@pytest.mark.parametrize("name", sorted(UNSUPPORTED))
+def test_unsupported_construct_fails_at_compile_time(name):
+    shapes = Graph()
+    for triple in shaclfast.shapes_graph():
+        shapes.add(triple)
+    shapes.parse(data="@prefix sh: <http://www.w3.org/ns/shacl#> .\n"
+                      "@prefix lg: <https://w3id.org/laborgraph/ns#> .\n"
+                      "@prefix lgsh: <https://w3id.org/laborgraph/shapes#> .\n" + UNSUPPORTED[name], format="turtle")
+    with pytest.raises(shaclfast.UnsupportedShape):
+        shaclfast.compile_shapes(shapes)
+
+
+def test_every_shape_file_compiles():
+    compiled = shaclfast.compile_shapes(shaclfast.shapes_graph())
+    shapes = shaclfast.shapes_graph()
+    from rdflib.namespace import RDF
+
+    from laborgraph.validate import SH
+    assert {p.shape for p in compiled.properties} == {str(p) for p in shapes.subjects(RDF.type, SH.PropertyShape)}
+    assert {c.constraint for c in compiled.sparql} == {str(c) for c in shapes.subjects(RDF.type, SH.SPARQLConstraint)}
+
+
+def test_cli_reference_gives_the_same_report(tmp_path):
+    """`validate --reference` runs pySHACL (its own cache keys) and reports what the default reports."""
+    from click.testing import CliRunner
+
+    from laborgraph.cli import main
+
+    data = _with_corroboration(tmp_path / "data")
+    runs = [CliRunner().invoke(main, ["validate", str(data), "--format", "json", "--cache", str(tmp_path / "c"),
+                                      *extra]) for extra in ([], ["--reference"])]
+    assert [r.exit_code for r in runs] == [0, 0], [r.output[-300:] for r in runs]
+    assert runs[0].output == runs[1].output
+    assert '"findings": [' in runs[0].output
