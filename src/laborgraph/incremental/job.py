@@ -175,11 +175,11 @@ def refresh(data_dir: Path, *, cache_dir: Path, jobs: int | None = None,
     so a reference run re-validates every article rather than trusting the fast path's.
     """
     with locked(cache_dir):
-        return _refresh(data_dir, cache_dir, jobs, keep_store, progress)
+        return _refresh(data_dir, cache_dir, jobs, keep_store, progress, reference)
 
 
 def _refresh(data_dir: Path, cache_dir: Path, jobs: int | None, keep_store: list[Any] | None,
-             progress: Callable[[int, int], None] | None) -> Checked:
+             progress: Callable[[int, int], None] | None, reference: bool) -> Checked:
     terms = load_terms()
     registry_path = data_dir / REGISTRY_FILE
     registry: Registry = load_corpus(data_dir, registry_only=True).registry
