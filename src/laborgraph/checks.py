@@ -35,5 +35,5 @@ def load_checks(folder: Path | None = None) -> list[Check]:
 
 def run_checks(graph: Graph, folder: Path | None = None) -> dict[str, list[tuple[str, ...]]]:
     """Each check's offending rows (as strings); an empty list means the check passed."""
-    return {c.name: [tuple(str(v) for v in row) for row in graph.query(c.query)]  # type: ignore[union-attr]
+    return {c.name: [tuple(str(v) for v in row) for row in graph.query(c.query)]  # type: ignore[union-attr]  # SELECT rows
             for c in load_checks(folder)}

@@ -88,7 +88,7 @@ def load_terms(ontology_dir: Path | None = None) -> Terms:
             else:
                 kind = _KIND_BY_RANGE.get(as_iri(rng), "entity") if isinstance(rng, URIRef) else "entity"
             name = str(prop)[len(str(LG._NS)):]
-            properties[name] = PropertyInfo(name, prop, kind, rng)  # type: ignore[arg-type]
+            properties[name] = PropertyInfo(name, as_iri(prop), kind, rng if isinstance(rng, URIRef) else None)
     for name, (iri, kind) in REUSED_PROPERTIES.items():
         properties[name] = PropertyInfo(name, iri, kind, None)
     return Terms(properties=dict(sorted(properties.items())), concepts=concepts)

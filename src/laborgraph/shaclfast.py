@@ -22,10 +22,12 @@ True
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +38,12 @@ from rdflib.namespace import OWL, RDF, RDFS, XSD
 
 from .errors import LaborgraphError
 from .validate import SH, Finding, Report, _locate, shapes_graph
+from .vocab import as_iri
+
+# The Python value rdflib gives a well-typed literal of each datatype (what pySHACL's sh:datatype checks)
+_PYTHON_TYPES: dict[URIRef, type | tuple[type, ...]] = {
+    XSD.string: (str, bytes), XSD.integer: int, XSD.float: float, XSD.decimal: Decimal, XSD.boolean: bool,
+    XSD.date: dt.date, XSD.time: dt.time, XSD.dateTime: dt.datetime}
 
 NODE_KINDS = {SH.IRI: "I", SH.BlankNode: "B", SH.Literal: "L", SH.BlankNodeOrIRI: "BI", SH.BlankNodeOrLiteral: "BL",
               SH.IRIOrLiteral: "IL"}
@@ -145,7 +153,7 @@ def _path(r: _Reader, path: Any) -> tuple[tuple[URIRef, ...], str | None]:
         if alternatives is not None and len(list(r.g.predicate_objects(path))) == 1:
             members = list(Collection(r.g, alternatives))
             if members and all(isinstance(m, URIRef) for m in members):
-                return tuple(members), None
+                return tuple(as_iri(m) for m in members), None
     raise UnsupportedShape(f"{path}: only IRI paths and sh:alternativePath of IRIs are supported")
 
 
@@ -234,7 +242,7 @@ def compile_shapes(shapes: Graph) -> CompiledShapes:
     r = _Reader(shapes)
     properties: list[PropertyCheck] = []
     sparql: list[SparqlCheck] = []
-    for node in sorted(set(shapes.subjects(RDF.type, SH.NodeShape))):
+    for node in sorted({as_iri(n) for n in shapes.subjects(RDF.type, SH.NodeShape)}):
         r.objects(node, RDF.type)
         if set(shapes.objects(node, RDF.type)) & {RDFS.Class, OWL.Class}:
             raise UnsupportedShape(f"{node}: implicit class targets are not supported")
@@ -264,8 +272,6 @@ def compiled(shapes_dir: Path | None = None, *, corpus: bool = False) -> Compile
 
 def _datatype_ok(v: Any, datatype: URIRef) -> bool:
     """pySHACL's DatatypeConstraintComponent: same datatype IRI and not ill-typed for rdflib."""
-    import datetime as dt
-    from decimal import Decimal
 
     if not isinstance(v, Literal):
         return False
@@ -273,8 +279,7 @@ def _datatype_ok(v: Any, datatype: URIRef) -> bool:
         return datatype == RDFS.Literal or (datatype == RDFS.Datatype and v.datatype is not None)
     if getattr(v, "ill_typed", None) is True:
         return False
-    expected = {XSD.string: (str, bytes), XSD.integer: int, XSD.float: float, XSD.decimal: Decimal,
-                XSD.boolean: bool, XSD.date: dt.date, XSD.time: dt.time, XSD.dateTime: dt.datetime}.get(datatype)
+    expected = _PYTHON_TYPES.get(datatype)
     return expected is None or isinstance(v.value, expected)
 
 
@@ -285,7 +290,6 @@ def _as_string(v: Any) -> str:
 
 
 def _min_inclusive_ok(v: Any, minimum: Literal) -> bool:
-    import datetime as dt
 
     if not isinstance(v, Literal) or isinstance(minimum.value, str) != isinstance(v.value, str):
         return False

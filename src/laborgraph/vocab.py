@@ -482,5 +482,5 @@ def statement_iri(s: URIRef, p: URIRef, o: object) -> URIRef:
     >>> a == statement_iri(URIRef("x:s"), URIRef("x:p"), URIRef("x:o"))
     True
     """
-    key = " ".join(t.n3() for t in (s, p, o))  # type: ignore[attr-defined]
+    key = " ".join(t.n3() for t in (s, p, o))  # type: ignore[attr-defined]  # o is any rdflib term; all have n3()
     return URIRef(f"{ID}statement/{hashlib.sha1(key.encode()).hexdigest()[:16]}")

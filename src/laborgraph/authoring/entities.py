@@ -200,7 +200,7 @@ def scan_entities(text: str, file: str, article: str | None) -> list[NamedEntity
         if isinstance(label, str):
             names = tuple(a for a in aliases if isinstance(a, str)) if isinstance(aliases, list) else ()
             out.append(NamedEntity(eid, str(spec.get("type", "?")), label.strip(), names, file,
-                                   int(spec["line"]), article))  # type: ignore[call-overload]
+                                   int(spec["line"]), article))  # type: ignore[call-overload]  # YAML value: int() checks it
     return out
 
 

@@ -31,7 +31,7 @@ def ontology_markdown(g: Graph | None = None) -> str:
     lg = str(PREFIXES["lg"])
 
     def terms(kind: URIRef) -> list[URIRef]:
-        return sorted(s for s in g.subjects(RDF.type, kind) if str(s).startswith(lg))  # type: ignore[misc]
+        return sorted(as_iri(s) for s in g.subjects(RDF.type, kind) if str(s).startswith(lg))
 
     out = ["# laborgraph ontology reference", "",
            "Generated from `ontology/laborgraph.ttl` and `ontology/concepts.ttl` by "
@@ -59,7 +59,7 @@ def ontology_markdown(g: Graph | None = None) -> str:
                    f"{_curie(g, info.range)} |")
     out += ["", "## Concept schemes", "",
             "Mappings name a concept by its notation (the value in the first column)."]
-    for scheme in sorted(g.subjects(RDF.type, SKOS.ConceptScheme)):  # type: ignore[type-var]
+    for scheme in sorted(as_iri(s) for s in g.subjects(RDF.type, SKOS.ConceptScheme)):
         out += ["", f"### {g.value(scheme, SKOS.prefLabel)} (`{_curie(g, scheme)}`)", "",
                 "| notation | class | label | definition |", "|---|---|---|---|"]
         for c in sorted(as_iri(c) for c in g.subjects(SKOS.inScheme, scheme)):

@@ -26,10 +26,10 @@ from typing import Any
 
 import networkx as nx
 from rdflib import Dataset, Graph, Literal, URIRef
-from rdflib.namespace import RDF, RDFS, SDO, SKOS
+from rdflib.namespace import DCTERMS, RDF, RDFS, SDO, SKOS
 
 from ..corroboration import claim_chains
-from ..vocab import LG, ORG, article_slug_of, sparql_prefixes
+from ..vocab import LG, ORG, article_slug_of, as_iri, sparql_prefixes
 
 # Node types of the deployment network, most specific first.
 NODE_TYPES: list[tuple[URIRef, str]] = [
@@ -82,6 +82,11 @@ def _union(ds: Dataset | Graph) -> Graph:
     return g
 
 
+def _rows(g: Graph, text: str) -> list[Any]:
+    """A SELECT's rows; typed loosely, since rdflib types a result row as a union of every result kind."""
+    return list(g.query(text))
+
+
 def _label(g: Graph, node: Any) -> str:
     value = g.value(node, RDFS.label) or g.value(node, SKOS.prefLabel)
     return str(value) if value is not None else str(node).rsplit("/", 1)[-1]
@@ -105,36 +110,36 @@ def _evidence(g: Graph) -> dict[URIRef, dict[str, Any]]:
       ?a rdfs:label ?article ; schema:datePublished ?published ; schema:publisher ?outlet .
       ?c lg:hedge/skos:prefLabel ?hedge .
     }"""
-    for row in g.query("PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> " + q):
-        c = row.c  # type: ignore[union-attr]
+    for row in _rows(g, "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> " + q):
+        c = row.c
         info = out.setdefault(c, {"claim": f"{article_slug_of(str(c))}#{row.id}",
                                   "quotes": set(), "hedges": set(), "indicators": set()})
-        info["quotes"].add(str(row.quote))  # type: ignore[union-attr]
-        info["hedges"].add(str(row.hedge))  # type: ignore[union-attr]
-        info["source"] = str(row.srcLabel)  # type: ignore[union-attr]
-        kind = str(row.kind)  # type: ignore[union-attr]
-        info["source_key"] = f"outlet:{row.outlet}" if kind.endswith("/outlet") else str(row.src)  # type: ignore[union-attr]
-        info["article"] = str(row.article)  # type: ignore[union-attr]
-        info["published"] = str(row.published)[:10]  # type: ignore[union-attr]
+        info["quotes"].add(str(row.quote))
+        info["hedges"].add(str(row.hedge))
+        info["source"] = str(row.srcLabel)
+        kind = str(row.kind)
+        info["source_key"] = f"outlet:{row.outlet}" if kind.endswith("/outlet") else str(row.src)
+        info["article"] = str(row.article)
+        info["published"] = str(row.published)[:10]
         for coding in g.objects(c, LG.coding):
             info["indicators"].add(_label(g, g.value(coding, LG.indicator)))
-        info["grade"] = _grade(g, row.src, c)  # type: ignore[union-attr]
+        info["grade"] = _grade(g, row.src, c)
     for c, chain in claim_chains(g).items():  # independence: one definition, in corroboration.py
         if URIRef(c) in out:
             out[URIRef(c)]["source_key"] = chain
     for note in g.subjects(RDF.type, LG.AnalystNote):
-        out[note] = {"claim": f"note#{str(note).rsplit('/', 1)[-1]}", "quotes": {str(g.value(note, SKOS.note))},
+        out[as_iri(note)] = {"claim": f"note#{str(note).rsplit('/', 1)[-1]}", "quotes": {str(g.value(note, SKOS.note))},
                      "hedges": {"analyst note"}, "indicators": set(), "grade": "",
                      "source": _label(g, g.value(note, LG.cites)),
                      "source_key": f"note:{g.value(note, LG.cites)}", "article": "(analyst note)",
-                     "published": str(g.value(note, URIRef("http://purl.org/dc/terms/date")) or "")}
+                     "published": str(g.value(note, DCTERMS.date) or "")}
     return out
 
 
 def _grade(g: Graph, source: Any, claim: URIRef) -> str:
     """Analyst gradings shown beside the evidence (Admiralty codes), e.g. "source C; claim 3"."""
     parts = [f"{who} {g.value(node, LG.gradeCode)}" for who, owner in (("source", source), ("claim", claim))
-             for node in sorted(g.objects(owner, LG.grading))]
+             for node in sorted(as_iri(n) for n in g.objects(owner, LG.grading))]
     return "; ".join(parts)
 
 
@@ -170,10 +175,10 @@ def deployment_network(ds: Dataset | Graph) -> nx.MultiDiGraph:
     for st in g.subjects(RDF.type, RDF.Statement):
         s, p = g.value(st, RDF.subject), g.value(st, RDF.predicate)
         for c in g.subjects(LG.supports, st):
-            supporters[(s, str(p).rsplit("#", 1)[-1].rsplit("/", 1)[-1])].add(c)  # type: ignore[index]
+            supporters[(as_iri(s), str(p).rsplit("#", 1)[-1].rsplit("/", 1)[-1])].add(as_iri(c))
     for rel in RELATIONS:
-        for row in g.query(P + f"SELECT DISTINCT ?u ?v ?ctx WHERE {{ {rel.pattern} }}"):
-            u, v, ctx = row.u, row.v, row.ctx  # type: ignore[union-attr]
+        for row in _rows(g, P + f"SELECT DISTINCT ?u ?v ?ctx WHERE {{ {rel.pattern} }}"):
+            u, v, ctx = row.u, row.v, row.ctx
             if _node_type(g, u) is None or _node_type(g, v) is None:
                 continue
             claims = set().union(*(supporters.get((ctx, p), set()) for p in rel.evidence))

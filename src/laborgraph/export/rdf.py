@@ -130,7 +130,7 @@ def jsonld_nodes(g: Graph) -> list[dict[str, object]]:
     raw = json.loads(g.serialize(format="json-ld", context=jsonld_context(), auto_compact=True))
     body = {k: v for k, v in raw.items() if k != "@context"}
     nodes = body.get("@graph", [body] if body else [])
-    ordered: list[dict[str, object]] = [_sort_json(n) for n in nodes]  # type: ignore[misc]
+    ordered: list[dict[str, object]] = [_sort_json(n) for n in nodes]  # type: ignore[misc]  # JSON objects stay objects
     return sorted(ordered, key=lambda n: str(n.get("id", "")))
 
 

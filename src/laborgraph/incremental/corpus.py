@@ -28,7 +28,7 @@ from rdflib import Graph
 from rdflib.namespace import RDF
 
 from ..validate import SH, Finding
-from ..vocab import claim_of, sparql_prefixes
+from ..vocab import as_iri, claim_of, sparql_prefixes
 
 CLAIM_INFO = sparql_prefixes("lg") + """
 SELECT ?c ?id ?file ?line WHERE { ?c a lg:Claim ; lg:claimId ?id . OPTIONAL { ?c lg:mappingFile ?file }
@@ -61,10 +61,10 @@ def _prefixes(shapes: Graph, node: Any) -> str:
 
 def sparql_constraints(shapes: Graph) -> list[Constraint]:
     out = []
-    for shape in sorted(shapes.subjects(SH.sparql, None)):  # type: ignore[type-var]
+    for shape in sorted({as_iri(s) for s in shapes.subjects(SH.sparql, None)}):
         targets = tuple(sorted(str(t) for t in shapes.objects(shape, SH.targetClass)))
         severity = str(shapes.value(shape, SH.severity) or SH.Violation).rsplit("#", 1)[-1]
-        for c in sorted(shapes.objects(shape, SH.sparql)):  # type: ignore[type-var]
+        for c in sorted(shapes.objects(shape, SH.sparql), key=str):
             select = str(shapes.value(c, SH.select)).replace("$this", "?this")
             binding = "VALUES ?cls { " + " ".join(f"<{t}>" for t in targets) + " } ?this a ?cls ."
             select = re.sub(r"WHERE\s*\{", "WHERE { " + binding, select, count=1)

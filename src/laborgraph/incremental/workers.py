@@ -47,8 +47,9 @@ def graph_chunks(graph: Graph, name: str) -> dict[str, str]:
     import pyoxigraph
 
     nt = ntriples(graph)
-    turtle = pyoxigraph.serialize(pyoxigraph.parse(nt.encode("utf-8"), format=pyoxigraph.RdfFormat.N_TRIPLES),
-                                  format=pyoxigraph.RdfFormat.TURTLE, prefixes=_TURTLE_PREFIXES).decode("utf-8")
+    triples = pyoxigraph.parse(nt.encode("utf-8"), format=pyoxigraph.RdfFormat.N_TRIPLES)
+    written = pyoxigraph.serialize(triples, format=pyoxigraph.RdfFormat.TURTLE, prefixes=_TURTLE_PREFIXES)
+    turtle = (written or b"").decode("utf-8")
     # a blank line between subjects, four-space indents (pyoxigraph escapes newlines in strings)
     lines = [ln.replace("\t", "    ") for ln in turtle.splitlines() if ln and not ln.startswith("@prefix")]
     body = "".join(("\n" if i and not ln.startswith(" ") else "") + ln + "\n" for i, ln in enumerate(lines))

@@ -153,7 +153,7 @@ def documented(section: str) -> Callable[[F], F]:
                     raise
                 raise MappingError(exc.path, exc.line, exc.message + see(section)) from None
 
-        return inner  # type: ignore[return-value]
+        return inner  # type: ignore[return-value]  # functools.wraps keeps the signature mypy cannot see
 
     return wrap
 

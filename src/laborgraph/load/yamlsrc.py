@@ -28,7 +28,7 @@ from .files import read_bytes, shown
 MAX_BYTES = 2_000_000
 
 
-class LDict(dict):
+class LDict(dict[str, Any]):
     """A mapping that knows its own line and the line of each key."""
 
     line: int
@@ -38,7 +38,7 @@ class LDict(dict):
         return self.key_lines.get(key, self.line)
 
 
-class LList(list):
+class LList(list[Any]):
     """A sequence that knows its own line and the line of each item."""
 
     line: int
@@ -49,16 +49,16 @@ class LList(list):
 
 
 class _Loader(yaml.SafeLoader):
-    def compose_node(self, parent: Any, index: Any) -> Any:  # type: ignore[override]
+    def compose_node(self, parent: Any, index: Any) -> Any:
         if self.check_event(AliasEvent):
-            event = self.peek_event()
+            event = self.peek_event()  # type: ignore[no-untyped-call]  # PyYAML's stubs leave it untyped
             raise yaml.MarkedYAMLError(
                 problem="YAML aliases (*name) are not allowed in mappings; write the value out",
                 problem_mark=event.start_mark,
             )
         return super().compose_node(parent, index)
 
-    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> LDict:  # type: ignore[override]
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> LDict:  # type: ignore[override]  # an LDict is the dict with lines
         result = LDict()
         result.line = node.start_mark.line + 1
         result.key_lines = {}
@@ -75,7 +75,7 @@ class _Loader(yaml.SafeLoader):
             result.key_lines[key] = key_node.start_mark.line + 1
         return result
 
-    def construct_sequence(self, node: yaml.SequenceNode, deep: bool = False) -> LList:  # type: ignore[override]
+    def construct_sequence(self, node: yaml.SequenceNode, deep: bool = False) -> LList:
         result = LList(self.construct_object(child, deep=True) for child in node.value)
         result.line = node.start_mark.line + 1
         result.item_lines = [child.start_mark.line + 1 for child in node.value]
