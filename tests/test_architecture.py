@@ -162,7 +162,7 @@ def test_every_module_the_docs_name_exists():
     layout = readme.split("## Layout", 1)[1].split("\n## ", 1)[0]
     named = _named_in((ROOT / "docs" / "architecture.md").read_text(encoding="utf-8")) | _named_in(layout)
     present = {p.name for p in PACKAGE.rglob("*.py")} | {f"{p.name}/" for p in PACKAGE.rglob("*") if p.is_dir()}
-    present |= {f"{p.name}/" for p in ROOT.iterdir() if p.is_dir()} | {p.name for p in ROOT.rglob("*.py")
-                                                                        if ".venv" not in p.parts}
+    ours = [p for p in ROOT.rglob("*") if not {".venv", ".git", "build", "node_modules"} & set(p.parts)]
+    present |= {f"{p.name}/" for p in ours if p.is_dir()} | {p.name for p in ours if p.suffix == ".py"}
     missing = sorted(n for n in named if n not in present)
     assert missing == []

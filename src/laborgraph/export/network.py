@@ -1,5 +1,8 @@
 """Graph -> networkx: a faithful RDF mirror, and the analyst's deployment network.
 
+Long: the two views (deployment, RDF mirror) share their edge evidence, ids and writers; split
+they would import each other's internals.
+
 The deployment network has actors, worker groups, places and events as nodes,
 and meaningful relations as edges (sent, deployed to, manages, brokers
 between ...). Every edge carries its provenance: the claims it rests on with
