@@ -71,8 +71,13 @@ class Server:
             self.query_url, data=urlencode({"query": query}).encode(), method="POST",
             headers={"Accept": "application/sparql-results+json",
                      "Content-Type": "application/x-www-form-urlencoded"})
-        with urllib.request.urlopen(request, timeout=timeout) as r:
-            return json.loads(r.read())
+        try:
+            with urllib.request.urlopen(request, timeout=timeout) as r:
+                return json.loads(r.read())
+        except urllib.error.HTTPError as exc:  # the server's own words say what it could not run
+            body = exc.read().decode("utf-8", "replace")
+            detail = body[:300] + (" ... " + body[-300:] if len(body) > 600 else body[300:])
+            raise AssertionError(f"{self.query_url} answered HTTP {exc.code}: {detail}") from None
 
 
 @contextmanager
