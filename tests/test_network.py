@@ -9,6 +9,7 @@ import networkx as nx
 import pytest
 from click.testing import CliRunner
 
+from laborgraph.build import load_and_build
 from laborgraph.cli import main
 from laborgraph.export.network import (
     analyze,
@@ -113,7 +114,12 @@ def test_network_command(fmt, tmp_path):
     out = tmp_path / f"net.{fmt}"
     result = CliRunner().invoke(main, ["network", "--data", str(DATA), "--format", fmt, "-o", str(out)])
     assert result.exit_code == 0, result.output
-    assert out.stat().st_size > 1000
+    read = {"graphml": nx.read_graphml, "gexf": nx.read_gexf,
+            "json": lambda p: nx.node_link_graph(json.loads(p.read_text(encoding="utf-8")), edges="edges")}[fmt]
+    written = read(out)
+    expected = deployment_network(load_and_build(DATA)[1])
+    assert (written.number_of_nodes(), written.number_of_edges()) == (expected.number_of_nodes(),
+                                                                      expected.number_of_edges())
 
 
 def test_network_csv_and_rdf_view(tmp_path):

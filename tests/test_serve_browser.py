@@ -12,6 +12,8 @@ from laborgraph.query.serve import ServeOptions, make_server
 
 from .test_viz import CHROMIUM, FLAGS
 
+pytestmark = pytest.mark.slow  # real servers or a real browser: minutes, not seconds
+
 FETCH = """async (url) => {
   try {
     const r = await fetch(url, {method: "POST", body: "SELECT (COUNT(*) AS ?n) WHERE { ?c a lg:Claim }",

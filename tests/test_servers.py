@@ -13,6 +13,8 @@ from laborgraph.query.push import PushError, Target, push, target_for
 
 from .servers import free_port, oxigraph_server, stop, virtuoso_server, wait_for
 
+pytestmark = pytest.mark.slow  # real servers or a real browser: minutes, not seconds
+
 ROOT = Path(__file__).resolve().parents[1]
 # The whole library, sent as written: each .rq declares its own prefixes.
 QUERIES = sorted((ROOT / "queries").glob("*/*.rq"))

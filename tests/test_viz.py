@@ -21,6 +21,8 @@ from laborgraph.load import load_corpus
 
 from .conftest import DATA, SEED
 
+pytestmark = pytest.mark.slow  # real servers or a real browser: minutes, not seconds
+
 CHROMIUM = os.environ.get("LABORGRAPH_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
          "--disable-component-update", "--disable-sync"]
