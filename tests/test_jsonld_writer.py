@@ -58,10 +58,10 @@ def test_synthetic_graphs(synthetic):
         assert jsonld(g) == _through_the_serializer(g), g.identifier
 
 
-def test_chunks_are_the_documents_nodes(synthetic):
+def test_chunks_are_the_documents_nodes_in_their_named_graph(synthetic):
     g = synthetic[1]
     nodes = json.loads(_through_the_serializer(g))["@graph"]
-    expected = ",\n".join(json.dumps(n, indent=2, ensure_ascii=False, sort_keys=True) for n in nodes)
+    expected = json.dumps({"@id": "urn:x-test:g", "@graph": nodes}, indent=2, ensure_ascii=False, sort_keys=True)
     assert graph_chunks(g, "urn:x-test:g")["jsonld"] == expected
 
 
