@@ -24,3 +24,9 @@ def test_quick_start_is_two_commands_and_ci_runs_the_second():
     commands = [ln for ln in block.splitlines() if ln.strip()]
     assert len(commands) == 2
     assert commands[1] in (ROOT / ".ci" / "run").read_text()
+
+
+def test_a_property_that_fits_several_kinds_lists_them_as_its_domain():
+    row = next(ln for ln in ontology_markdown().splitlines() if ln.startswith("| `lg:hedge` |"))
+    domain = row.split(" | ")[2]
+    assert domain == "lg:Claim or lg:TimeSpec or schema:MonetaryAmount or schema:QuantitativeValue"

@@ -6,7 +6,7 @@ The page is never edited by hand; a test fails when it is out of date.
 from __future__ import annotations
 
 from rdflib import Graph, URIRef
-from rdflib.namespace import OWL, RDF, RDFS, SKOS
+from rdflib.namespace import OWL, RDF, RDFS, SDO, SKOS
 
 from ..ontology import load_terms, ontology_graph
 from ..vocab import PREFIXES, as_iri
@@ -20,6 +20,18 @@ def _curie(g: Graph, node: object) -> str:
         if text.startswith(str(ns)):
             return f"{prefix}:{text[len(str(ns)):]}"
     return f"<{text}>"
+
+
+def _kinds(g: Graph, p: URIRef, exact: URIRef, includes: URIRef) -> str:
+    """The domain or range as a cell: `rdfs:` when one kind fits, else schema.org's "includes" list.
+
+    Properties that fit several kinds use `schema:domainIncludes`/`rangeIncludes` (see
+    ontology/README.md); leaving the cell empty would read as "anything".
+    """
+    one = g.value(p, exact)
+    if one is not None:
+        return _curie(g, one)
+    return " or ".join(sorted(_curie(g, k) for k in g.objects(p, includes)))
 
 
 def _cell(text: object) -> str:
@@ -48,7 +60,8 @@ def ontology_markdown(g: Graph | None = None) -> str:
                 "|---|---|---|---|---|"]
         for p in terms(kind):
             out.append(f"| `{_curie(g, p)}` | {_cell(g.value(p, RDFS.label))} | "
-                       f"{_curie(g, g.value(p, RDFS.domain))} | {_curie(g, g.value(p, RDFS.range))} | "
+                       f"{_kinds(g, p, RDFS.domain, SDO.domainIncludes)} | "
+                       f"{_kinds(g, p, RDFS.range, SDO.rangeIncludes)} | "
                        f"{_cell(g.value(p, SKOS.definition))} |")
     out += ["", "## Writing values in mappings", "",
             "The name to write under `states:` in a mapping, and the kind of value it takes "
