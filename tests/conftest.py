@@ -67,6 +67,15 @@ class Tripwire:
         self._sock.close()
 
 
+@pytest.fixture
+def listener() -> Iterator[Tripwire]:
+    """A private loopback listener for one test: shows that a spelling reaches the network when
+    nothing stops it (the session's tripwire must stay untouched)."""
+    wire = Tripwire()
+    yield wire
+    wire.close()
+
+
 @pytest.fixture(scope="session", autouse=True)
 def tripwire() -> Iterator[Tripwire]:
     """One listener for the whole session; at the end it must have received nothing."""

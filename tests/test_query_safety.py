@@ -7,7 +7,6 @@ that the same text really would reach the network without the gate.
 
 import json
 import os
-import socket
 import threading
 import urllib.error
 import urllib.request
@@ -38,31 +37,6 @@ from .spellings import ODD, dataset_queries, hostile, service_queries, update_re
 REFUSED = (QueryRefused, QuerySyntaxError)
 TINY = ROOT / "tests" / "fixtures" / "tiny.ttl"
 
-
-class Listener:
-    """A private loopback listener: proves a spelling reaches the network when nothing stops it."""
-
-    def __init__(self) -> None:
-        self.sock = socket.create_server(("127.0.0.1", 0))
-        self.url = f"http://127.0.0.1:{self.sock.getsockname()[1]}/"
-        self.hits = 0
-        threading.Thread(target=self._loop, daemon=True).start()
-
-    def _loop(self) -> None:
-        while True:
-            try:
-                conn, _ = self.sock.accept()
-            except OSError:
-                return
-            self.hits += 1
-            conn.close()
-
-
-@pytest.fixture
-def listener():
-    srv = Listener()
-    yield srv
-    srv.sock.close()
 
 
 # ---------------------------------------------------------------- the gate itself
@@ -101,7 +75,7 @@ def test_a_comment_ended_by_cr_was_a_service_call_to_oxigraph(listener):
     query = f"SELECT * WHERE {{ #x\rSERVICE <{listener.url}> {{ ?s ?p ?o }}\n}}"
     with pytest.raises(OSError):  # Oxigraph fails on the listener's empty answer
         list(pyoxigraph.Store().query(query))
-    assert listener.hits == 1  # so the spelling is real
+    assert len(listener.hits) == 1  # so the spelling is real
     with pytest.raises(QueryRefused, match="SERVICE is refused"):
         check_query(query)
 
@@ -117,11 +91,11 @@ def test_escapes_cannot_make_the_engine_read_what_the_gate_did_not(listener):
         store.add(pyoxigraph.Quad(s, p, pyoxigraph.Literal(text)))
     with pytest.raises(OSError):  # the listener's empty answer
         list(store.query(query))
-    assert listener.hits == 1  # raw text: Oxigraph calls out
+    assert len(listener.hits) == 1  # raw text: Oxigraph calls out
     checked = check_query(query)
     assert "\\u" not in checked.text
     run_store_query(store, query, timeout=None)  # in this process: no sandbox, only the gate
-    assert listener.hits == 1
+    assert len(listener.hits) == 1
 
 
 def test_an_escape_that_spells_an_escape_is_refused():
