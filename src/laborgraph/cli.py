@@ -479,10 +479,10 @@ def check(mapping: Path, data_dir: Path | None, cache_dir: Path) -> None:
     article conforms, 1 when it has violations, 2 on bad input.
     """
     from .authoring.check import check_result, data_dir_of
-    from .incremental import refresh
+    from .incremental.check import check_article
 
     data_dir = data_dir_of(mapping, data_dir)
-    result = check_result(refresh(data_dir, cache_dir=cache_dir).report, mapping, data_dir)
+    result = check_result(check_article(mapping, data_dir, cache_dir=cache_dir).report, mapping, data_dir)
     for line in result.warnings:
         click.echo(f"warning: {line}", err=True)
     click.echo(result.text, nl=False)

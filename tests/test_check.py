@@ -1,0 +1,106 @@
+"""`laborgraph check FILE`: the one-article path gives exactly the findings of a full validation."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from laborgraph.authoring.check import article_report, check_result
+from laborgraph.cli import main
+from laborgraph.incremental import refresh
+from laborgraph.incremental.check import SHARED, check_article
+
+from .conftest import DATA, ROOT, SEED
+
+FIXTURES = ROOT / "tests" / "fixtures"
+
+# (fixture, mapping stem, text replaced, replacement): a violation in the seed (an organization as a
+# destination) and, in the corroboration fixture, a claim moved to an anonymous source (corpus rules).
+EDITS = [
+    ("seed", SEED, "        destination: russian-far-east\n", "        destination: dprk-authorities\n"),
+    ("corroboration2", "2024-08-05-epsilon-pay", "    source: epsilon-voice\n", "    source: epsilon-informant\n"),
+]
+
+
+def _copy(name: str, tmp_path: Path) -> Path:
+    data = tmp_path / "data"
+    shutil.copytree(DATA if name == "seed" else FIXTURES / name, data)
+    return data
+
+
+def _rows(report, mapping: Path, data: Path) -> list[tuple]:
+    return sorted((f.severity, f.file, f.line or 0, f.claim or "", f.shape, f.focus, f.message, f.value or "")
+                  for f in article_report(report, mapping, data).findings)
+
+
+@pytest.mark.parametrize(("fixture", "stem", "old", "new"), EDITS, ids=[e[0] for e in EDITS])
+def test_check_of_an_edited_article_equals_a_full_validation(tmp_path, fixture, stem, old, new):
+    data = _copy(fixture, tmp_path)
+    mapping = data / "articles" / f"{stem}.yaml"
+    cache = tmp_path / "cache"
+    before = _rows(refresh(data, cache_dir=cache).report, mapping, data)
+    text = mapping.read_text(encoding="utf-8")
+    assert old in text
+    mapping.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+    checked = check_article(mapping, data, cache_dir=cache)
+    assert checked.fast  # the cache described every other article: no full refresh
+    full = refresh(data, cache_dir=tmp_path / "fresh").report  # a cold, full validation
+    assert _rows(checked.report, mapping, data) == _rows(full, mapping, data)
+    assert _rows(full, mapping, data) != before  # the edit changed the findings: the test sees a change
+    mine, reference = check_result(checked.report, mapping, data), check_result(full, mapping, data)
+    assert (mine.text, mine.conforms) == (reference.text, reference.conforms)
+    # the cache check wrote to is still right for every article and the corpus rules
+    again = refresh(data, cache_dir=cache)
+    assert again.misses == 0
+    assert sorted(again.report.findings, key=repr) == sorted(full.findings, key=repr)
+
+
+def test_check_reports_a_violation_and_exits_1(tmp_path):
+    data = _copy("seed", tmp_path)
+    mapping = data / "articles" / f"{SEED}.yaml"
+    cache = tmp_path / "cache"
+    runner = CliRunner()
+    assert runner.invoke(main, ["check", str(mapping), "--cache", str(cache)]).exit_code == 0
+    _, _, old, new = EDITS[0]
+    mapping.write_text(mapping.read_text(encoding="utf-8").replace(old, new, 1), encoding="utf-8")
+    result = runner.invoke(main, ["check", str(mapping), "--cache", str(cache)])
+    assert result.exit_code == 1, result.output
+    assert "VIOLATION" in result.output and "1 violation(s)" in result.output
+
+
+def test_without_a_build_or_after_a_registry_edit_check_falls_back_to_a_full_refresh(tmp_path):
+    data = _copy("corroboration2", tmp_path)
+    mapping = data / "articles" / "2024-08-05-epsilon-pay.yaml"
+    cache = tmp_path / "cache"
+    first = check_article(mapping, data, cache_dir=cache)
+    assert not first.fast
+    assert check_article(mapping, data, cache_dir=cache).fast
+    registry = data / "entities.yaml"
+    registry.write_text(registry.read_text(encoding="utf-8") + "\n# an edit\n", encoding="utf-8")
+    assert not check_article(mapping, data, cache_dir=cache).fast
+    other = data / "articles" / "2024-08-01-alpha-agency-count.yaml"
+    other.write_text(other.read_text(encoding="utf-8") + "\n# another edit\n", encoding="utf-8")
+    assert not check_article(mapping, data, cache_dir=cache).fast  # another article changed too
+
+
+def test_a_damaged_shared_pickle_is_rebuilt_not_trusted(tmp_path):
+    data = _copy("corroboration2", tmp_path)
+    mapping = data / "articles" / "2024-08-05-epsilon-pay.yaml"
+    cache = tmp_path / "cache"
+    refresh(data, cache_dir=cache)
+    _, _, old, new = EDITS[1]
+    mapping.write_text(mapping.read_text(encoding="utf-8").replace(old, new, 1), encoding="utf-8")
+    reference = _rows(check_article(mapping, data, cache_dir=cache).report, mapping, data)
+    pickled = cache / SHARED
+    blob = bytearray(pickled.read_bytes())
+    blob[-10] ^= 0xFF  # one flipped byte: the checksum no longer matches
+    pickled.write_bytes(bytes(blob))
+    mapping.write_text(mapping.read_text(encoding="utf-8") + "\n# touched\n", encoding="utf-8")
+    checked = check_article(mapping, data, cache_dir=cache)
+    assert checked.fast
+    assert _rows(checked.report, mapping, data) == reference
+    assert pickled.read_bytes() != bytes(blob)  # rewritten
