@@ -104,3 +104,40 @@ def test_a_damaged_shared_pickle_is_rebuilt_not_trusted(tmp_path):
     assert checked.fast
     assert _rows(checked.report, mapping, data) == reference
     assert pickled.read_bytes() != bytes(blob)  # rewritten
+
+
+def _declare_lookalike(data: Path) -> Path:
+    """The seed article declares its own 'russian-federation' labelled like the registry's Russia."""
+    mapping = data / "articles" / f"{SEED}.yaml"
+    text = mapping.read_text(encoding="utf-8")
+    mapping.write_text(text.replace("entities:\n", "entities:\n  russian-federation:\n    type: Country\n"
+                                    "    label: russia\n", 1), encoding="utf-8")
+    return mapping
+
+
+LOOKALIKE = (f"articles/{SEED}.yaml:25: entity 'russian-federation' (\"russia\") looks like "
+             'russia (Country, registry) "Russia" at entities.yaml:21')
+
+
+def test_validate_reports_look_alike_entities_as_warnings(tmp_path):
+    data = _copy("seed", tmp_path)
+    clean = CliRunner().invoke(main, ["validate", str(data), "--cache", str(tmp_path / "c0")])
+    assert "looks like" not in clean.output
+    _declare_lookalike(data)
+    result = CliRunner().invoke(main, ["validate", str(data), "--cache", str(tmp_path / "cache")])
+    assert result.exit_code == 0, result.output  # a warning, not a violation
+    assert f"WARNING   {LOOKALIKE}" in result.output
+    strict = CliRunner().invoke(main, ["validate", "--strict", str(data), "--cache", str(tmp_path / "cache")])
+    assert strict.exit_code == 1
+
+
+def test_build_reports_look_alike_entities_as_warnings(tmp_path):
+    from laborgraph.incremental import build
+
+    data = _copy("seed", tmp_path)
+    _declare_lookalike(data)
+    result = CliRunner().invoke(main, ["build", "--data", str(data), "--out", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    assert f"warning: {LOOKALIKE}" in result.stderr
+    found = [f for f in build(data, tmp_path / "out").report.findings if "looks like" in f.message]
+    assert [(f.severity, f.location()) for f in found] == [("Warning", f"articles/{SEED}.yaml:25")]

@@ -19,11 +19,14 @@ from rapidfuzz import fuzz, process, utils
 from ..errors import LaborgraphError
 from ..load import ARTICLES_DIR, REGISTRY_FILE, article_paths
 from ..load.yamlsrc import LDict, load_file
+from ..validate import Finding
+from ..vocab import local_entity_iri
 
 SHORT = 5
 IN_TEXT = 90  # partial-match score (0-100) for a name occurring in a sentence
 SIMILAR = 88  # score for two labels naming the same thing
 CANDIDATES = 5  # most look-alikes named in one warning
+LOOKALIKE_SHAPE = "look-alike-entities"  # a finding's shape: a check of the mappings, not a SHACL shape
 
 
 @dataclass(frozen=True)
@@ -238,26 +241,63 @@ def _numbers(text: str) -> list[str]:
     return re.findall(r"\d+", text)
 
 
+def lookalikes(index: EntityIndex, only: str | None = None) -> list[tuple[NamedEntity, list[NamedEntity]]]:
+    """Each article-local entity (of article ``only``, if given) with the entities elsewhere it looks like.
+
+    Names are compared only with names holding the same numbers (``similar_labels`` drops
+    the others anyway), which keeps a corpus of thousands of articles from comparing every
+    label with every other.
+    """
+    groups: dict[tuple[str, ...], set[int]] = {}
+    for i, e in enumerate(index.entities):
+        for name in e.names:
+            groups.setdefault(tuple(_numbers(name)), set()).add(i)
+    out = []
+    for e in index.entities:
+        if e.article is None or (only is not None and e.article != only):
+            continue
+        pool = [index.entities[i] for i in sorted(groups.get(tuple(_numbers(e.label)), ()))]
+        candidates = similar_labels(e, pool)
+        if candidates:
+            out.append((e, candidates))
+    return out
+
+
+LOOKALIKE_FIX = ("refer to the existing id instead of declaring it again, unless they differ "
+                 "(docs/mapping.md#entities-the-things-this-article-talks-about; `laborgraph entities QUERY` searches)")
+
+
+def _lookalike_text(entity: NamedEntity, candidates: list[NamedEntity]) -> str:
+    listed = "; ".join(c.describe() for c in candidates)
+    return f"entity '{entity.id}' (\"{entity.label}\") looks like {listed}"
+
+
+def _index_for(data_dir: Path, only: Path | None) -> EntityIndex:
+    index = entity_index(data_dir)
+    if only is None:
+        return index
+    # the article being checked is read exactly; the others are scanned
+    return EntityIndex(tuple(e for e in index.entities if e.article != only.stem)
+                       + tuple(article_entities(only, data_dir, exact=True)))
+
+
 def duplicate_warnings(data_dir: Path, only: Path | None = None) -> list[str]:
     """One line per local entity that looks like an entity declared elsewhere, naming the candidates.
 
     ``only`` limits the check to one mapping (``laborgraph check``); the candidates still come
     from the registry and every other article.
     """
-    index = entity_index(data_dir)
-    stem = only.stem if only is not None else None
-    if only is not None:  # the article being checked is read exactly; the others are scanned
-        index = EntityIndex(tuple(e for e in index.entities if e.article != stem)
-                            + tuple(article_entities(only, data_dir, exact=True)))
-    lines = []
-    for e in index.entities:
-        if e.article is None or (stem is not None and e.article != stem):
-            continue
-        candidates = similar_labels(e, index.entities)
-        if candidates:
-            listed = "; ".join(c.describe() for c in candidates)
-            lines.append(f"{e.where()}: entity '{e.id}' (\"{e.label}\") looks like {listed}: "
-                         "refer to the existing id instead of declaring it again, unless they differ")
-    return lines
+    found = lookalikes(_index_for(data_dir, only), only.stem if only is not None else None)
+    return [f"{e.where()}: {_lookalike_text(e, candidates)}: {LOOKALIKE_FIX}" for e, candidates in found]
 
 
+def lookalike_findings(data_dir: Path) -> list[Finding]:
+    """The look-alike entities of every article as warnings of a validation report (``build``, ``validate``).
+
+    Each names the file:line of the local declaration (where the finding sits) and of every
+    candidate (in its message).
+    """
+    return [Finding(severity="Warning", message=_lookalike_text(e, candidates), fix=LOOKALIKE_FIX, file=e.file,
+                    line=e.line, claim=None, focus=str(local_entity_iri(e.article or "", e.id)),
+                    shape=LOOKALIKE_SHAPE, component="check")
+            for e, candidates in lookalikes(entity_index(data_dir))]
