@@ -418,13 +418,17 @@ def push(data_dir: Path, endpoint: str | None, graph_store: str | None, graph_pa
     from .query.push import push_documents, target_for
 
     target = target_for(endpoint, graph_store, user, password, graph_param, timeout=timeout)
-    progress = _progress("building changed articles")
+    progress, pushed = _progress("building changed articles"), _progress("pushed graphs")
+
+    def send(entries: list[Any]) -> Any:
+        progress.done()
+        return push_documents(graph_documents(entries), target, dry_run=dry_run, progress=pushed, total=len(entries))
+
     try:
-        report = with_entries(data_dir, lambda entries: push_documents(graph_documents(entries), target,
-                                                                       dry_run=dry_run),
-                              cache_dir=cache_dir, progress=progress)
+        report = with_entries(data_dir, send, cache_dir=cache_dir, progress=progress)
     finally:
         progress.done()
+        pushed.done()
     click.echo(f"{'dry run: ' if dry_run else ''}{target.graph_store}")
     click.echo(report.as_text(dry_run), nl=False)
 
