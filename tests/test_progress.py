@@ -113,6 +113,8 @@ def test_the_cli_draws_progress_on_a_pseudo_terminal_unless_quiet(tmp_path):
     assert "building changed articles [" in shown and "1/1" in shown
     quiet = _stderr_on_a_pseudo_terminal(["--quiet", "build", "--data", str(DATA), "--out", str(tmp_path / "b")])
     assert "[#" not in quiet and "building changed articles" not in quiet
+    validated = _stderr_on_a_pseudo_terminal(["validate", str(DATA), "--cache", str(tmp_path / "c")])
+    assert "validating changed articles [" in validated and "1/1" in validated
 
 
 def test_the_push_command_draws_pushed_graphs_on_a_pseudo_terminal(tmp_path, store_url):

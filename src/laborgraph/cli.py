@@ -123,7 +123,11 @@ def validate(paths: tuple[Path, ...], fmt: str, strict: bool, cache_dir: Path, r
     """
     from .incremental import validate_paths
 
-    report = validate_paths(list(paths) or [_default_data()], cache_dir, reference=reference)
+    progress = _progress("validating changed articles")
+    try:
+        report = validate_paths(list(paths) or [_default_data()], cache_dir, reference=reference, progress=progress)
+    finally:
+        progress.done()
     text = {"text": report.as_text, "json": report.as_json, "turtle": report.as_turtle}[fmt]()
     click.echo(text, nl=False)
     failed = not report.conforms or (strict and report.counts["Warning"] > 0)

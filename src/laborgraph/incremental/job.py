@@ -93,12 +93,16 @@ def build(data_dir: Path, out_dir: Path, *, cache_dir: Path | None = None, jobs:
                        checked.corpus_focus)
 
 
-def validate_paths(paths: list[Path], cache_dir: Path = Path("build/.cache"), *, reference: bool = False) -> Report:
-    """Validate mapping folders (incrementally, through the build cache) and RDF files."""
+def validate_paths(paths: list[Path], cache_dir: Path = Path("build/.cache"), *, reference: bool = False,
+                   progress: Callable[[int, int], None] | None = None) -> Report:
+    """Validate mapping folders (incrementally, through the build cache) and RDF files.
+
+    ``progress(done, total)`` is called as changed articles are validated (the CLI's counter).
+    """
     report = Report()
     for path in paths:
         if path.is_dir():
-            found = refresh(path, cache_dir=cache_dir, reference=reference).report
+            found = refresh(path, cache_dir=cache_dir, reference=reference, progress=progress).report
             part = Report(found.findings + lookalike_findings(path), found.raw)
         elif path.is_file():
             part = validate_file(path)
