@@ -152,7 +152,7 @@ def check_row(data: Path, out: Path, n: int, cli: str) -> dict:
         edit()
         result = check_article(mapping, data, cache_dir=out / ".cache")
         assert result.fast, "check fell back to a full refresh"
-        check_result(result.report, mapping, data)
+        check_result(result.report, mapping, data, cache_dir=out / ".cache")
 
     ours = timed(in_process, 5)
     through_cli = timed(lambda: (edit(), subprocess.run([cli, "check", str(mapping), "--cache", str(out / ".cache")],

@@ -141,3 +141,26 @@ def test_build_reports_look_alike_entities_as_warnings(tmp_path):
     assert f"warning: {LOOKALIKE}" in result.stderr
     found = [f for f in build(data, tmp_path / "out").report.findings if "looks like" in f.message]
     assert [(f.severity, f.location()) for f in found] == [("Warning", f"articles/{SEED}.yaml:25")]
+
+
+def test_the_entity_memo_is_used_only_while_a_file_is_unchanged(tmp_path):
+    import json
+    import os
+    import time
+
+    from laborgraph.authoring.entities import entity_index
+
+    data = _copy("corroboration2", tmp_path)
+    past = time.time() - 60
+    for path in (data / "articles").glob("*.yaml"):
+        os.utime(path, (past, past))
+    memo = tmp_path / "memo.json"
+    scanned = entity_index(data)
+    assert entity_index(data, memo=memo) == scanned
+    doc = json.loads(memo.read_text(encoding="utf-8"))
+    row = doc["rows"]["2024-08-05-epsilon-pay.yaml"]
+    row[2][0][2] = "from the memo"
+    memo.write_text(json.dumps(doc), encoding="utf-8")
+    assert "from the memo" in [e.label for e in entity_index(data, memo=memo).entities]  # unchanged file: memo
+    os.utime(data / "articles" / "2024-08-05-epsilon-pay.yaml", (past + 5, past + 5))
+    assert entity_index(data, memo=memo) == scanned  # its mtime changed: scanned again

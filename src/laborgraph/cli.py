@@ -494,7 +494,8 @@ def check(mapping: Path, data_dir: Path | None, cache_dir: Path) -> None:
     from .incremental.check import check_article
 
     data_dir = data_dir_of(mapping, data_dir)
-    result = check_result(check_article(mapping, data_dir, cache_dir=cache_dir).report, mapping, data_dir)
+    result = check_result(check_article(mapping, data_dir, cache_dir=cache_dir).report, mapping, data_dir,
+                          cache_dir=cache_dir)
     for line in result.warnings:
         click.echo(f"warning: {line}", err=True)
     click.echo(result.text, nl=False)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..validate import Report
-from .entities import duplicate_warnings
+from .entities import MEMO_FILE, duplicate_warnings
 
 
 @dataclass(frozen=True)
@@ -43,8 +43,12 @@ def article_report(report: Report, mapping: Path, data_dir: Path) -> Report:
     return Report([f for f in report.findings if f.file == rel])
 
 
-def check_result(report: Report, mapping: Path, data_dir: Path) -> CheckResult:
-    """The article's part of ``report`` plus entity look-alike warnings, ready to print."""
+def check_result(report: Report, mapping: Path, data_dir: Path, *, cache_dir: Path | None = None) -> CheckResult:
+    """The article's part of ``report`` plus entity look-alike warnings, ready to print.
+
+    With ``cache_dir``, the other articles' entities come from its memo (``entity_index``).
+    """
     mine = article_report(report, mapping, data_dir)
     text = mine.as_text() if mine.findings else f"{mapping_file(mapping, data_dir)}: conforms, no findings\n"
-    return CheckResult(text, duplicate_warnings(data_dir, only=mapping), mine.conforms)
+    memo = cache_dir / MEMO_FILE if cache_dir is not None else None
+    return CheckResult(text, duplicate_warnings(data_dir, only=mapping, memo=memo), mine.conforms)

@@ -8,10 +8,15 @@ as "DPRK" or "UN") must occur whole, or "UN" would be found in "until".
 
 from __future__ import annotations
 
+import contextlib
+import json
+import os
 import re
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import yaml
 from rapidfuzz import fuzz, process, utils
@@ -26,6 +31,8 @@ SHORT = 5
 IN_TEXT = 90  # partial-match score (0-100) for a name occurring in a sentence
 SIMILAR = 88  # score for two labels naming the same thing
 CANDIDATES = 5  # most look-alikes named in one warning
+MEMO_FORMAT = "1"
+MEMO_FILE = "entities-memo.json"  # in the build cache folder: see ``entity_index``
 LOOKALIKE_SHAPE = "look-alike-entities"  # a finding's shape: a check of the mappings, not a SHACL shape
 
 
@@ -213,13 +220,59 @@ def scan_entities(text: str, file: str, article: str | None) -> list[NamedEntity
     return out
 
 
-def entity_index(data_dir: Path, *, articles: bool = True) -> EntityIndex:
-    """The registry's entities and (unless ``articles`` is false) every article's own."""
+RACY_NS = 2_000_000_000  # a file changed this close to when it was scanned is scanned again
+
+
+def entity_index(data_dir: Path, *, articles: bool = True, memo: Path | None = None) -> EntityIndex:
+    """The registry's entities and (unless ``articles`` is false) every article's own.
+
+    ``memo`` (a JSON file in the build cache) keeps each mapping's scanned entities with the
+    size, mtime and inode the file had, so a corpus of thousands is not read again on every
+    build; a file whose mtime is too close to its scan is scanned again, as git does. The
+    file is written atomically and only read back row by row against those signatures, so a
+    lost or concurrent update costs a re-scan, never a wrong answer.
+    """
     found = _registry_entities(data_dir)
-    if articles:
-        for path in article_paths(data_dir):
-            found.extend(article_entities(path, data_dir))
+    if not articles:
+        return EntityIndex(tuple(found))
+    known = _read_memo(memo)
+    rows: dict[str, list[Any]] = {}
+    now = time.time_ns()
+    for path in article_paths(data_dir):
+        try:
+            st = os.stat(path)
+        except OSError:
+            continue
+        sig = [st.st_size, st.st_mtime_ns, st.st_ino]
+        row = known.get(path.name)
+        if row is not None and row[0] == sig and row[1] - RACY_NS > sig[1]:
+            entities = [NamedEntity(*e[:3], tuple(e[3]), *e[4:]) for e in row[2]]
+        else:
+            entities = article_entities(path, data_dir)
+        rows[path.name] = [sig, row[1] if row is not None and row[0] == sig else now,
+                           [[e.id, e.type, e.label, list(e.aliases), e.file, e.line, e.article] for e in entities]]
+        found.extend(entities)
+    if memo is not None and rows != known:
+        _write_memo(memo, rows)
     return EntityIndex(tuple(found))
+
+
+def _read_memo(memo: Path | None) -> dict[str, Any]:
+    if memo is None:
+        return {}
+    try:
+        data = json.loads(memo.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data["rows"] if isinstance(data, dict) and data.get("format") == MEMO_FORMAT \
+        and isinstance(data.get("rows"), dict) else {}
+
+
+def _write_memo(memo: Path, rows: dict[str, Any]) -> None:
+    from ..export import write_atomic
+
+    with contextlib.suppress(OSError):  # a memo that cannot be written costs a scan next time, nothing else
+        write_atomic(memo, json.dumps({"format": MEMO_FORMAT, "rows": rows}, ensure_ascii=False))
 
 
 def similar_labels(entity: NamedEntity, others: Iterable[NamedEntity]) -> list[NamedEntity]:
@@ -272,8 +325,8 @@ def _lookalike_text(entity: NamedEntity, candidates: list[NamedEntity]) -> str:
     return f"entity '{entity.id}' (\"{entity.label}\") looks like {listed}"
 
 
-def _index_for(data_dir: Path, only: Path | None) -> EntityIndex:
-    index = entity_index(data_dir)
+def _index_for(data_dir: Path, only: Path | None, memo: Path | None = None) -> EntityIndex:
+    index = entity_index(data_dir, memo=memo)
     if only is None:
         return index
     # the article being checked is read exactly; the others are scanned
@@ -281,17 +334,17 @@ def _index_for(data_dir: Path, only: Path | None) -> EntityIndex:
                        + tuple(article_entities(only, data_dir, exact=True)))
 
 
-def duplicate_warnings(data_dir: Path, only: Path | None = None) -> list[str]:
+def duplicate_warnings(data_dir: Path, only: Path | None = None, *, memo: Path | None = None) -> list[str]:
     """One line per local entity that looks like an entity declared elsewhere, naming the candidates.
 
     ``only`` limits the check to one mapping (``laborgraph check``); the candidates still come
     from the registry and every other article.
     """
-    found = lookalikes(_index_for(data_dir, only), only.stem if only is not None else None)
+    found = lookalikes(_index_for(data_dir, only, memo), only.stem if only is not None else None)
     return [f"{e.where()}: {_lookalike_text(e, candidates)}: {LOOKALIKE_FIX}" for e, candidates in found]
 
 
-def lookalike_findings(data_dir: Path) -> list[Finding]:
+def lookalike_findings(data_dir: Path, *, memo: Path | None = None) -> list[Finding]:
     """The look-alike entities of every article as warnings of a validation report (``build``, ``validate``).
 
     Each names the file:line of the local declaration (where the finding sits) and of every
@@ -300,4 +353,4 @@ def lookalike_findings(data_dir: Path) -> list[Finding]:
     return [Finding(severity="Warning", message=_lookalike_text(e, candidates), fix=LOOKALIKE_FIX, file=e.file,
                     line=e.line, claim=None, focus=str(local_entity_iri(e.article or "", e.id)),
                     shape=LOOKALIKE_SHAPE, component="check")
-            for e, candidates in lookalikes(entity_index(data_dir))]
+            for e, candidates in lookalikes(entity_index(data_dir, memo=memo))]

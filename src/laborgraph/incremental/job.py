@@ -27,7 +27,7 @@ from typing import Any, TypeVar
 from rdflib import Graph
 
 from .. import shaclfast
-from ..authoring.entities import lookalike_findings
+from ..authoring.entities import MEMO_FILE, lookalike_findings
 from ..build import registry_graph
 from ..checks import default_checks_dir
 from ..errors import LaborgraphError, NotConforming
@@ -83,7 +83,8 @@ def build(data_dir: Path, out_dir: Path, *, cache_dir: Path | None = None, jobs:
     with locked(cache_dir, out_dir):
         recover(out_dir)
         checked = refresh(data_dir, cache_dir=cache_dir, jobs=jobs, progress=progress, reference=reference)
-        report = Report(checked.report.findings + lookalike_findings(data_dir), checked.report.raw)
+        report = Report(checked.report.findings + lookalike_findings(data_dir, memo=cache_dir / MEMO_FILE),
+                        checked.report.raw)
         if not report.conforms:
             raise NotConforming(report.counts["Violation"])
         chosen = choose_layout(layout, checked.ordered)
@@ -103,7 +104,7 @@ def validate_paths(paths: list[Path], cache_dir: Path = Path("build/.cache"), *,
     for path in paths:
         if path.is_dir():
             found = refresh(path, cache_dir=cache_dir, reference=reference, progress=progress).report
-            part = Report(found.findings + lookalike_findings(path), found.raw)
+            part = Report(found.findings + lookalike_findings(path, memo=cache_dir / MEMO_FILE), found.raw)
         elif path.is_file():
             part = validate_file(path)
         else:
