@@ -246,7 +246,7 @@ def entity_index(data_dir: Path, *, articles: bool = True, memo: Path | None = N
         sig = [st.st_size, st.st_mtime_ns, st.st_ino]
         row = known.get(path.name)
         if row is not None and row[0] == sig and row[1] - RACY_NS > sig[1]:
-            entities = [NamedEntity(*e[:3], tuple(e[3]), *e[4:]) for e in row[2]]
+            entities = [NamedEntity(e[0], e[1], e[2], tuple(e[3]), e[4], e[5], e[6]) for e in row[2]]
         else:
             entities = article_entities(path, data_dir)
         rows[path.name] = [sig, row[1] if row is not None and row[0] == sig else now,
