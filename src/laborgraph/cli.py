@@ -123,7 +123,11 @@ def validate(paths: tuple[Path, ...], fmt: str, strict: bool, cache_dir: Path, r
     """
     from .incremental import validate_paths
 
-    report = validate_paths(list(paths) or [_default_data()], cache_dir, reference=reference)
+    progress = _progress("validating changed articles")
+    try:
+        report = validate_paths(list(paths) or [_default_data()], cache_dir, reference=reference, progress=progress)
+    finally:
+        progress.done()
     text = {"text": report.as_text, "json": report.as_json, "turtle": report.as_turtle}[fmt]()
     click.echo(text, nl=False)
     failed = not report.conforms or (strict and report.counts["Warning"] > 0)
@@ -153,6 +157,7 @@ def build(data_dir: Path, out_dir: Path, cache_dir: Path | None, jobs: int | Non
     Nothing is written when the graph has SHACL violations (exit 1). Rebuilds are
     incremental: only changed articles are mapped and validated again.
     """
+    from .authoring.entities import LOOKALIKE_SHAPE
     from .incremental import build as run
 
     progress = _progress("building changed articles")
@@ -161,6 +166,9 @@ def build(data_dir: Path, out_dir: Path, cache_dir: Path | None, jobs: int | Non
                      allow_empty=allow_empty, reference=reference)
     finally:
         progress.done()
+    for finding in result.report.findings:
+        if finding.shape == LOOKALIKE_SHAPE:
+            click.echo(f"warning: {finding.location()}: {finding.message}", err=True)
     s = result.stats
     click.echo(f"built {s.articles} article(s), {s.claims} claims, {s.triples} triples "
                f"({result.cache_hits} from cache, {result.cache_misses} rebuilt)")
@@ -414,13 +422,17 @@ def push(data_dir: Path, endpoint: str | None, graph_store: str | None, graph_pa
     from .query.push import push_documents, target_for
 
     target = target_for(endpoint, graph_store, user, password, graph_param, timeout=timeout)
-    progress = _progress("building changed articles")
+    progress, pushed = _progress("building changed articles"), _progress("pushed graphs")
+
+    def send(entries: list[Any]) -> Any:
+        progress.done()
+        return push_documents(graph_documents(entries), target, dry_run=dry_run, progress=pushed, total=len(entries))
+
     try:
-        report = with_entries(data_dir, lambda entries: push_documents(graph_documents(entries), target,
-                                                                       dry_run=dry_run),
-                              cache_dir=cache_dir, progress=progress)
+        report = with_entries(data_dir, send, cache_dir=cache_dir, progress=progress)
     finally:
         progress.done()
+        pushed.done()
     click.echo(f"{'dry run: ' if dry_run else ''}{target.graph_store}")
     click.echo(report.as_text(dry_run), nl=False)
 
@@ -479,10 +491,11 @@ def check(mapping: Path, data_dir: Path | None, cache_dir: Path) -> None:
     article conforms, 1 when it has violations, 2 on bad input.
     """
     from .authoring.check import check_result, data_dir_of
-    from .incremental import refresh
+    from .incremental.check import check_article
 
     data_dir = data_dir_of(mapping, data_dir)
-    result = check_result(refresh(data_dir, cache_dir=cache_dir).report, mapping, data_dir)
+    result = check_result(check_article(mapping, data_dir, cache_dir=cache_dir).report, mapping, data_dir,
+                          cache_dir=cache_dir)
     for line in result.warnings:
         click.echo(f"warning: {line}", err=True)
     click.echo(result.text, nl=False)

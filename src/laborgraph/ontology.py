@@ -54,9 +54,24 @@ def default_ontology_dir() -> Path:
     return ontology_dir()
 
 
+_PARSED: dict[Path | None, Graph] = {}  # graphs parsed by an earlier process (``use_parsed_ontology``)
+
+
+def use_parsed_ontology(graph: Graph, ontology_dir: Path | None = None) -> None:
+    """Use ``graph``, parsed from the same files by an earlier process, instead of parsing them here.
+
+    Parsing the Turtle costs most of a second; `laborgraph check` keeps the parsed graph in
+    the build cache, keyed by the files' hashes, and hands it over through this.
+    """
+    _PARSED[ontology_dir] = graph
+    ontology_graph.cache_clear()
+
+
 @functools.lru_cache(maxsize=4)
 def ontology_graph(ontology_dir: Path | None = None) -> Graph:
     """The ontology and its concept schemes as one graph (parsed once per process)."""
+    if ontology_dir in _PARSED:
+        return _PARSED[ontology_dir]
     folder = ontology_dir or default_ontology_dir()
     graph = Graph()
     for name in ONTOLOGY_FILES:

@@ -8,10 +8,15 @@ as "DPRK" or "UN") must occur whole, or "UN" would be found in "until".
 
 from __future__ import annotations
 
+import contextlib
+import json
+import os
 import re
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import yaml
 from rapidfuzz import fuzz, process, utils
@@ -19,11 +24,16 @@ from rapidfuzz import fuzz, process, utils
 from ..errors import LaborgraphError
 from ..load import ARTICLES_DIR, REGISTRY_FILE, article_paths
 from ..load.yamlsrc import LDict, load_file
+from ..validate import Finding
+from ..vocab import local_entity_iri
 
 SHORT = 5
 IN_TEXT = 90  # partial-match score (0-100) for a name occurring in a sentence
 SIMILAR = 88  # score for two labels naming the same thing
 CANDIDATES = 5  # most look-alikes named in one warning
+MEMO_FORMAT = "1"
+MEMO_FILE = "entities-memo.json"  # in the build cache folder: see ``entity_index``
+LOOKALIKE_SHAPE = "look-alike-entities"  # a finding's shape: a check of the mappings, not a SHACL shape
 
 
 @dataclass(frozen=True)
@@ -113,6 +123,12 @@ def _registry_entities(data_dir: Path) -> list[NamedEntity]:
     path = data_dir / REGISTRY_FILE
     if not path.is_file():
         raise LaborgraphError(f"{path}: registry not found; a data folder holds {REGISTRY_FILE} and {ARTICLES_DIR}/")
+    try:  # the line scan reads the registry's block style 100x faster than the line-tracking parser
+        found = scan_entities(path.read_text(encoding="utf-8"), REGISTRY_FILE, None)
+    except (OSError, UnicodeDecodeError):
+        found = []
+    if found:
+        return found
     doc = load_file(path)
     return list(_declared(doc.get("entities") if isinstance(doc, LDict) else None, REGISTRY_FILE, None))
 
@@ -204,13 +220,59 @@ def scan_entities(text: str, file: str, article: str | None) -> list[NamedEntity
     return out
 
 
-def entity_index(data_dir: Path, *, articles: bool = True) -> EntityIndex:
-    """The registry's entities and (unless ``articles`` is false) every article's own."""
+RACY_NS = 2_000_000_000  # a file changed this close to when it was scanned is scanned again
+
+
+def entity_index(data_dir: Path, *, articles: bool = True, memo: Path | None = None) -> EntityIndex:
+    """The registry's entities and (unless ``articles`` is false) every article's own.
+
+    ``memo`` (a JSON file in the build cache) keeps each mapping's scanned entities with the
+    size, mtime and inode the file had, so a corpus of thousands is not read again on every
+    build; a file whose mtime is too close to its scan is scanned again, as git does. The
+    file is written atomically and only read back row by row against those signatures, so a
+    lost or concurrent update costs a re-scan, never a wrong answer.
+    """
     found = _registry_entities(data_dir)
-    if articles:
-        for path in article_paths(data_dir):
-            found.extend(article_entities(path, data_dir))
+    if not articles:
+        return EntityIndex(tuple(found))
+    known = _read_memo(memo)
+    rows: dict[str, list[Any]] = {}
+    now = time.time_ns()
+    for path in article_paths(data_dir):
+        try:
+            st = os.stat(path)
+        except OSError:
+            continue
+        sig = [st.st_size, st.st_mtime_ns, st.st_ino]
+        row = known.get(path.name)
+        if row is not None and row[0] == sig and row[1] - RACY_NS > sig[1]:
+            entities = [NamedEntity(e[0], e[1], e[2], tuple(e[3]), e[4], e[5], e[6]) for e in row[2]]
+        else:
+            entities = article_entities(path, data_dir)
+        rows[path.name] = [sig, row[1] if row is not None and row[0] == sig else now,
+                           [[e.id, e.type, e.label, list(e.aliases), e.file, e.line, e.article] for e in entities]]
+        found.extend(entities)
+    if memo is not None and rows != known:
+        _write_memo(memo, rows)
     return EntityIndex(tuple(found))
+
+
+def _read_memo(memo: Path | None) -> dict[str, Any]:
+    if memo is None:
+        return {}
+    try:
+        data = json.loads(memo.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data["rows"] if isinstance(data, dict) and data.get("format") == MEMO_FORMAT \
+        and isinstance(data.get("rows"), dict) else {}
+
+
+def _write_memo(memo: Path, rows: dict[str, Any]) -> None:
+    from ..export import write_atomic
+
+    with contextlib.suppress(OSError):  # a memo that cannot be written costs a scan next time, nothing else
+        write_atomic(memo, json.dumps({"format": MEMO_FORMAT, "rows": rows}, ensure_ascii=False))
 
 
 def similar_labels(entity: NamedEntity, others: Iterable[NamedEntity]) -> list[NamedEntity]:
@@ -232,26 +294,63 @@ def _numbers(text: str) -> list[str]:
     return re.findall(r"\d+", text)
 
 
-def duplicate_warnings(data_dir: Path, only: Path | None = None) -> list[str]:
+def lookalikes(index: EntityIndex, only: str | None = None) -> list[tuple[NamedEntity, list[NamedEntity]]]:
+    """Each article-local entity (of article ``only``, if given) with the entities elsewhere it looks like.
+
+    Names are compared only with names holding the same numbers (``similar_labels`` drops
+    the others anyway), which keeps a corpus of thousands of articles from comparing every
+    label with every other.
+    """
+    groups: dict[tuple[str, ...], set[int]] = {}
+    for i, e in enumerate(index.entities):
+        for name in e.names:
+            groups.setdefault(tuple(_numbers(name)), set()).add(i)
+    out = []
+    for e in index.entities:
+        if e.article is None or (only is not None and e.article != only):
+            continue
+        pool = [index.entities[i] for i in sorted(groups.get(tuple(_numbers(e.label)), ()))]
+        candidates = similar_labels(e, pool)
+        if candidates:
+            out.append((e, candidates))
+    return out
+
+
+LOOKALIKE_FIX = ("refer to the existing id instead of declaring it again, unless they differ "
+                 "(docs/mapping.md#entities-the-things-this-article-talks-about; `laborgraph entities QUERY` searches)")
+
+
+def _lookalike_text(entity: NamedEntity, candidates: list[NamedEntity]) -> str:
+    listed = "; ".join(c.describe() for c in candidates)
+    return f"entity '{entity.id}' (\"{entity.label}\") looks like {listed}"
+
+
+def _index_for(data_dir: Path, only: Path | None, memo: Path | None = None) -> EntityIndex:
+    index = entity_index(data_dir, memo=memo)
+    if only is None:
+        return index
+    # the article being checked is read exactly; the others are scanned
+    return EntityIndex(tuple(e for e in index.entities if e.article != only.stem)
+                       + tuple(article_entities(only, data_dir, exact=True)))
+
+
+def duplicate_warnings(data_dir: Path, only: Path | None = None, *, memo: Path | None = None) -> list[str]:
     """One line per local entity that looks like an entity declared elsewhere, naming the candidates.
 
     ``only`` limits the check to one mapping (``laborgraph check``); the candidates still come
     from the registry and every other article.
     """
-    index = entity_index(data_dir)
-    stem = only.stem if only is not None else None
-    if only is not None:  # the article being checked is read exactly; the others are scanned
-        index = EntityIndex(tuple(e for e in index.entities if e.article != stem)
-                            + tuple(article_entities(only, data_dir, exact=True)))
-    lines = []
-    for e in index.entities:
-        if e.article is None or (stem is not None and e.article != stem):
-            continue
-        candidates = similar_labels(e, index.entities)
-        if candidates:
-            listed = "; ".join(c.describe() for c in candidates)
-            lines.append(f"{e.where()}: entity '{e.id}' (\"{e.label}\") looks like {listed}: "
-                         "refer to the existing id instead of declaring it again, unless they differ")
-    return lines
+    found = lookalikes(_index_for(data_dir, only, memo), only.stem if only is not None else None)
+    return [f"{e.where()}: {_lookalike_text(e, candidates)}: {LOOKALIKE_FIX}" for e, candidates in found]
 
 
+def lookalike_findings(data_dir: Path, *, memo: Path | None = None) -> list[Finding]:
+    """The look-alike entities of every article as warnings of a validation report (``build``, ``validate``).
+
+    Each names the file:line of the local declaration (where the finding sits) and of every
+    candidate (in its message).
+    """
+    return [Finding(severity="Warning", message=_lookalike_text(e, candidates), fix=LOOKALIKE_FIX, file=e.file,
+                    line=e.line, claim=None, focus=str(local_entity_iri(e.article or "", e.id)),
+                    shape=LOOKALIKE_SHAPE, component="check")
+            for e, candidates in lookalikes(entity_index(data_dir, memo=memo))]

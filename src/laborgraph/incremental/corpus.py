@@ -131,10 +131,30 @@ def _message(template: str, row: Any, variables: list[str]) -> str:
     return re.sub(r"\{[?$](\w+)\}", sub, template)
 
 
+TYPES = "SELECT ?n ?t WHERE { VALUES ?n { %s } ?n a ?t }"
+
+
+def _instances(store: Any, focus: set[str] | None, targets: tuple[str, ...],
+               types: dict[str, set[str]]) -> set[str] | None:
+    """The focus nodes typed with one of ``targets``: the only ones a constraint's ``?this a ?cls`` binds.
+
+    One query for the types of all focus nodes (kept in ``types``) replaces a query per node
+    and constraint for the many that are not instances (registry entities, terms, concepts).
+    """
+    if focus is None:
+        return None
+    if not types and focus:
+        for row in store.query(TYPES % " ".join(f"<{n}>" for n in sorted(focus)), use_default_graph_as_union=True):
+            types.setdefault(_value(row["n"]), set()).add(_value(row["t"]))
+    wanted = set(targets)
+    return {n for n in focus if types.get(n, set()) & wanted}
+
+
 def run_constraints(store: Any, shapes: Graph, focus: set[str] | None = None) -> list[Finding]:
     """Evaluate every SPARQL constraint of ``shapes`` over the store (or for ``focus`` nodes only)."""
+    types: dict[str, set[str]] = {}
     hits = [(c, variables, row) for c in sparql_constraints(shapes)
-            for variables, row in _rows(store, c.query, "this", focus)]
+            for variables, row in _rows(store, c.query, "this", _instances(store, focus, c.targets, types))]
     claims = _claim_info(store, (_value(row["this"]) for _, _, row in hits))
     findings = []
     for c, variables, row in hits:

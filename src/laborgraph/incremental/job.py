@@ -27,6 +27,7 @@ from typing import Any, TypeVar
 from rdflib import Graph
 
 from .. import shaclfast
+from ..authoring.entities import MEMO_FILE, lookalike_findings
 from ..build import registry_graph
 from ..checks import default_checks_dir
 from ..errors import LaborgraphError, NotConforming
@@ -82,21 +83,28 @@ def build(data_dir: Path, out_dir: Path, *, cache_dir: Path | None = None, jobs:
     with locked(cache_dir, out_dir):
         recover(out_dir)
         checked = refresh(data_dir, cache_dir=cache_dir, jobs=jobs, progress=progress, reference=reference)
-        if not checked.report.conforms:
-            raise NotConforming(checked.report.counts["Violation"])
+        report = Report(checked.report.findings + lookalike_findings(data_dir, memo=cache_dir / MEMO_FILE),
+                        checked.report.raw)
+        if not report.conforms:
+            raise NotConforming(report.counts["Violation"])
         chosen = choose_layout(layout, checked.ordered)
         write = write_split if chosen is Layout.SPLIT else write_combined
         written = write(out_dir, checked.ordered)
-    return BuildResult(checked.stats, checked.report, written, chosen, checked.hits, checked.misses,
+    return BuildResult(checked.stats, report, written, chosen, checked.hits, checked.misses,
                        checked.corpus_focus)
 
 
-def validate_paths(paths: list[Path], cache_dir: Path = Path("build/.cache"), *, reference: bool = False) -> Report:
-    """Validate mapping folders (incrementally, through the build cache) and RDF files."""
+def validate_paths(paths: list[Path], cache_dir: Path = Path("build/.cache"), *, reference: bool = False,
+                   progress: Callable[[int, int], None] | None = None) -> Report:
+    """Validate mapping folders (incrementally, through the build cache) and RDF files.
+
+    ``progress(done, total)`` is called as changed articles are validated (the CLI's counter).
+    """
     report = Report()
     for path in paths:
         if path.is_dir():
-            part = refresh(path, cache_dir=cache_dir, reference=reference).report
+            found = refresh(path, cache_dir=cache_dir, reference=reference, progress=progress).report
+            part = Report(found.findings + lookalike_findings(path, memo=cache_dir / MEMO_FILE), found.raw)
         elif path.is_file():
             part = validate_file(path)
         else:

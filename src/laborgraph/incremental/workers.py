@@ -105,7 +105,8 @@ def _findings(graphs: dict[str, Graph], docs: list[str]) -> list[Finding]:
         return validate_graph(data, with_ontology=False).findings
     if "shared_nt" not in WORKER_INPUTS:  # once per process: registry and ontology as N-Triples
         WORKER_INPUTS["shared_nt"] = (ntriples(WORKER_INPUTS["reg_graph"]) + ntriples(WORKER_INPUTS["onto"])).encode()
-    return shaclfast.validate(parts, shaclfast.store_of([WORKER_INPUTS["shared_nt"], *docs])).findings
+    return shaclfast.validate(parts, shaclfast.store_of([WORKER_INPUTS["shared_nt"], *docs]),
+                              shapes=WORKER_INPUTS.get("shapes")).findings  # `check` passes them unpickled
 
 
 def _validate_batch(graphs: dict[str, Graph], docs: list[str]) -> dict[str, list[Finding]]:

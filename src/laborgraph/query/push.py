@@ -241,14 +241,24 @@ def _attempt(target: Target, url: str, name: str, body: bytes, seconds: float) -
 
 
 def push_documents(documents: Iterable[tuple[str, bytes, int]], target: Target, *, dry_run: bool = False,
-                   sleep: Callable[[float], None] = time.sleep) -> PushReport:
-    """PUT each (graph IRI, Turtle document, triple count), e.g. from ``pipeline.graph_documents``."""
+                   sleep: Callable[[float], None] = time.sleep, progress: Callable[[int, int], None] | None = None,
+                   total: int | None = None) -> PushReport:
+    """PUT each (graph IRI, Turtle document, triple count), e.g. from ``incremental.graph_documents``.
+
+    ``progress(pushed, total)`` is called after each graph is stored (the CLI's counter);
+    ``total`` is how many graphs there may be: once the documents run out, the rest were
+    empty and had nothing to send, so the counter ends at ``total``.
+    """
     report = PushReport()
     deadline = time.monotonic() + target.total
     for name, body, count in documents:
         if not dry_run:
             put_graph(target, name, body, sleep=sleep, deadline=deadline)
+            if progress is not None:
+                progress(len(report.graphs) + 1, max(total or 0, len(report.graphs) + 1))
         report.graphs.append((name, count))
+    if progress is not None and not dry_run and total:
+        progress(max(total, len(report.graphs)), max(total, len(report.graphs)))
     return report
 
 

@@ -1,0 +1,190 @@
+"""`laborgraph check FILE`: one article against the build cache, in a fraction of a second.
+
+A full ``refresh`` costs seconds on a corpus of hundreds of articles even when one file
+changed: it parses the registry, the ontology and the shapes, and checks every cached
+entry's files. Checking the article being edited needs none of that when the cache
+already describes every other article: its store manifest names each graph's key, and
+those keys are recomputed from file signatures alone (``Cache.key``). So this path
+
+1. reads the parsed registry, ontology subset and compiled shapes from one pickle in the
+   cache folder, keyed by the shared inputs' fingerprint (written atomically, with its
+   SHA-256 checked before it is trusted; a stale or damaged one is rebuilt);
+2. maps, builds and validates the one article exactly as a build's worker does
+   (``workers._build_batch``), stores it as a cache entry, and swaps its graph in the
+   corpus store;
+3. re-evaluates the corpus rules only for the nodes that graph touches (``corpus.affected``)
+   and records the corpus findings, as a build would.
+
+Whenever the cache does not describe the rest of the corpus (no build yet, another article
+or the registry changed, a ``--reference`` build), it falls back to ``refresh``: slower,
+never different. The cache is a trusted local folder, like ``.venv``: the pickle is only
+read from it after its checksum matches.
+"""
+
+from __future__ import annotations
+
+import gc
+import hashlib
+import json
+import pickle
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from rdflib import Graph
+
+from .. import shaclfast
+from ..build import registry_graph
+from ..checks import default_checks_dir
+from ..export import ntriples, write_atomic_bytes
+from ..load import REGISTRY_FILE, article_paths, load_corpus
+from ..model import Registry
+from ..ontology import Terms, default_ontology_dir, load_terms, ontology_graph, use_parsed_ontology
+from ..validate import Finding, Report, default_shapes_dir, shapes_graph
+from ..vocab import ONTOLOGY_GRAPH, REGISTRY_GRAPH, article_graph_iri
+from .cache import FINDINGS, FORMAT, MANIFEST, Cache, Entry, inputs_fingerprint
+from .corpus import affected, merge, ontology_subset, run_checks, run_constraints
+from .lock import locked
+from .workers import WORKER_INPUTS, _build_batch
+
+SHARED = "check-shared.pickle"
+
+
+@dataclass(frozen=True)
+class Shared:
+    """What every article's validation needs, parsed once per change of the shared inputs."""
+
+    inputs: str
+    registry: Registry
+    terms: Terms
+    reg_graph: Graph
+    ontology: Graph  # the whole ontology (the JSON-LD context is made from it)
+    onto: Graph  # the subset of the ontology validation reads (corpus.ontology_subset)
+    shared_nt: bytes  # registry and ontology subset as N-Triples (a worker's validation store)
+    shapes: shaclfast.CompiledShapes
+    corpus_shapes: Graph
+
+
+@dataclass(frozen=True)
+class Checked:
+    """The findings a full refresh gives, as far as one article is concerned.
+
+    ``report`` holds that article's own findings and every corpus-wide finding (a full
+    refresh's report, when ``fast`` is False); other articles' own findings may be missing.
+    """
+
+    report: Report
+    fast: bool  # False: the cache did not describe the rest of the corpus, so a full refresh ran
+
+
+def check_article(mapping: Path, data_dir: Path, *, cache_dir: Path) -> Checked:
+    """The findings of ``mapping`` (and every corpus finding) as ``refresh(data_dir).report`` would give them."""
+    from .job import refresh
+
+    with locked(cache_dir):
+        report = _fast(mapping, data_dir, cache_dir)
+        if report is not None:
+            return Checked(report, True)
+        return Checked(refresh(data_dir, cache_dir=cache_dir).report, False)
+
+
+def _read_json(path: Path, field: str) -> dict[str, Any] | None:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) and data.get("format") == FORMAT and isinstance(data.get(field), dict) \
+        else None
+
+
+def _fast(mapping: Path, data_dir: Path, cache_dir: Path) -> Report | None:
+    """The one-article path, or None when only a full refresh can answer exactly."""
+    paths = article_paths(data_dir)
+    mine = next((p for p in paths if p.name == mapping.name and p.resolve() == mapping.resolve()), None)
+    manifest = _read_json(cache_dir / MANIFEST, "graphs")
+    saved = _read_json(cache_dir / FINDINGS, "findings")
+    if mine is None or manifest is None or saved is None or not (cache_dir / "store").is_dir():
+        return None
+    inputs = inputs_fingerprint(data_dir / REGISTRY_FILE, default_ontology_dir(), default_shapes_dir(),
+                                default_checks_dir())
+    held: dict[str, str] = manifest["graphs"]
+    rows = saved["findings"].get("rows")
+    if manifest.get("inputs") != inputs or saved["findings"].get("graphs") != len(held) or not isinstance(rows, list):
+        return None
+    cache = Cache(cache_dir)
+    wanted = {str(article_graph_iri(p.stem)): cache.key(p, inputs) for p in paths}
+    wanted[str(REGISTRY_GRAPH)] = wanted[str(ONTOLOGY_GRAPH)] = inputs[:32]
+    name = str(article_graph_iri(mine.stem))
+    if {n for n in set(held) | set(wanted) if held.get(n) != wanted.get(n)} - {name}:
+        return None  # something besides this article changed since the last build
+    corpus = [Finding(*row) for row in rows]
+    if held.get(name) == wanted[name]:
+        entry = cache.get(mine.stem, wanted[name])
+        if entry is not None:
+            return Report(entry.findings + corpus)
+    return _rebuild_one(cache, mine, wanted, inputs, _shared(cache_dir, data_dir, inputs))
+
+
+def _rebuild_one(cache: Cache, path: Path, wanted: dict[str, str], inputs: str, shared: Shared) -> Report | None:
+    """Build, validate and store one article; update the corpus store and its findings for what it touches."""
+    WORKER_INPUTS.update(registry=shared.registry, terms=shared.terms, data_dir=path.parent.parent,
+                         reg_graph=shared.reg_graph, onto=shared.onto, shared_nt=shared.shared_nt,
+                         shapes=shared.shapes, reference=False)
+    try:
+        built = _build_batch([(path, wanted[str(article_graph_iri(path.stem))])])[0]
+    finally:
+        WORKER_INPUTS.clear()
+    entry = cache.put(Entry(built.slug, built.key, built.graph, built.findings, built.stats, chunks=built.chunks))
+    graphs = [(n, k, entry.chunk_path("nt") if n == built.graph else "") for n, k in sorted(wanted.items())]
+    state = None
+    try:
+        state = cache.store(graphs, inputs)
+        if state.touched is None or state.findings is None:
+            return None  # the store could not be updated incrementally: a full refresh decides
+        focus = affected(state.store, state.touched)
+        kept = [f for f in state.findings if f.focus not in focus]
+        corpus = merge(kept, run_constraints(state.store, shared.corpus_shapes, focus)
+                       + run_checks(state.store, focus))
+        cache.save_findings(state, corpus)
+    except RuntimeError:  # a damaged store: the full refresh rebuilds it
+        failed = True
+    else:
+        failed = False
+    finally:
+        del state  # the last reference: the on-disk store closes now
+    if failed:
+        gc.collect()  # the exception's traceback held the store too; a full collection (0.2 s) only then
+        return None
+    return Report(entry.findings + corpus)
+
+
+def _shared(cache_dir: Path, data_dir: Path, inputs: str) -> Shared:
+    """The parsed shared inputs from the cache's pickle, or parsed now and pickled for next time."""
+    path = cache_dir / SHARED
+    try:
+        blob = path.read_bytes()
+        digest, payload = blob[:64], blob[64:]
+        if hashlib.sha256(payload).hexdigest().encode() == digest:
+            found = pickle.loads(payload)  # our own file, its checksum verified
+            if isinstance(found, Shared) and found.inputs == inputs:
+                use_parsed_ontology(found.ontology)
+                return found
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError):
+        pass
+    shared = _parse_shared(data_dir, inputs)
+    payload = pickle.dumps(shared, protocol=pickle.HIGHEST_PROTOCOL)
+    write_atomic_bytes(path, hashlib.sha256(payload).hexdigest().encode() + payload)
+    return shared
+
+
+def _parse_shared(data_dir: Path, inputs: str) -> Shared:
+    terms = load_terms()
+    registry = load_corpus(data_dir, terms, registry_only=True).registry
+    reg_graph = registry_graph(registry)
+    onto = ontology_subset(ontology_graph())
+    shared_nt = (ntriples(reg_graph) + ntriples(onto)).encode()
+    return Shared(inputs, registry, terms, reg_graph, ontology_graph(), onto, shared_nt, shaclfast.compiled(),
+                  shapes_graph(corpus=True))
+
+
+__all__ = ["Checked", "check_article"]
