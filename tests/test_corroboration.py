@@ -129,7 +129,7 @@ def test_every_library_chain_block_is_the_one_definition():
     for q in library():
         for m in re.finditer(re.escape(CHAIN_BEGIN) + r"\n(.*?)\n\s*" + re.escape(CHAIN_END), q.text, re.S):
             body = "\n".join(line.strip() for line in m.group(1).splitlines())
-            claim = re.search(r"SELECT (\?\w+) \(MIN", body).group(1)  # type: ignore[union-attr]
+            claim = re.search(r"SELECT DISTINCT (\?\w+) \(MIN", body).group(1)  # type: ignore[union-attr]
             chain = re.search(r"AS (\?\w+)\) WHERE", body).group(1)  # type: ignore[union-attr]
             expected = "\n".join(line.strip() for line in chain_subquery(claim, chain).splitlines())
             assert body == expected, q.name

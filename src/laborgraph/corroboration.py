@@ -33,8 +33,10 @@ from .vocab import sparql_prefixes
 CHAIN_BEGIN = "# chain: begin (laborgraph.corroboration.chain_subquery; edit there, then copy)"
 CHAIN_END = "# chain: end"
 
+# DISTINCT changes no row (one row per claim already); it makes rdflib evaluate the group
+# once and join it, where it would otherwise run it again for every row it is joined with.
 _CHAIN = """{
-  SELECT ?claim (MIN(?chainRoot) AS ?chain) WHERE {
+  SELECT DISTINCT ?claim (MIN(?chainRoot) AS ?chain) WHERE {
     ?claim a lg:Claim ; prov:wasDerivedFrom ?chainArticle ; prov:wasAttributedTo ?chainSource .
     ?chainArticle lg:republishes* ?chainOriginal .
     FILTER NOT EXISTS { ?chainOriginal lg:republishes ?chainFurther }
