@@ -349,3 +349,40 @@ def test_text_digest_is_recorded(fixture_ds):
     assert (article_iri("2024-08-01-alpha-agency-count"), LG.citesOriginal, entity_iri("omega-agency")) in fixture_ds
     assert (article_iri(DELTA), RDF.type, LG.Article) in fixture_ds
     assert fixture_ds.value(article_iri(DELTA), SDO.publisher) == entity_iri("delta-post")
+
+
+# ---------------------------------------------------------------- copies count once, everywhere
+
+
+def _every_count(ds, copy: str):
+    """Every count the network, the library and the stats report, on nodes the copy does not add."""
+    net = deployment_network(ds.ds)
+    # Edges through the copy's own article-local entities rest on its claims alone: new edges, left aside here.
+    edges = sorted((u, v, k, d["claim_count"], d["source_count"]) for u, v, k, d in net.edges(keys=True, data=True)
+                   if not all(copy in c for c in d["claims"]))
+    facts = sorted((r["kind"], r["property"], r["value"], r["period"], r["chains"])
+                   for r in rows(ds, "cq14") if r["row"] == "fact")
+    other = sorted({(r["claim"], r["other_chains"]) for r in rows(ds, "cq11")})
+    return edges, facts, other
+
+
+@pytest.mark.parametrize("folder, slug", [(FIXTURES, DELTA), (None, SEED)], ids=["corroboration", "seed"])
+def test_an_exact_copy_counts_no_claim_twice(tmp_path, folder, slug):
+    from .conftest import DATA
+
+    source = folder or DATA
+    shutil.copytree(source, tmp_path / "before")
+    shutil.copytree(source, tmp_path / "after")
+    copy_article(tmp_path / "after", slug, f"{slug[:10]}-mirror-copy")
+    before, after = build(tmp_path / "before"), build(tmp_path / "after")
+    edges_b, facts_b, other_b = _every_count(before, "mirror-copy")
+    edges_a, facts_a, other_a = _every_count(after, "mirror-copy")
+    assert edges_a == edges_b  # (u, v, key, claim_count, source_count): the same edges, the same counts
+    assert facts_a == facts_b
+    assert other_a == other_b
+    net = deployment_network(after.ds)
+    copied = [d for _, _, d in net.edges(data=True) if any("mirror-copy" in c for c in d["claims"])
+              and any("mirror-copy" not in c for c in d["claims"])]
+    if folder is None:  # on the seed, edges between registry entities gather both copies' claims
+        assert copied, "the copy's claims join the original's edges"
+    assert all(d["claim_count"] < len(d["claims"]) for d in copied)
