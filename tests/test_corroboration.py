@@ -386,3 +386,17 @@ def test_an_exact_copy_counts_no_claim_twice(tmp_path, folder, slug):
     if folder is None:  # on the seed, edges between registry entities gather both copies' claims
         assert copied, "the copy's claims join the original's edges"
     assert all(d["claim_count"] < len(d["claims"]) for d in copied)
+
+
+def test_stats_report_chains_and_count_a_copy_once(tmp_path):
+    from laborgraph.export.stats import corpus_stats
+
+    shutil.copytree(FIXTURES, tmp_path / "data")
+    before = corpus_stats(corpus := load_corpus(tmp_path / "data"), build_dataset(corpus))
+    chains = set(claim_chains(build(tmp_path / "data").store).values())
+    assert before.source_chains == len(chains) < before.sources
+    copy_article(tmp_path / "data", DELTA, "2024-08-03-mirror-copy")
+    after = corpus_stats(corpus := load_corpus(tmp_path / "data"), build_dataset(corpus))
+    assert after.claims > before.claims  # as mapped: the copy's claims are there
+    assert (after.distinct_claims, after.source_chains) == (before.distinct_claims, before.source_chains)
+    assert "source chains" in after.as_text()
