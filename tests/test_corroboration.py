@@ -126,15 +126,16 @@ def _counts(ds):
 
 def test_every_library_chain_block_is_the_one_definition():
     blocks = 0
-    for q in library():
-        for m in re.finditer(re.escape(CHAIN_BEGIN) + r"\n(.*?)\n\s*" + re.escape(CHAIN_END), q.text, re.S):
+    shapes = Path(__file__).parents[1] / "shapes" / "corpus" / "corroboration.ttl"
+    for name, text in [(q.name, q.text) for q in library()] + [(shapes.name, shapes.read_text(encoding="utf-8"))]:
+        for m in re.finditer(re.escape(CHAIN_BEGIN) + r"\n(.*?)\n\s*" + re.escape(CHAIN_END), text, re.S):
             body = "\n".join(line.strip() for line in m.group(1).splitlines())
-            claim = re.search(r"SELECT (\?\w+) \(MIN", body).group(1)  # type: ignore[union-attr]
+            claim = re.search(r"SELECT DISTINCT ([?$]\w+) \(MIN", body).group(1)  # type: ignore[union-attr]
             chain = re.search(r"AS (\?\w+)\) WHERE", body).group(1)  # type: ignore[union-attr]
             expected = "\n".join(line.strip() for line in chain_subquery(claim, chain).splitlines())
-            assert body == expected, q.name
+            assert body == expected, name
             blocks += 1
-    assert blocks >= 2  # cq11 and cq14 at least
+    assert blocks >= 6  # cq11, cq14 (three) and the anonymous-source warning (two)
 
 
 # ---------------------------------------------------------------- the seed: one chain
@@ -349,3 +350,54 @@ def test_text_digest_is_recorded(fixture_ds):
     assert (article_iri("2024-08-01-alpha-agency-count"), LG.citesOriginal, entity_iri("omega-agency")) in fixture_ds
     assert (article_iri(DELTA), RDF.type, LG.Article) in fixture_ds
     assert fixture_ds.value(article_iri(DELTA), SDO.publisher) == entity_iri("delta-post")
+
+
+# ---------------------------------------------------------------- copies count once, everywhere
+
+
+def _every_count(ds, copy: str):
+    """Every count the network, the library and the stats report, on nodes the copy does not add."""
+    net = deployment_network(ds.ds)
+    # Edges through the copy's own article-local entities rest on its claims alone: new edges, left aside here.
+    edges = sorted((u, v, k, d["claim_count"], d["source_count"]) for u, v, k, d in net.edges(keys=True, data=True)
+                   if not all(copy in c for c in d["claims"]))
+    facts = sorted((r["kind"], r["property"], r["value"], r["period"], r["chains"])
+                   for r in rows(ds, "cq14") if r["row"] == "fact")
+    other = sorted({(r["claim"], r["other_chains"]) for r in rows(ds, "cq11")})
+    return edges, facts, other
+
+
+@pytest.mark.parametrize("folder, slug", [(FIXTURES, DELTA), (None, SEED)], ids=["corroboration", "seed"])
+def test_an_exact_copy_counts_no_claim_twice(tmp_path, folder, slug):
+    from .conftest import DATA
+
+    source = folder or DATA
+    shutil.copytree(source, tmp_path / "before")
+    shutil.copytree(source, tmp_path / "after")
+    copy_article(tmp_path / "after", slug, f"{slug[:10]}-mirror-copy")
+    before, after = build(tmp_path / "before"), build(tmp_path / "after")
+    edges_b, facts_b, other_b = _every_count(before, "mirror-copy")
+    edges_a, facts_a, other_a = _every_count(after, "mirror-copy")
+    assert edges_a == edges_b  # (u, v, key, claim_count, source_count): the same edges, the same counts
+    assert facts_a == facts_b
+    assert other_a == other_b
+    net = deployment_network(after.ds)
+    copied = [d for _, _, d in net.edges(data=True) if any("mirror-copy" in c for c in d["claims"])
+              and any("mirror-copy" not in c for c in d["claims"])]
+    if folder is None:  # on the seed, edges between registry entities gather both copies' claims
+        assert copied, "the copy's claims join the original's edges"
+    assert all(d["claim_count"] < len(d["claims"]) for d in copied)
+
+
+def test_stats_report_chains_and_count_a_copy_once(tmp_path):
+    from laborgraph.export.stats import corpus_stats
+
+    shutil.copytree(FIXTURES, tmp_path / "data")
+    before = corpus_stats(corpus := load_corpus(tmp_path / "data"), build_dataset(corpus))
+    chains = set(claim_chains(build(tmp_path / "data").store).values())
+    assert before.source_chains == len(chains) < before.sources
+    copy_article(tmp_path / "data", DELTA, "2024-08-03-mirror-copy")
+    after = corpus_stats(corpus := load_corpus(tmp_path / "data"), build_dataset(corpus))
+    assert after.claims > before.claims  # as mapped: the copy's claims are there
+    assert (after.distinct_claims, after.source_chains) == (before.distinct_claims, before.source_chains)
+    assert "source chains" in after.as_text()

@@ -53,17 +53,9 @@ def _normal(rows):
     return sorted(tuple(sorted((k, _cell(v)) for k, v in r.items() if v != "")) for r in rows)
 
 
-# Virtuoso 7.2 refuses cq14 with a bare "SQ074" syntax error (Oxigraph, its server and rdflib run it);
-# kept as a strict expected failure, so it is seen, and fails the suite once Virtuoso accepts it.
-VIRTUOSO_REFUSES = {"cq14"}
-
-
 @pytest.mark.parametrize("path", QUERIES, ids=lambda p: p.stem.split("-")[0])
-def test_library_answers_match_the_local_graph(server, path, dataset, request):
+def test_library_answers_match_the_local_graph(server, path, dataset):
     srv, _ = server
-    if request.node.callspec.params["server"] == "virtuoso" and path.stem.split("-")[0] in VIRTUOSO_REFUSES:
-        request.applymarker(pytest.mark.xfail(strict=True, raises=AssertionError,
-                                              reason="Virtuoso 7.2 answers SQ074 to this query"))
     text = path.read_text(encoding="utf-8")
     remote = [{k: b[k]["value"] for k in b} for b in srv.select(text)["results"]["bindings"]]
     result = query_dataset(dataset).query(text)

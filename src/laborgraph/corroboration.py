@@ -33,8 +33,10 @@ from .vocab import sparql_prefixes
 CHAIN_BEGIN = "# chain: begin (laborgraph.corroboration.chain_subquery; edit there, then copy)"
 CHAIN_END = "# chain: end"
 
+# DISTINCT changes no row (one row per claim already); it makes rdflib evaluate the group
+# once and join it, where it would otherwise run it again for every row it is joined with.
 _CHAIN = """{
-  SELECT ?claim (MIN(?chainRoot) AS ?chain) WHERE {
+  SELECT DISTINCT ?claim (MIN(?chainRoot) AS ?chain) WHERE {
     ?claim a lg:Claim ; prov:wasDerivedFrom ?chainArticle ; prov:wasAttributedTo ?chainSource .
     ?chainArticle lg:republishes* ?chainOriginal .
     FILTER NOT EXISTS { ?chainOriginal lg:republishes ?chainFurther }
@@ -77,6 +79,30 @@ def claim_chains(graph: Any) -> dict[str, str]:
         rows = graph.query(text, use_default_graph_as_union=True)
         return {r["claim"].value: r["chain"].value for r in rows}
     return {str(r[0]): str(r[1]) for r in graph.query(text)}
+
+
+def _edition_pattern() -> str:
+    """The lines of the chain definition that find a claim's original edition (copies and republications)."""
+    lines = _CHAIN.splitlines()
+    start = next(i for i, line in enumerate(lines) if "lg:republishes*" in line)
+    end = next(i for i, line in enumerate(lines) if "AS ?chainEdition)" in line)
+    return "\n".join(lines[start:end + 1])
+
+
+def claim_editions(graph: Any) -> dict[str, str]:
+    """Claim IRI -> "original edition|quote": equal for a claim and its copy in an identical or republished text.
+
+    Counting these keys counts a copied claim once (the same words of the same original), with the
+    same edition rule as :func:`chain_subquery`.
+    """
+    text = (sparql_prefixes(*CHAIN_PREFIXES)
+            + "SELECT ?claim (MIN(STR(?chainEdition)) AS ?edition) (MIN(?q) AS ?quote) "
+            "WHERE { ?claim a lg:Claim ; prov:wasDerivedFrom ?chainArticle ; lg:quote ?q .\n"
+            + _edition_pattern() + "\n} GROUP BY ?claim")
+    if hasattr(graph, "named_graphs"):  # pyoxigraph.Store
+        rows = graph.query(text, use_default_graph_as_union=True)
+        return {r["claim"].value: f'{r["edition"].value}|{r["quote"].value}' for r in rows}
+    return {str(r[0]): f"{r[1]}|{r[2]}" for r in graph.query(text)}
 
 
 def count_chains(claims: Iterable[str], chains: dict[str, str]) -> int:
@@ -198,4 +224,4 @@ def compare(a: Measure, b: Measure) -> Comparison:
 
 
 __all__ = ["CHAIN_BEGIN", "CHAIN_END", "Comparison", "Measure", "chain_block", "chain_subquery",
-           "claim_chains", "compare", "count_chains", "independent_chains", "monthly"]
+           "claim_chains", "claim_editions", "compare", "count_chains", "independent_chains", "monthly"]

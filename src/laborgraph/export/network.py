@@ -10,7 +10,8 @@ their quotes, sources, articles, dates, hedges and indicator codings; several
 claims for one relation become one edge with lists and a count of independent
 source chains (``source_count``: laborgraph.corroboration's one definition; an
 outlet and its informants are one chain, copies and republications never count
-twice, outlets relaying one original are one chain).
+twice, outlets relaying one original are one chain) and of claims (``claim_count``:
+a claim and its copy in an identical or republished text count once).
 
 >>> from pathlib import Path
 >>> from laborgraph.build import load_and_build
@@ -31,7 +32,7 @@ import networkx as nx
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, SDO, SKOS
 
-from ..corroboration import claim_chains
+from ..corroboration import claim_chains, claim_editions
 from ..vocab import LG, ORG, article_slug_of, as_iri, sparql_prefixes
 
 # Node types of the deployment network, most specific first.
@@ -103,6 +104,9 @@ def _node_type(g: Graph, node: URIRef) -> str | None:
     return None
 
 
+_KEYS = ("source_key", "copy_key")  # what counting uses, not shown as evidence
+
+
 def _evidence(g: Graph) -> dict[URIRef, dict[str, Any]]:
     """What each claim or analyst note contributes to an edge's provenance."""
     out: dict[URIRef, dict[str, Any]] = {}
@@ -130,11 +134,15 @@ def _evidence(g: Graph) -> dict[URIRef, dict[str, Any]]:
     for c, chain in claim_chains(g).items():  # independence: one definition, in corroboration.py
         if URIRef(c) in out:
             out[URIRef(c)]["source_key"] = chain
+    for c, edition in claim_editions(g).items():  # a claim and its copies in identical/republished texts: one
+        if URIRef(c) in out:
+            out[URIRef(c)]["copy_key"] = edition
     for note in g.subjects(RDF.type, LG.AnalystNote):
         out[as_iri(note)] = {"claim": f"note#{str(note).rsplit('/', 1)[-1]}", "quotes": {str(g.value(note, SKOS.note))},
                      "hedges": {"analyst note"}, "indicators": set(), "grade": "",
                      "source": _label(g, g.value(note, LG.cites)),
-                     "source_key": f"note:{g.value(note, LG.cites)}", "article": "(analyst note)",
+                     "source_key": f"note:{g.value(note, LG.cites)}", "copy_key": str(note),
+                     "article": "(analyst note)",
                      "published": str(g.value(note, DCTERMS.date) or "")}
     return out
 
@@ -202,7 +210,7 @@ def deployment_network(ds: Dataset | Graph) -> nx.MultiDiGraph:
     net = nx.MultiDiGraph(name="laborgraph deployment network")
     used = {c for data in edges.values() for c in data["claims"]}
     net.graph["evidence"] = {evidence[c]["claim"]: {k: (sorted(v) if isinstance(v, set) else v)
-                                                   for k, v in evidence[c].items() if k != "source_key"}
+                                                   for k, v in evidence[c].items() if k not in _KEYS}
                              for c in sorted(used, key=lambda c: evidence[c]["claim"])}
     nodes = sorted({n for key in edges for n in key[:2]})
     for n in nodes:
@@ -219,7 +227,7 @@ def deployment_network(ds: Dataset | Graph) -> nx.MultiDiGraph:
             hedges=sorted({h for i in infos for h in i["hedges"]}),
             indicators=sorted({x for i in infos for x in i["indicators"]}),
             details=sorted(data["details"]),
-            claim_count=len(infos),
+            claim_count=len({i.get("copy_key", i["claim"]) for i in infos}),  # copies of one claim: once
             source_count=len({i["source_key"] for i in infos}),
         )
         net.add_edge(u, v, key=key, **data)

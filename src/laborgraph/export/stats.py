@@ -1,11 +1,17 @@
-"""Counts an analyst checks after a build: articles, claims, entities, triples."""
+"""Counts an analyst checks after a build: articles, claims, entities, triples.
+
+Sources are counted as mapped (one per article and source); ``source_chains`` counts the
+independent attribution chains they form (laborgraph.corroboration, docs/analysis.md) and
+``distinct_claims`` the claims once a copy in an identical or republished text is set aside.
+"""
 
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
-from rdflib import Dataset
+from rdflib import Dataset, Graph
 
+from ..corroboration import claim_chains, claim_editions
 from ..model import Corpus
 from ..vocab import ONTOLOGY_GRAPH
 
@@ -22,9 +28,12 @@ class Stats:
     stated_facts: int
     triples: int
     ontology_triples: int
+    # Need the whole corpus graph: the full build reports them, an incremental refresh leaves them out.
+    source_chains: int | None = None
+    distinct_claims: int | None = None
 
     def as_dict(self) -> dict[str, int]:
-        return asdict(self)
+        return {k: v for k, v in asdict(self).items() if v is not None}
 
     def as_text(self) -> str:
         width = max(len(k) for k in self.as_dict())
@@ -34,6 +43,10 @@ class Stats:
 def corpus_stats(corpus: Corpus, ds: Dataset) -> Stats:
     arts = corpus.articles
     onto = sum(len(g) for g in ds.graphs() if g.identifier == ONTOLOGY_GRAPH)
+    union = Graph()
+    for g in ds.graphs():
+        if g.identifier != ONTOLOGY_GRAPH:
+            union += g
     return Stats(
         articles=len(arts),
         claims=sum(len(a.claims) for a in arts),
@@ -46,4 +59,6 @@ def corpus_stats(corpus: Corpus, ds: Dataset) -> Stats:
         + sum(len(n.statements) for n in corpus.registry.notes),
         triples=sum(len(g) for g in ds.graphs()) - onto,
         ontology_triples=onto,
+        source_chains=len(set(claim_chains(union).values())),
+        distinct_claims=len(set(claim_editions(union).values())),
     )
