@@ -291,14 +291,14 @@ def test_auto_layout_splits_large_corpora(corpus_dir, tmp_path, monkeypatch):
 def test_a_new_store_is_bulk_loaded_with_what_a_load_per_graph_gives(corpus_dir, tmp_path, monkeypatch):
     import pyoxigraph as ox
 
+    from laborgraph.export import rdf
     from laborgraph.incremental import cache as cache_module
     from laborgraph.incremental import with_corpus_store
 
     calls: list[int] = []
-    real = cache_module._bulk_load
-    monkeypatch.setattr(cache_module, "BULK_GRAPHS", 2)  # several bulk loads, not one
-    monkeypatch.setattr(cache_module, "_bulk_load", lambda store, graphs: (calls.append(len(graphs)),
-                                                                        real(store, graphs)))
+    monkeypatch.setattr(rdf, "BULK_GRAPHS", 2)  # several bulk loads, not one
+    monkeypatch.setattr(cache_module, "bulk_load_graphs", lambda store, graphs: (calls.append(len(graphs)),
+                                                                               rdf.bulk_load_graphs(store, graphs)))
     cache_dir = tmp_path / "cache"
 
     def quads_by_graph(store):
