@@ -286,3 +286,28 @@ def test_auto_layout_splits_large_corpora(corpus_dir, tmp_path, monkeypatch):
     assert build(corpus_dir, tmp_path / "a").layout == "combined"
     monkeypatch.setattr("laborgraph.incremental.layout.SPLIT_ABOVE", 1000)
     assert build(corpus_dir, tmp_path / "a").layout == "split"
+
+
+def test_a_new_store_is_bulk_loaded_with_what_a_load_per_graph_gives(corpus_dir, tmp_path, monkeypatch):
+    import pyoxigraph as ox
+
+    from laborgraph.export import rdf
+    from laborgraph.incremental import cache as cache_module
+    from laborgraph.incremental import with_corpus_store
+
+    calls: list[int] = []
+    monkeypatch.setattr(rdf, "BULK_GRAPHS", 2)  # several bulk loads, not one
+    monkeypatch.setattr(cache_module, "bulk_load_graphs", lambda store, graphs: (calls.append(len(graphs)),
+                                                                               rdf.bulk_load_graphs(store, graphs)))
+    cache_dir = tmp_path / "cache"
+
+    def quads_by_graph(store):
+        return {str(g.value): {(q.subject, q.predicate, q.object) for q in store.quads_for_pattern(None, None, None, g)}
+                for g in store.named_graphs()}
+
+    held = with_corpus_store(corpus_dir, quads_by_graph, cache_dir=cache_dir, jobs=1)
+    assert calls and calls[0] > 2
+    one_by_one = ox.Store()  # what a load per graph gives (the store keeps typed literals in canonical form)
+    for name, entry in check(corpus_dir, cache_dir=cache_dir).ordered:
+        one_by_one.load(path=entry.chunk_path("nt"), format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(name))
+    assert held == quads_by_graph(one_by_one)

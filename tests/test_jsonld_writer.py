@@ -74,3 +74,45 @@ def test_lists_and_blank_nodes():
             lg:about [ rdfs:label "anonymous" ; lg:about <https://example.org/outside> ] ;
             lg:textLength 12 , 13 ; lg:approximate true .""", format="turtle")
     assert jsonld(g) == _through_the_serializer(g)
+
+
+def _odd_graph() -> Graph:
+    """Values that rdflib's converter treats specially: falsy natives (replaced, not kept),
+    ill-typed literals, languages, doubles, an untyped rdf:type, a coerced term given text."""
+    from rdflib import RDF, XSD, Literal, Namespace, URIRef
+
+    lg = Namespace("https://w3id.org/laborgraph/ns#")
+    a, b = URIRef("https://example.org/a"), URIRef("https://w3id.org/laborgraph/id/b")
+    g = Graph()
+    for triple in [
+        (a, RDF.type, lg.Claim), (a, RDF.type, Literal("text type")),
+        (a, lg.claimId, Literal(0, datatype=XSD.integer)), (a, lg.claimId, Literal(7, datatype=XSD.integer)),
+        (a, lg.inferred, Literal(False)), (a, lg.inferred, Literal(True)),
+        (a, lg.quote, Literal("", datatype=XSD.string)), (a, lg.quote, Literal("x", lang="ko")),
+        (a, lg.mappingLine, Literal("twelve", datatype=XSD.integer)),
+        (a, lg.mappingLine, Literal("3", datatype=XSD.positiveInteger)),
+        (a, lg.hedge, Literal("1.5e3", datatype=XSD.double)), (a, lg.about, Literal("not an IRI")),
+        (a, lg.about, b), (b, URIRef("https://example.org/unknown#p"), a),
+        (b, URIRef("https://example.org/unknown#p"), Literal("plain")),
+    ]:
+        g.add(triple)
+    return g
+
+
+def test_odd_values_as_the_serializer_writes_them():
+    from laborgraph.export.rdf import _compact
+
+    g = _odd_graph()
+    assert _compact(g) is not None  # written by the fast path, not handed to rdflib
+    assert jsonld(g) == _through_the_serializer(g)
+
+
+def test_blank_nodes_go_through_the_serializer():
+    from rdflib import RDF, BNode, URIRef
+
+    from laborgraph.export.rdf import _compact
+
+    g = _odd_graph()
+    g.add((URIRef("https://example.org/a"), RDF.value, BNode("x1")))
+    assert _compact(g) is None
+    assert jsonld(g) == _through_the_serializer(g)

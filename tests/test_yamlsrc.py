@@ -1,3 +1,5 @@
+from pathlib import Path
+
 import pytest
 
 from laborgraph.errors import MappingError
@@ -35,3 +37,38 @@ def test_oversized_file_is_refused_before_parsing(tmp_path):
     big.write_text("a: " + "x" * (MAX_BYTES + 1))
     with pytest.raises(MappingError, match="limited to"):
         load_file(big)
+
+
+def _same(fast, slow):
+    """Equal values, types and lines, all the way down."""
+    assert type(fast) is type(slow)
+    if isinstance(slow, dict):
+        assert list(fast) == list(slow) and (fast.line, fast.key_lines) == (slow.line, slow.key_lines)
+        for key in slow:
+            _same(fast[key], slow[key])
+    elif isinstance(slow, list):
+        assert len(fast) == len(slow) and (fast.line, fast.item_lines) == (slow.line, slow.item_lines)
+        for a, b in zip(fast, slow, strict=True):
+            _same(a, b)
+    else:
+        assert fast == slow
+
+
+FIXTURE_YAML = sorted(Path(__file__).parent.joinpath("fixtures").rglob("*.yaml"))
+
+
+@pytest.mark.parametrize("path", FIXTURE_YAML, ids=lambda p: str(p.relative_to(Path(__file__).parent)))
+def test_libyaml_reads_every_fixture_as_the_pure_python_loader_does(path):
+    import yaml
+
+    from laborgraph.load import yamlsrc
+
+    assert yamlsrc._CLoader is not None, "PyYAML without libyaml: mappings load about 6x slower"
+    text = path.read_text(encoding="utf-8")
+    try:
+        slow = yaml.load(text, Loader=yamlsrc._Loader)
+    except yaml.YAMLError:
+        with pytest.raises(yaml.YAMLError):
+            yaml.load(text, Loader=yamlsrc._CLoader)
+        return
+    _same(yaml.load(text, Loader=yamlsrc._CLoader), slow)

@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import LaborgraphError, MappingError
+from ..export.rdf import bulk_load_graphs
 from ..load.files import read_bytes, text_limit
 from ..load.mapping import mapping_text_name, text_file_refusal
 from ..load.yamlsrc import MAX_BYTES
@@ -309,7 +310,11 @@ class Cache:
             (self.folder / FINDINGS).unlink(missing_ok=True)
             (self.folder / MANIFEST).unlink(missing_ok=True)
         paths = {name: path for name, _, path in graphs}
-        for done, name in enumerate(changed, 1):
+        bulk = touched is None and not held  # a new or emptied store: no graph to replace, nothing to trace
+        if bulk:
+            bulk_load_graphs(store, [(name, paths[name]) for name in changed])
+            held.update((name, wanted[name]) for name in changed)
+        for done, name in enumerate([] if bulk else changed, 1):
             graph = pyoxigraph.NamedNode(name)
             if name in held:
                 touched = _mentioned(store, graph, touched)

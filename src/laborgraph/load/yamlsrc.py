@@ -48,22 +48,37 @@ class LList(list[Any]):
         return self.item_lines[index] if index < len(self.item_lines) else self.line
 
 
-class _Loader(yaml.SafeLoader):
+_STR, _MAP, _SEQ = "tag:yaml.org,2002:str", "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"
+
+
+class _Lines(yaml.constructor.SafeConstructor):
+    """What both loaders share: aliases refused, duplicate keys refused, lines kept."""
+
     def compose_node(self, parent: Any, index: Any) -> Any:
-        if self.check_event(AliasEvent):
-            event = self.peek_event()  # type: ignore[no-untyped-call]  # PyYAML's stubs leave it untyped
+        if self.check_event(AliasEvent):  # type: ignore[attr-defined]  # the parser half of the loader
+            event = self.peek_event()  # type: ignore[attr-defined]
             raise yaml.MarkedYAMLError(
                 problem="YAML aliases (*name) are not allowed in mappings; write the value out",
                 problem_mark=event.start_mark,
             )
-        return super().compose_node(parent, index)
+        return super().compose_node(parent, index)  # type: ignore[misc]  # the Composer's, later in the MRO
+
+    def _value(self, node: yaml.Node) -> Any:
+        # plain text, mappings and sequences directly: SafeConstructor's generic path was most of the time
+        if node.tag == _STR and isinstance(node, yaml.ScalarNode):
+            return node.value
+        if node.tag == _MAP and isinstance(node, yaml.MappingNode):
+            return self.construct_mapping(node)
+        if node.tag == _SEQ and isinstance(node, yaml.SequenceNode):
+            return self.construct_sequence(node)
+        return self.construct_object(node, deep=True)
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> LDict:  # type: ignore[override]  # an LDict is the dict with lines
         result = LDict()
         result.line = node.start_mark.line + 1
         result.key_lines = {}
         for key_node, value_node in node.value:
-            key = self.construct_object(key_node, deep=True)
+            key = self._value(key_node)
             if not isinstance(key, str):
                 key = str(key)
             if key in result:
@@ -71,33 +86,94 @@ class _Loader(yaml.SafeLoader):
                     problem=f"duplicate key '{key}' (the second would silently replace the first)",
                     problem_mark=key_node.start_mark,
                 )
-            result[key] = self.construct_object(value_node, deep=True)
+            result[key] = self._value(value_node)
             result.key_lines[key] = key_node.start_mark.line + 1
         return result
 
     def construct_sequence(self, node: yaml.SequenceNode, deep: bool = False) -> LList:
-        result = LList(self.construct_object(child, deep=True) for child in node.value)
+        result = LList(self._value(child) for child in node.value)
         result.line = node.start_mark.line + 1
         result.item_lines = [child.start_mark.line + 1 for child in node.value]
         return result
 
 
-_Loader.add_constructor("tag:yaml.org,2002:map", _Loader.construct_mapping)
-_Loader.add_constructor("tag:yaml.org,2002:seq", _Loader.construct_sequence)
+_Lines.add_constructor(_MAP, _Lines.construct_mapping)  # type: ignore[type-var]  # PyYAML's stubs want a loader
+_Lines.add_constructor(_SEQ, _Lines.construct_sequence)  # type: ignore[type-var]
 # Timestamps stay text: our date parser gives located, analyst-friendly errors.
 # Booleans are YAML 1.2's true/false only: YAML 1.1 reads `on:` and `no` as booleans.
 _BOOL = "tag:yaml.org,2002:bool"
-_Loader.yaml_implicit_resolvers = {
+
+
+class _Resolver(yaml.resolver.Resolver):
+    pass
+
+
+_Resolver.yaml_implicit_resolvers = {
     first: [(tag, rx) for tag, rx in resolvers if tag not in (_BOOL, "tag:yaml.org,2002:timestamp")]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    for first, resolvers in yaml.resolver.Resolver.yaml_implicit_resolvers.items()
 }
-_Loader.add_implicit_resolver(_BOOL, re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF"))
+
+_Resolver.add_implicit_resolver(_BOOL, re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF"))
+
+
+class _Loader(yaml.reader.Reader, yaml.scanner.Scanner, yaml.parser.Parser, _Lines, yaml.composer.Composer,
+              _Resolver):
+    """Pure Python: the reference, and the one whose error messages users see."""
+
+    def __init__(self, stream: str) -> None:
+        yaml.reader.Reader.__init__(self, stream)
+        yaml.scanner.Scanner.__init__(self)
+        yaml.parser.Parser.__init__(self)
+        yaml.composer.Composer.__init__(self)
+        _Lines.__init__(self)
+        _Resolver.__init__(self)
+
+
+_CLoader: type[_Lines] | None = None
+if yaml.__with_libyaml__:
+    from yaml._yaml import CParser
+
+    class _LibLoader(CParser, _Lines, yaml.composer.Composer, _Resolver):
+        """libyaml's scanner and parser (about 6x the pure-Python ones) under the same composer and constructor."""
+
+        def __init__(self, stream: str) -> None:
+            CParser.__init__(self, stream)
+            yaml.composer.Composer.__init__(self)
+            _Lines.__init__(self)
+            _Resolver.__init__(self)
+
+        def get_single_data(self) -> Any:
+            node = yaml.composer.Composer.get_single_node(self)
+            return None if node is None else self.construct_document(node)
+
+    _CLoader = _LibLoader
 
 
 def loads(text: str, path: str | Path) -> Any:
-    """Parse YAML text; errors become :class:`MappingError` at ``path:line``."""
+    """Parse YAML text; errors become :class:`MappingError` at ``path:line``.
+
+    libyaml parses when PyYAML has it; any error there is found again by the
+    pure-Python parser, so the message and line are the same either way.
+    """
+    if _CLoader is not None:
+        try:
+            return _load(_CLoader, text)
+        except (yaml.YAMLError, RecursionError):
+            pass
+    return _slow_loads(text, path)
+
+
+def _load(loader_class: Any, text: str) -> Any:
+    loader = loader_class(text)
     try:
-        return yaml.load(text, Loader=_Loader)
+        return loader.get_single_data()
+    finally:
+        loader.dispose()
+
+
+def _slow_loads(text: str, path: str | Path) -> Any:
+    try:
+        return _load(_Loader, text)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
