@@ -13,6 +13,12 @@ inode its mapping and text had when they were last hashed), the store manifest
 corpus findings for exactly that state; deleted before the store changes).
 Like git's index, a file whose mtime is too close to the moment it was hashed
 is hashed again, so an edit within the clock's granularity is never missed. Any of them may be deleted; it is rebuilt.
+The same rule guards the cached chunks: each is hashed again only when its size,
+mtime or inode changed since it was last checked.
+
+Long: the entry format, its index, the corpus store's manifest and findings, and
+the integrity checks share one set of invariants (what a key means, when a file
+is trusted); split apart, each half would need the other's private rules.
 """
 
 from __future__ import annotations
