@@ -63,12 +63,18 @@ def display_width(text: str) -> int:
 
     >>> display_width("노동자 ab")
     9
+    >>> display_width("lgid:x")
+    6
     """
+    if text.isascii():  # every ASCII character is one column: most cells, without a lookup per character
+        return len(text)
     return sum(char_width(ch) for ch in text)
 
 
 def _take(text: str, width: int, *, from_end: bool = False) -> str:
     """The longest start (or end) of ``text`` that fits in ``width`` columns."""
+    if text.isascii():
+        return text[max(len(text) - width, 0):] if from_end else text[:max(width, 0)]
     chars = reversed(text) if from_end else iter(text)
     kept: list[str] = []
     used = 0
