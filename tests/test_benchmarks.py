@@ -16,15 +16,26 @@ from .conftest import ROOT
 pytestmark = pytest.mark.slow
 
 
-def test_quick_benchmark_runs_to_the_end_on_a_tiny_corpus():
-    run = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "run.py"), "--quick", "--sizes", "3"],
+def test_full_benchmark_runs_to_the_end_on_tiny_corpora():
+    """`--full --sizes` with the slow baselines capped: every row kind, at every size, including the push rows
+    against the real servers (a row saying "not run" is a failure here: the test machine has both)."""
+    run = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "run.py"), "--full", "--sizes", "3,5",
+                          "--rdflib-cap", "5", "--push-graphs", "4"],
                          capture_output=True, text=True, timeout=1800, cwd=ROOT)
     assert run.returncode == 0, run.stderr[-2000:]
     rows = [json.loads(line) for line in run.stdout.splitlines() if line.startswith("{")]
-    targets = {r["target"] for r in rows}
-    assert any(t.startswith("query library, in-memory snapshot") for t in targets)  # the step that crashed
-    assert any(t.startswith("export") for t in targets)  # the last step
-    assert all(r["articles"] in ("-", 3) for r in rows)
+    for size in (3, 5):
+        targets = {r["target"] for r in rows if r["articles"] == size}
+        for kind in ("full build + validate", "peak memory", "edit one article, rebuild (in-process)",
+                     "edit one article, rebuild (`laborgraph build`", "), default path: refresh",
+                     "), `--store disk`", "one library query through the CLI",
+                     "`push` to Oxigraph server", "`push` to Virtuoso", "export"):
+            assert any(kind in t for t in targets), (size, kind)
+    pushes = [r for r in rows if r["target"].startswith("`push`")]
+    assert len(pushes) == 4 and all(r["laborgraph_s"].startswith("4 graphs") for r in pushes), pushes
+    assert all(r["articles"] in ("-", 3, 5) for r in rows)
+    assert "| articles | cold build s |" in run.stdout  # the growth table
+
 
 @pytest.fixture(scope="module")
 def run():

@@ -261,3 +261,39 @@ def test_concurrent_checks_read_every_query_right():
     with ThreadPoolExecutor(max_workers=16) as pool:
         forms = list(pool.map(lambda t: check_query(t).form, texts))
     assert set(forms) == {"SELECT"}
+
+
+# ---------------------------------------------------------------- recorded verdicts of the shipped library
+
+def test_recorded_library_verdicts_are_what_the_gate_decides_now():
+    """verdicts.json lists exactly the library's texts, each with the form the parsing gate gives it today
+    (after editing a library query: `python scripts/record_query_verdicts.py`)."""
+    from laborgraph.query import library
+    from laborgraph.query.safety import _checked, library_verdicts, record_verdicts
+
+    texts = [q.text for q in library()]
+    _checked.cache_clear()
+    assert library_verdicts() and json.loads(record_verdicts(texts))["verdicts"] == library_verdicts()
+
+
+def test_a_recorded_verdict_holds_only_for_the_exact_text(tripwire):
+    """A library query with a SERVICE call added (or one character changed) is parsed and judged again."""
+    from laborgraph.query import library
+    from laborgraph.query.safety import _checked
+
+    text = library()[0].text
+    _checked.cache_clear()
+    assert check_query(text).form == "SELECT" and _checked.cache_info().currsize == 0  # recognised, not parsed
+    hostile_text = text.replace("WHERE {", f"WHERE {{ SERVICE <{tripwire.url}> {{ ?x ?y ?z }}", 1)
+    assert hostile_text != text
+    with pytest.raises(QueryRefused, match="SERVICE is refused"):
+        check_query(hostile_text)
+    assert check_query(text + " ").form == "SELECT" and _checked.cache_info().currsize == 1  # parsed
+
+
+def test_a_recognised_library_query_still_runs_on_rdflib():
+    """The translation the rdflib engine needs is made on first use."""
+    from laborgraph.query import library
+
+    checked = check_query(library()[0].text)
+    assert checked.translated is None and checked.algebra.algebra.name == "SelectQuery"

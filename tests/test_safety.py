@@ -6,6 +6,7 @@ Each test here failed on the code before the safety work (issue 11).
 from __future__ import annotations
 
 import os
+import time
 import unicodedata
 from pathlib import Path
 
@@ -279,3 +280,30 @@ def test_build_of_no_articles_keeps_previous_outputs(scratch_data, tmp_path):
     assert outputs(tmp_path / "out") == before
     build(scratch_data, tmp_path / "out", allow_empty=True)
     assert outputs(tmp_path / "out") != before
+
+
+def _age_chunks(cache: Path, seconds: int = 3600) -> None:
+    old = time.time_ns() - seconds * 10**9
+    for chunk in (cache / "articles").glob("*/*/graph.*"):
+        os.utime(chunk, ns=(old, old))
+
+
+def test_an_old_unchanged_entry_is_not_hashed_again_and_a_rewritten_one_is(scratch_data, tmp_path, monkeypatch):
+    """Chunks are hashed again only when their size, mtime or inode changed (or were racy when recorded)."""
+    import hashlib
+
+    cache = tmp_path / "out" / ".cache"
+    build(scratch_data, tmp_path / "out")
+    _age_chunks(cache)  # every entry's, so none is within the racy window of its recording
+    build(scratch_data, tmp_path / "out")  # changed mtimes: hashed, recorded as they are now
+    calls: list[str] = []
+    real = hashlib.file_digest
+    monkeypatch.setattr(hashlib, "file_digest", lambda fh, name: calls.append(fh.name) or real(fh, name))
+    assert build(scratch_data, tmp_path / "out").cache_hits >= 1 and calls == []
+    path = seed_entry(cache) / "graph.ttl"
+    data = bytearray(path.read_bytes())
+    data[len(data) // 2] ^= 0x01  # same size; the write gives it a new mtime
+    path.write_bytes(bytes(data))
+    again = build(scratch_data, tmp_path / "out")
+    assert again.cache_misses == 1 and any(c.endswith("graph.ttl") for c in calls)
+    assert outputs(tmp_path / "out") == clean_build(scratch_data, tmp_path)

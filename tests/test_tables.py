@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from laborgraph.tables import column_widths, display_width, format_table, prefixed, truncate_middle
 
 CLAIM = "https://w3id.org/laborgraph/id/article/2024-07-15-dailynk-military-construction-workers-russia/claim/"
@@ -54,3 +56,21 @@ def test_query_table_uses_it(tmp_path):
     out = CliRunner().invoke(main, ["query", "--cache", str(tmp_path / "c"),
                                     "SELECT ?c WHERE { ?c lg:claimId 'publication' }"]).output
     assert "lgid:article/" in out and out.rstrip().endswith("(1 row)")
+
+
+@pytest.mark.parametrize("text", ["lgid:article/2024-07-15-dailynk-x/claim/publication", "a\x01b\x7f", "",
+                                  "ascii then 노동자", "x" * 300])
+def test_ascii_fast_path_measures_and_cuts_like_the_character_by_character_rule(text):
+    from laborgraph.tables import _take, char_width
+
+    assert display_width(text) == sum(char_width(ch) for ch in text)
+    for width in (0, 1, 5, 29, 400):
+        for from_end in (False, True):
+            slow_kept, used = [], 0
+            for ch in (reversed(text) if from_end else text):
+                used += char_width(ch)
+                if used > width:
+                    break
+                slow_kept.append(ch)
+            slow = "".join(reversed(slow_kept)) if from_end else "".join(slow_kept)
+            assert _take(text, width, from_end=from_end) == slow, (text, width, from_end)

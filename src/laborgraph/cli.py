@@ -20,7 +20,7 @@ from typing import Any
 import click
 
 from .errors import ExitCode, LaborgraphError
-from .formats import Format, Layout, choices
+from .formats import Format, Layout, QueryStore, choices
 
 DATA = click.option("--data", "data_dir", type=click.Path(path_type=Path), default=lambda: _default_data(),
                     show_default="data or $LABORGRAPH_DATA", help="Folder holding entities.yaml and articles/.")
@@ -251,20 +251,23 @@ def stats(data_dir: Path, fmt: str) -> None:
               help="table/csv/tsv/json (SPARQL 1.1 results JSON) for SELECT; RDF for CONSTRUCT/DESCRIBE.")
 @click.option("--timeout", type=float, default=10.0, show_default=True, help="Seconds before the query is stopped.")
 @click.option("--engine", type=click.Choice(["oxigraph", "rdflib"]), default="oxigraph", show_default=True,
-              help="oxigraph: the build cache's on-disk store, kept up to date article by article; "
+              help="oxigraph: the build cache's graphs, kept up to date article by article (see --store); "
                    "rdflib: the in-memory graph.")
-@click.option("--memory", is_flag=True,
-              help="Query an in-memory Oxigraph snapshot loaded from the cache instead of the on-disk store: "
-                   "slower to start (about 1 s per 400,000 triples), several times faster on heavy queries.")
+@click.option("--store", "store", type=click.Choice(choices(QueryStore)), default=QueryStore.AUTO.value,
+              show_default=True,
+              help="memory: an in-memory Oxigraph snapshot loaded from the cache (about 0.5 s per million "
+                   "triples; several times faster per query); disk: the cache's on-disk store (no load, little "
+                   "memory); auto: memory up to 10 million triples, disk above.")
+@click.option("--memory", is_flag=True, hidden=True, help="Same as --store memory (kept for old scripts).")
 @CACHE
 @_fails_cleanly
 def query(query_or_file: str, data_dir: Path, graph_file: Path | None, fmt: str, timeout: float,
-          engine: str, memory: bool, cache_dir: Path) -> None:
+          engine: str, store: str, memory: bool, cache_dir: Path) -> None:
     """Run a SPARQL query (text, a .rq file, or a library name such as cq01) over the graph.
 
     SERVICE, FROM and updates are refused; the project's prefixes are predeclared.
-    By default the query runs on the build cache's Oxigraph store, brought up to
-    date first (only changed articles are rebuilt); with --graph FILE the file is
+    By default the query runs on Oxigraph over the build cache's graphs, brought up
+    to date first (only changed articles are rebuilt); with --graph FILE the file is
     loaded straight into a fresh store instead.
     """
     from .query import ResultFormat, check_query, resolve_query
@@ -277,16 +280,12 @@ def query(query_or_file: str, data_dir: Path, graph_file: Path | None, fmt: str,
 
         if graph_file is not None:
             result = run_store_query(store_from_file(graph_file), text, fmt=result_format, timeout=timeout)
-        elif memory:
-            from .incremental import memory_store
-
-            result = run_store_query(memory_store(data_dir, cache_dir=cache_dir), text, fmt=result_format,
-                                     timeout=timeout)
         else:
-            from .incremental import with_corpus_store
+            from .incremental import with_query_store
 
-            result = with_corpus_store(data_dir, lambda store: run_store_query(store, text, fmt=result_format,
-                                                                                timeout=timeout), cache_dir=cache_dir)
+            result = with_query_store(data_dir, lambda s: run_store_query(s, text, fmt=result_format,
+                                                                           timeout=timeout),
+                                      cache_dir=cache_dir, store=QueryStore.MEMORY if memory else store)
     else:
         from .query import query_dataset, run_query
 

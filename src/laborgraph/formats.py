@@ -73,6 +73,14 @@ class Layout(enum.StrEnum):
     SPLIT = "split"
 
 
+class QueryStore(enum.StrEnum):
+    """Where ``laborgraph query`` runs (see ``incremental.job.with_query_store``)."""
+
+    AUTO = "auto"  # memory up to incremental.job.MEMORY_QUERY_TRIPLES, disk above
+    MEMORY = "memory"  # an in-memory Oxigraph snapshot loaded from the cache's chunks
+    DISK = "disk"  # the cache's on-disk Oxigraph store
+
+
 class Precision(enum.StrEnum):
     """How precisely a reported time is known (the ``lgc:precisions`` scheme)."""
 

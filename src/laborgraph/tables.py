@@ -16,6 +16,7 @@ c1 | line one⏎line two
 
 from __future__ import annotations
 
+import functools
 import unicodedata
 
 from .vocab import PREFIXES
@@ -51,6 +52,7 @@ def one_line(text: str) -> str:
         .replace("\t", " ")
 
 
+@functools.lru_cache(maxsize=4096)
 def char_width(ch: str) -> int:
     """Terminal columns of one character: 2 for wide (Hangul, CJK), 0 for combining marks."""
     if unicodedata.combining(ch):
@@ -63,12 +65,18 @@ def display_width(text: str) -> int:
 
     >>> display_width("노동자 ab")
     9
+    >>> display_width("lgid:x")
+    6
     """
-    return sum(char_width(ch) for ch in text)
+    if text.isascii():  # every ASCII character is one column: most cells, without a lookup per character
+        return len(text)
+    return len(text) + sum(char_width(ch) - 1 for ch in text if ch > "\x7f")
 
 
 def _take(text: str, width: int, *, from_end: bool = False) -> str:
     """The longest start (or end) of ``text`` that fits in ``width`` columns."""
+    if text.isascii():
+        return text[max(len(text) - width, 0):] if from_end else text[:max(width, 0)]
     chars = reversed(text) if from_end else iter(text)
     kept: list[str] = []
     used = 0

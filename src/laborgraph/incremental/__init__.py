@@ -3,8 +3,18 @@ on Oxigraph and output layouts. It calls the stages (load, build, validate, expo
 never called by them; everything it produces equals what the plain stages produce.
 """
 
-from .job import BuildResult, build, memory_store, refresh, validate_paths, with_corpus_store, with_entries
+from .job import (
+                  BuildResult,
+                  build,
+                  load_snapshot,
+                  memory_store,
+                  refresh,
+                  validate_paths,
+                  with_corpus_store,
+                  with_entries,
+                  with_query_store,
+)
 from .layout import graph_documents, stream_document, write_document
 
-__all__ = ["BuildResult", "build", "graph_documents", "memory_store", "refresh", "stream_document",
-           "validate_paths", "with_corpus_store", "with_entries", "write_document"]
+__all__ = ["BuildResult", "build", "graph_documents", "load_snapshot", "memory_store", "refresh", "stream_document",
+           "validate_paths", "with_corpus_store", "with_entries", "with_query_store", "write_document"]

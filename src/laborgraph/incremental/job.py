@@ -32,7 +32,7 @@ from ..build import registry_graph
 from ..checks import default_checks_dir
 from ..errors import LaborgraphError, NotConforming
 from ..export.stats import Stats
-from ..formats import Layout
+from ..formats import Layout, QueryStore
 from ..load import REGISTRY_FILE, article_paths, load_corpus
 from ..load.context import ARTICLES_DIR
 from ..model import Registry
@@ -160,14 +160,53 @@ def with_entries(data_dir: Path, fn: Callable[[list[tuple[str, Entry]]], T], *, 
 
 
 def memory_store(data_dir: Path, *, cache_dir: Path, jobs: int | None = None) -> Any:
-    """An in-memory Oxigraph store of everything a build writes, loaded from the cache's chunks."""
+    """An in-memory Oxigraph store of everything a build writes, loaded from the cache's chunks.
+
+    What ``laborgraph query`` (by default) and ``serve`` run on: the cache is brought up
+    to date first, so an edit costs the rebuild of that article, and no snapshot
+    file is kept that an edit would have to rewrite.
+    """
+    with locked(cache_dir):
+        return load_snapshot(refresh(data_dir, cache_dir=cache_dir, jobs=jobs).ordered)
+
+
+MEMORY_QUERY_TRIPLES = 10_000_000  # above this, `query` stays on disk: the snapshot would need several GB
+
+
+def with_query_store(data_dir: Path, fn: Callable[[Any], T], *, cache_dir: Path,
+                     store: QueryStore | str = QueryStore.AUTO, jobs: int | None = None) -> T:
+    """``fn(store)`` on the store ``laborgraph query`` uses, the cache brought up to date first.
+
+    "memory" loads an in-memory snapshot from the cache's chunks (about 0.5 s per
+    million triples here) and queries it several times faster than the on-disk
+    RocksDB store; "disk" queries the cache's on-disk store, which needs no load and
+    no memory for the whole graph; "auto" picks memory up to ``MEMORY_QUERY_TRIPLES``.
+    """
+    store = QueryStore(store)
+    if store is QueryStore.DISK:
+        return with_corpus_store(data_dir, fn, cache_dir=cache_dir, jobs=jobs)
+    with locked(cache_dir):
+        checked = refresh(data_dir, cache_dir=cache_dir, jobs=jobs)
+        if store is QueryStore.AUTO and checked.stats.triples + checked.stats.ontology_triples > MEMORY_QUERY_TRIPLES:
+            return with_corpus_store(data_dir, fn, cache_dir=cache_dir, jobs=jobs)
+        snapshot = load_snapshot(checked.ordered)
+    return fn(snapshot)
+
+
+def load_snapshot(ordered: Iterable[tuple[str, Entry]]) -> Any:
+    """A pyoxigraph in-memory Store of the entries' graphs, each N-Triples chunk loaded into its graph.
+
+    Measured at 1,000 synthetic articles (422,000 quads): about 1.7-1.8 s of CPU,
+    the same whether the chunks are loaded one by one or rewritten as one N-Quads
+    stream (with or without ``bulk_load``): inserting into the store's indexes is the
+    cost, not the number of calls.
+    """
     import pyoxigraph
 
     store = pyoxigraph.Store()
-    with locked(cache_dir):
-        for name, entry in refresh(data_dir, cache_dir=cache_dir, jobs=jobs).ordered:
-            store.load(path=entry.chunk_path("nt"), format=pyoxigraph.RdfFormat.N_TRIPLES,
-                       to_graph=pyoxigraph.NamedNode(name))
+    for name, entry in ordered:
+        store.load(path=entry.chunk_path("nt"), format=pyoxigraph.RdfFormat.N_TRIPLES,
+                   to_graph=pyoxigraph.NamedNode(name))
     return store
 
 

@@ -25,10 +25,13 @@ laborgraph.query.safety.QueryRefused: SERVICE is refused: laborgraph never sends
 from __future__ import annotations
 
 import functools
+import hashlib
+import json
 import re
 import threading
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from importlib import resources
 from typing import Any
 
 from ..errors import LaborgraphError
@@ -63,11 +66,22 @@ def prefix_header() -> str:
 
 @dataclass(frozen=True)
 class CheckedQuery:
-    """A query that passed the gate: the text engines must run, its form and rdflib's translation."""
+    """A query that passed the gate: the text engines must run, its form and rdflib's translation.
+
+    The translation is made on first use when the verdict came from the library's
+    recorded verdicts (only the rdflib engine needs it).
+    """
 
     text: str
     form: str  # SELECT, ASK, CONSTRUCT, DESCRIBE
-    algebra: Any
+    translated: Any = field(default=None, repr=False, compare=False)
+
+    @property
+    def algebra(self) -> Any:
+        if self.translated is not None:
+            return self.translated
+        with _PARSING:
+            return _checked(self.text).translated  # the canonical text is its own canonical form
 
 
 def canonical_text(text: str) -> str:
@@ -99,10 +113,43 @@ def check_query(text: str) -> CheckedQuery:
 
     Used by ``laborgraph query`` (inline text and files), the Python API and
     ``laborgraph serve``, so all three refuse the same queries. Results are
-    cached by text: rdflib's parser takes tens of milliseconds.
+    cached by text: rdflib's parser takes tens of milliseconds to seconds. The
+    shipped library's texts were judged by this same gate when they were recorded
+    (``verdicts.json``, kept equal to the gate's verdicts by tests/test_query_safety.py),
+    so a library query is recognised by the SHA-256 of its exact canonical text.
     """
+    canon = canonical_text(text)
+    form = library_verdicts().get(hashlib.sha256(canon.encode("utf-8")).hexdigest())
+    if form is not None:
+        return CheckedQuery(canon, form)
     with _PARSING:
         return _checked(text)
+
+
+VERDICTS = "verdicts.json"
+
+
+@functools.cache
+def library_verdicts() -> dict[str, str]:
+    """SHA-256 of a library query's canonical text -> its form, as the gate decided when it was recorded."""
+    try:
+        data = json.loads(resources.files(__package__).joinpath(VERDICTS).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    forms = {"SELECT", "ASK", "CONSTRUCT", "DESCRIBE"}
+    return {k: v for k, v in data.get("verdicts", {}).items() if v in forms} if isinstance(data, dict) else {}
+
+
+def record_verdicts(texts: list[str]) -> str:
+    """The ``verdicts.json`` text for ``texts``, each judged by the parsing gate (refused ones raise)."""
+    rows = {}
+    for text in texts:
+        with _PARSING:
+            checked = _checked(text)
+        rows[hashlib.sha256(checked.text.encode("utf-8")).hexdigest()] = checked.form
+    return json.dumps({"about": "query verdicts of the shipped library, by SHA-256 of the canonical text; "
+                                "regenerate with `python scripts/record_query_verdicts.py`",
+                       "verdicts": dict(sorted(rows.items()))}, indent=1) + "\n"
 
 
 _PARSING = threading.Lock()  # rdflib's pyparsing grammar is shared state: concurrent parses misread queries
@@ -251,3 +298,4 @@ def _translate_error(exc: Exception) -> LaborgraphError:
         return QuerySyntaxError(f"query: unknown prefix '{m.group(1)}:'; declare it with "
                                 f"PREFIX {m.group(1)}: <...>, or use a predeclared one: {known}")
     return QuerySyntaxError(f"query: {' '.join(str(exc).split())[:300]}")
+
