@@ -44,3 +44,19 @@ def test_checks_have_titles_and_questions():
         text = path.read_text()
         assert path.name.endswith("-violation.rq")
         assert "# title:" in text and "# question:" in text
+
+
+@pytest.mark.parametrize("check", load_checks(), ids=lambda c: c.name)
+def test_each_rows_first_column_matches_the_checks_focus_pattern(check, seed_union):
+    """`check` runs a QC query only for changed nodes matching its ``# focus:``; a row outside it would be lost."""
+    assert check.focus, f"{check.name} declares no '# focus:' pattern"
+    g = Graph()
+    for triple in seed_union:
+        g.add(triple)
+    g.update((FIXTURES / f"{check.name}.ru").read_text())
+    firsts = sorted({str(row[0]) for row in g.query(check.query)})  # type: ignore[index]
+    assert firsts  # the fixture makes the check fire
+    matching = {str(row[0]) for row in g.query(check.focus_query(firsts))}  # type: ignore[index]
+    assert matching == set(firsts)
+    # and the pattern is a filter, not everything: a node of another kind does not match
+    assert not list(g.query(check.focus_query(["https://example.org/not-a-node"])))

@@ -1,20 +1,42 @@
 """The incremental engine, beside the stages: a cache per article, forked workers, corpus rules
 on Oxigraph and output layouts. It calls the stages (load, build, validate, export) and is
 never called by them; everything it produces equals what the plain stages produce.
+
+Names are imported on first use (PEP 562): `laborgraph check` imports ``incremental.check``
+alone and should not pay for the build job's and the layouts' modules.
 """
 
-from .job import (
-                  BuildResult,
-                  build,
-                  load_snapshot,
-                  memory_store,
-                  refresh,
-                  validate_paths,
-                  with_corpus_store,
-                  with_entries,
-                  with_query_store,
-)
-from .layout import graph_documents, stream_document, write_document
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .job import (
+                      BuildResult,
+                      build,
+                      load_snapshot,
+                      memory_store,
+                      refresh,
+                      validate_paths,
+                      with_corpus_store,
+                      with_entries,
+                      with_query_store,
+    )
+    from .layout import graph_documents, stream_document, write_document
+
+_HOME = {**dict.fromkeys(("BuildResult", "build", "load_snapshot", "memory_store", "refresh", "validate_paths",
+                          "with_corpus_store", "with_entries", "with_query_store"), "job"),
+         **dict.fromkeys(("graph_documents", "stream_document", "write_document"), "layout")}
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _HOME:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{_HOME[name]}", __name__), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = ["BuildResult", "build", "graph_documents", "load_snapshot", "memory_store", "refresh", "stream_document",
            "validate_paths", "with_corpus_store", "with_entries", "with_query_store", "write_document"]

@@ -170,6 +170,14 @@ def run_constraints(store: Any, shapes: Graph, focus: set[str] | None = None) ->
 
 
 
+def _check_focus(store: Any, check: Any, focus: set[str] | None) -> set[str] | None:
+    """The nodes of ``focus`` that can be in ``check``'s first column (its ``# focus:`` pattern), in one query."""
+    if focus is None or not check.focus or not focus:
+        return focus
+    rows = store.query(check.focus_query(sorted(focus)), use_default_graph_as_union=True)
+    return {_value(row["focus"]) for row in rows}
+
+
 def run_checks(store: Any, focus: set[str] | None = None) -> list[Finding]:
     """The QC queries (queries/checks/) on the store; every row is a violation.
 
@@ -181,7 +189,7 @@ def run_checks(store: Any, focus: set[str] | None = None) -> list[Finding]:
     for check in load_checks():
         first = re.search(r"SELECT\s+(?:DISTINCT\s+)?\?(\w+)", check.query)
         assert first is not None, check.name
-        for _, row in _rows(store, check.query, first.group(1), focus):
+        for _, row in _rows(store, check.query, first.group(1), _check_focus(store, check, focus)):
             hits.append((check, [_value(t) if t is not None else "" for t in row]))
     claims = _claim_info(store, filter(None, (claim_of(values[0]) for _, values in hits)))
     out = []
