@@ -23,6 +23,7 @@ True
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -32,6 +33,8 @@ from .vocab import sparql_prefixes
 
 CHAIN_BEGIN = "# chain: begin (laborgraph.corroboration.chain_subquery; edit there, then copy)"
 CHAIN_END = "# chain: end"
+EDITION_BEGIN = "# edition: begin (laborgraph.corroboration.edition_subquery; edit there, then copy)"
+EDITION_END = "# edition: end"
 
 # DISTINCT changes no row (one row per claim already); it makes rdflib evaluate the group
 # once and join it, where it would otherwise run it again for every row it is joined with.
@@ -87,6 +90,44 @@ def _edition_pattern() -> str:
     start = next(i for i, line in enumerate(lines) if "lg:republishes*" in line)
     end = next(i for i, line in enumerate(lines) if "AS ?chainEdition)" in line)
     return "\n".join(lines[start:end + 1])
+
+
+# The claims that stand for their edition's words: of a claim and its copies (the same quoted words
+# in the same original edition) the first by IRI; the others add no row. Built from the chain's own
+# edition lines (see edition_subquery), so copies are found by one rule.
+_EDITION = """{
+  SELECT DISTINCT ?claim ?edition WHERE {
+    {
+      SELECT ?edition (MIN(STR(?copyClaim)) AS ?copyFirst) WHERE {
+        {
+          SELECT ?copyClaim (MIN(STR(?chainEdition)) AS ?edition) (MIN(STR(?copyQuote)) AS ?copyWords) WHERE {
+            ?copyClaim a lg:Claim ; prov:wasDerivedFrom ?chainArticle ; lg:quote ?copyQuote .
+@EDITION@
+          } GROUP BY ?copyClaim
+        }
+      } GROUP BY ?edition ?copyWords
+    }
+    BIND (IRI(?copyFirst) AS ?claim)
+  }
+}"""
+
+
+def edition_subquery(claim: str = "?claim", edition: str = "?edition") -> str:
+    """A SPARQL group binding each claim that stands for its edition's words to that edition (a string).
+
+    A claim and its copy in an identical or republished text (the same quoted words of the same
+    original edition, :func:`claim_editions`) yield one row: the first claim by IRI. Join it to
+    count or pair editions, not claims; compare ``edition`` to keep two claims of one edition apart.
+    """
+    pattern = "\n".join(" " * 8 + line for line in _edition_pattern().splitlines())  # nested 8 deeper than in _CHAIN
+    text = _EDITION.replace("@EDITION@", pattern)
+    return re.sub(r"\?edition\b", edition, re.sub(r"\?claim\b", claim, text))
+
+
+def edition_block(claim: str = "?claim", edition: str = "?edition", indent: str = "  ") -> str:
+    """The edition subquery as the library's .rq files carry it, between marker comments."""
+    body = "\n".join(indent + line for line in edition_subquery(claim, edition).splitlines())
+    return f"{indent}{EDITION_BEGIN}\n{body}\n{indent}{EDITION_END}"
 
 
 def claim_editions(graph: Any) -> dict[str, str]:
@@ -223,5 +264,6 @@ def compare(a: Measure, b: Measure) -> Comparison:
     return Comparison(verdict, f"comparable: both {_what(a)}", (la, ha), (lb, hb))
 
 
-__all__ = ["CHAIN_BEGIN", "CHAIN_END", "Comparison", "Measure", "chain_block", "chain_subquery",
-           "claim_chains", "claim_editions", "compare", "count_chains", "independent_chains", "monthly"]
+__all__ = ["CHAIN_BEGIN", "CHAIN_END", "EDITION_BEGIN", "EDITION_END", "Comparison", "Measure", "chain_block",
+           "chain_subquery", "claim_chains", "claim_editions", "compare", "count_chains", "edition_block",
+           "edition_subquery", "independent_chains", "monthly"]
