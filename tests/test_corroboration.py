@@ -146,8 +146,8 @@ def test_every_library_edition_block_is_the_one_definition():
     for q in library():
         for m in re.finditer(re.escape(EDITION_BEGIN) + r"\n(.*?)\n\s*" + re.escape(EDITION_END), q.text, re.S):
             body = "\n".join(line.strip() for line in m.group(1).splitlines())
-            claim, edition = re.search(r"SELECT DISTINCT ([?$]\w+) ([?$]\w+) WHERE", body).groups()  # type: ignore[union-attr]
-            assert body == "\n".join(line.strip() for line in edition_subquery(claim, edition).splitlines()), q.name
+            names = re.search(r"SELECT DISTINCT ([?$]\w+) ([?$]\w+) ([?$]\w+) WHERE", body).groups()  # type: ignore[union-attr]
+            assert body == "\n".join(line.strip() for line in edition_subquery(*names).splitlines()), q.name
             blocks += 1
     assert blocks >= 3  # cq14: its facts and both figures
 

@@ -92,41 +92,58 @@ def _edition_pattern() -> str:
     return "\n".join(lines[start:end + 1])
 
 
-# The claims that stand for their edition's words: of a claim and its copies (the same quoted words
-# in the same original edition) the first by IRI; the others add no row. Built from the chain's own
-# edition lines (see edition_subquery), so copies are found by one rule.
+# Every claim with its edition and the claim that stands for it: of a claim and its copies (the same
+# quoted words in the same original edition) the first by IRI. Editions are found per article with the
+# chain's own edition lines (see edition_subquery), so copies are found by one rule; per article, not per
+# claim, because rdflib runs the OPTIONAL inside them again for every row it is given.
 _EDITION = """{
-  SELECT DISTINCT ?claim ?edition WHERE {
+  SELECT DISTINCT ?claim ?edition ?first WHERE {
     {
-      SELECT ?edition (MIN(STR(?copyClaim)) AS ?copyFirst) WHERE {
+      SELECT DISTINCT ?claim ?edition (MIN(STR(?copyQuote)) AS ?copyWords) WHERE {
+        ?claim a lg:Claim ; prov:wasDerivedFrom ?chainArticle ; lg:quote ?copyQuote .
+@ARTICLES@
+      } GROUP BY ?claim ?edition
+    }
+    {
+      SELECT DISTINCT ?edition ?copyWords (MIN(STR(?copyClaim)) AS ?first) WHERE {
         {
-          SELECT ?copyClaim (MIN(STR(?chainEdition)) AS ?edition) (MIN(STR(?copyQuote)) AS ?copyWords) WHERE {
+          SELECT DISTINCT ?copyClaim ?edition (MIN(STR(?copyQuote)) AS ?copyWords) WHERE {
             ?copyClaim a lg:Claim ; prov:wasDerivedFrom ?chainArticle ; lg:quote ?copyQuote .
-@EDITION@
-          } GROUP BY ?copyClaim
+@ARTICLES@
+          } GROUP BY ?copyClaim ?edition
         }
       } GROUP BY ?edition ?copyWords
     }
-    BIND (IRI(?copyFirst) AS ?claim)
   }
 }"""
 
 
-def edition_subquery(claim: str = "?claim", edition: str = "?edition") -> str:
-    """A SPARQL group binding each claim that stands for its edition's words to that edition (a string).
+def _article_editions(indent: int) -> str:
+    """A sub-select binding every article (?chainArticle) to its edition (?edition, a string)."""
+    pattern = _edition_pattern()  # its lines are indented 4 already
+    text = ("{ SELECT DISTINCT ?chainArticle (MIN(STR(?chainEdition)) AS ?edition) WHERE {\n"
+            "    ?chainArticle a lg:Article .\n" + pattern + "\n  } GROUP BY ?chainArticle }")
+    return "\n".join(" " * indent + line for line in text.splitlines())
+
+
+def edition_subquery(claim: str = "?claim", edition: str = "?edition", first: str = "?first") -> str:
+    """A SPARQL group binding every claim to its edition (a string) and to the claim that stands for it.
 
     A claim and its copy in an identical or republished text (the same quoted words of the same
-    original edition, :func:`claim_editions`) yield one row: the first claim by IRI. Join it to
-    count or pair editions, not claims; compare ``edition`` to keep two claims of one edition apart.
+    original edition, :func:`claim_editions`) have the same ``first``: the first claim by IRI.
+    Keep rows where ``STR(claim) = first`` to count or pair editions, not claims, and compare
+    ``edition`` to keep two claims of one edition apart.
     """
-    pattern = "\n".join(" " * 8 + line for line in _edition_pattern().splitlines())  # nested 8 deeper than in _CHAIN
-    text = _EDITION.replace("@EDITION@", pattern)
-    return re.sub(r"\?edition\b", edition, re.sub(r"\?claim\b", claim, text))
+    text = _EDITION.replace("@ARTICLES@\n          }", _article_editions(12) + "\n          }", 1)
+    text = text.replace("@ARTICLES@", _article_editions(8))
+    for name, new in (("claim", claim), ("edition", edition), ("first", first)):
+        text = re.sub(rf"\?{name}\b", new, text)
+    return text
 
 
-def edition_block(claim: str = "?claim", edition: str = "?edition", indent: str = "  ") -> str:
+def edition_block(claim: str = "?claim", edition: str = "?edition", first: str = "?first", indent: str = "  ") -> str:
     """The edition subquery as the library's .rq files carry it, between marker comments."""
-    body = "\n".join(indent + line for line in edition_subquery(claim, edition).splitlines())
+    body = "\n".join(indent + line for line in edition_subquery(claim, edition, first).splitlines())
     return f"{indent}{EDITION_BEGIN}\n{body}\n{indent}{EDITION_END}"
 
 
