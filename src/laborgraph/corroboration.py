@@ -119,10 +119,14 @@ _EDITION = """{
 
 
 def _article_editions(indent: int) -> str:
-    """A sub-select binding every article (?chainArticle) to its edition (?edition, a string)."""
+    """A sub-select binding every article (?chainArticle) to its edition (?edition, a string).
+
+    No MIN(): Virtuoso 7.2 cannot compare two editions that are aggregates of nested sub-selects
+    (SQ156), and an article has one edition (its republication chain ends once; twins take the first).
+    """
     pattern = _edition_pattern()  # its lines are indented 4 already
-    text = ("{ SELECT DISTINCT ?chainArticle (MIN(STR(?chainEdition)) AS ?edition) WHERE {\n"
-            "    ?chainArticle a lg:Article .\n" + pattern + "\n  } GROUP BY ?chainArticle }")
+    text = ("{ SELECT DISTINCT ?chainArticle (STR(?chainEdition) AS ?edition) WHERE {\n"
+            "    ?chainArticle a lg:Article .\n" + pattern + "\n  } }")
     return "\n".join(" " * indent + line for line in text.splitlines())
 
 
