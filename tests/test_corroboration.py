@@ -17,11 +17,14 @@ from laborgraph.build import build_dataset
 from laborgraph.corroboration import (
     CHAIN_BEGIN,
     CHAIN_END,
+    EDITION_BEGIN,
+    EDITION_END,
     Measure,
     chain_subquery,
     claim_chains,
     compare,
     count_chains,
+    edition_subquery,
     monthly,
 )
 from laborgraph.export.network import deployment_network, to_graphml
@@ -136,6 +139,17 @@ def test_every_library_chain_block_is_the_one_definition():
             assert body == expected, name
             blocks += 1
     assert blocks >= 6  # cq11, cq14 (three) and the anonymous-source warning (two)
+
+
+def test_every_library_edition_block_is_the_one_definition():
+    blocks = 0
+    for q in library():
+        for m in re.finditer(re.escape(EDITION_BEGIN) + r"\n(.*?)\n\s*" + re.escape(EDITION_END), q.text, re.S):
+            body = "\n".join(line.strip() for line in m.group(1).splitlines())
+            names = re.search(r"SELECT DISTINCT ([?$]\w+) ([?$]\w+) ([?$]\w+) WHERE", body).groups()  # type: ignore[union-attr]
+            assert body == "\n".join(line.strip() for line in edition_subquery(*names).splitlines()), q.name
+            blocks += 1
+    assert blocks >= 3  # cq14: its facts and both figures
 
 
 # ---------------------------------------------------------------- the seed: one chain
@@ -355,16 +369,24 @@ def test_text_digest_is_recorded(fixture_ds):
 # ---------------------------------------------------------------- copies count once, everywhere
 
 
-def _every_count(ds, copy: str):
-    """Every count the network, the library and the stats report, on nodes the copy does not add."""
+def _every_count(folder: Path):
+    """Every count the network, the library and the stats report, and the rows that list claims."""
+    from laborgraph.export.stats import corpus_stats
+
+    ds = build(folder)
     net = deployment_network(ds.ds)
-    # Edges through the copy's own article-local entities rest on its claims alone: new edges, left aside here.
-    edges = sorted((u, v, k, d["claim_count"], d["source_count"]) for u, v, k, d in net.edges(keys=True, data=True)
-                   if not all(copy in c for c in d["claims"]))
-    facts = sorted((r["kind"], r["property"], r["value"], r["period"], r["chains"])
-                   for r in rows(ds, "cq14") if r["row"] == "fact")
+    network = (net.number_of_nodes(), net.number_of_edges(), sorted(net.nodes),
+               sorted((u, v, k, d["claim_count"], d["source_count"]) for u, v, k, d in net.edges(keys=True, data=True)))
+    cq14 = rows(ds, "cq14")
+    facts = sorted((r["kind"], r["property"], r["value"], r["period"], r["chains"],
+                    tuple(sorted(r["claims"].split(", "))), tuple(sorted(r["reported_in"].split("; "))))
+                   for r in cq14 if r["row"] == "fact")
+    pairs = sorted((r["claims"], r["agreement"], r["why"], r["low"], r["high"])
+                   for r in cq14 if r["row"] == "comparison")
     other = sorted({(r["claim"], r["other_chains"]) for r in rows(ds, "cq11")})
-    return edges, facts, other
+    stats = corpus_stats(corpus := load_corpus(folder), build_dataset(corpus))
+    return {"network": network, "facts": facts, "pairs": pairs, "cq11": other,
+            "stats": (stats.source_chains, stats.distinct_claims)}, net
 
 
 @pytest.mark.parametrize("folder, slug", [(FIXTURES, DELTA), (None, SEED)], ids=["corroboration", "seed"])
@@ -375,18 +397,51 @@ def test_an_exact_copy_counts_no_claim_twice(tmp_path, folder, slug):
     shutil.copytree(source, tmp_path / "before")
     shutil.copytree(source, tmp_path / "after")
     copy_article(tmp_path / "after", slug, f"{slug[:10]}-mirror-copy")
-    before, after = build(tmp_path / "before"), build(tmp_path / "after")
-    edges_b, facts_b, other_b = _every_count(before, "mirror-copy")
-    edges_a, facts_a, other_a = _every_count(after, "mirror-copy")
-    assert edges_a == edges_b  # (u, v, key, claim_count, source_count): the same edges, the same counts
-    assert facts_a == facts_b
-    assert other_a == other_b
-    net = deployment_network(after.ds)
-    copied = [d for _, _, d in net.edges(data=True) if any("mirror-copy" in c for c in d["claims"])
-              and any("mirror-copy" not in c for c in d["claims"])]
-    if folder is None:  # on the seed, edges between registry entities gather both copies' claims
-        assert copied, "the copy's claims join the original's edges"
+    before, _ = _every_count(tmp_path / "before")
+    after, net = _every_count(tmp_path / "after")
+    # Nodes, edges (key, claim_count, source_count), cq14's facts (with the claims and articles they
+    # list) and comparison rows, cq11 and the stats' chains and distinct claims: all unchanged.
+    for what in before:
+        assert after[what] == before[what], what
+    # The copy's claims are still shown as evidence, on the original's edges, counted once.
+    copied = [d for _, _, d in net.edges(data=True) if any("mirror-copy" in c for c in d["claims"])]
+    assert copied and all(any("mirror-copy" not in c for c in d["claims"]) for d in copied)
     assert all(d["claim_count"] < len(d["claims"]) for d in copied)
+    assert not [n for n in net.nodes if "mirror-copy" in n]  # its local entities are the original's
+
+
+def test_a_republication_is_one_edition_in_the_network(fixture_ds):
+    net = deployment_network(fixture_ds.ds)
+    assert not [n for n in net.nodes if "gamma-syndicated" in n]  # Gamma's entities are Delta's
+    (sent,) = [d for u, v, d in net.edges(data=True) if d["relation"] == "sent" and "delta-own-report" in v]
+    assert {_c(DELTA, "thousand-sent"), _c("2024-08-04-gamma-syndicated", "thousand-sent")} <= set(sent["claims"])
+    assert (sent["claim_count"], sent["source_count"]) == (1, 1)
+
+
+def test_comparisons_pair_editions_not_claims(fixture_ds):
+    pairs = _pairs(fixture_ds)
+    # Gamma republishes Delta: its copy of "1,000 sent" adds no row beside Delta's own.
+    assert not [k for k in pairs if _c("2024-08-04-gamma-syndicated", "thousand-sent") in k]
+    assert frozenset({_c("2024-08-01-alpha-agency-count", "about-500-to-khabarovsk"),
+                      _c(DELTA, "thousand-sent")}) in pairs
+    facts = [r for r in rows(fixture_ds, "cq14") if r["row"] == "fact"]
+    assert not [r for r in facts if "gamma" in r["claims"].lower() or "Gamma" in r["reported_in"]]
+
+
+def test_two_chains_in_one_edition_are_never_paired(tmp_path):
+    folder = tmp_path / "data"
+    shutil.copytree(FIXTURES, folder)
+    mapping = folder / "articles" / f"{DELTA}.yaml"
+    text = mapping.read_text(encoding="utf-8").replace("informed: delta-post", "informed: omega-agency")
+    text = text.replace("the source said.\n    source: delta-informant", "the source said.\n    source: delta-voice")
+    mapping.write_text(text, encoding="utf-8")
+    ds = build(folder)
+    chains = claim_chains(ds.store)
+    ordinary, managers = (str(claim_iri(DELTA, c)) for c in ("ordinary-pay-100-a-month", "managers-1000-a-month"))
+    assert chains[ordinary] != chains[managers]  # two chains (Omega's informant, Delta's voice), one article
+    assert frozenset({_c(DELTA, "ordinary-pay-100-a-month"), _c(DELTA, "managers-1000-a-month")}) not in _pairs(ds)
+    assert frozenset({_c(DELTA, "managers-1000-a-month"),
+                      _c("2024-08-05-epsilon-pay", "managers-about-12000-a-year")}) in _pairs(ds)
 
 
 def test_stats_report_chains_and_count_a_copy_once(tmp_path):

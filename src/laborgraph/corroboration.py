@@ -23,6 +23,7 @@ True
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -32,6 +33,8 @@ from .vocab import sparql_prefixes
 
 CHAIN_BEGIN = "# chain: begin (laborgraph.corroboration.chain_subquery; edit there, then copy)"
 CHAIN_END = "# chain: end"
+EDITION_BEGIN = "# edition: begin (laborgraph.corroboration.edition_subquery; edit there, then copy)"
+EDITION_END = "# edition: end"
 
 # DISTINCT changes no row (one row per claim already); it makes rdflib evaluate the group
 # once and join it, where it would otherwise run it again for every row it is joined with.
@@ -87,6 +90,65 @@ def _edition_pattern() -> str:
     start = next(i for i, line in enumerate(lines) if "lg:republishes*" in line)
     end = next(i for i, line in enumerate(lines) if "AS ?chainEdition)" in line)
     return "\n".join(lines[start:end + 1])
+
+
+# Every claim with its edition and the claim that stands for it: of a claim and its copies (the same
+# quoted words in the same original edition) the first by IRI. Editions are found per article with the
+# chain's own edition lines (see edition_subquery), so copies are found by one rule; per article, not per
+# claim, because rdflib runs the OPTIONAL inside them again for every row it is given.
+_EDITION = """{
+  SELECT DISTINCT ?claim ?edition ?first WHERE {
+    {
+      SELECT DISTINCT ?claim ?edition (MIN(STR(?copyQuote)) AS ?copyWords) WHERE {
+        ?claim a lg:Claim ; prov:wasDerivedFrom ?chainArticle ; lg:quote ?copyQuote .
+@ARTICLES@
+      } GROUP BY ?claim ?edition
+    }
+    {
+      SELECT DISTINCT ?edition ?copyWords (MIN(STR(?copyClaim)) AS ?first) WHERE {
+        {
+          SELECT DISTINCT ?copyClaim ?edition (MIN(STR(?copyQuote)) AS ?copyWords) WHERE {
+            ?copyClaim a lg:Claim ; prov:wasDerivedFrom ?chainArticle ; lg:quote ?copyQuote .
+@ARTICLES@
+          } GROUP BY ?copyClaim ?edition
+        }
+      } GROUP BY ?edition ?copyWords
+    }
+  }
+}"""
+
+
+def _article_editions(indent: int) -> str:
+    """A sub-select binding every article (?chainArticle) to its edition (?edition, a string).
+
+    No MIN(): Virtuoso 7.2 cannot compare two editions that are aggregates of nested sub-selects
+    (SQ156), and an article has one edition (its republication chain ends once; twins take the first).
+    """
+    pattern = _edition_pattern()  # its lines are indented 4 already
+    text = ("{ SELECT DISTINCT ?chainArticle (STR(?chainEdition) AS ?edition) WHERE {\n"
+            "    ?chainArticle a lg:Article .\n" + pattern + "\n  } }")
+    return "\n".join(" " * indent + line for line in text.splitlines())
+
+
+def edition_subquery(claim: str = "?claim", edition: str = "?edition", first: str = "?first") -> str:
+    """A SPARQL group binding every claim to its edition (a string) and to the claim that stands for it.
+
+    A claim and its copy in an identical or republished text (the same quoted words of the same
+    original edition, :func:`claim_editions`) have the same ``first``: the first claim by IRI.
+    Keep rows where ``STR(claim) = first`` to count or pair editions, not claims, and compare
+    ``edition`` to keep two claims of one edition apart.
+    """
+    text = _EDITION.replace("@ARTICLES@\n          }", _article_editions(12) + "\n          }", 1)
+    text = text.replace("@ARTICLES@", _article_editions(8))
+    for name, new in (("claim", claim), ("edition", edition), ("first", first)):
+        text = re.sub(rf"\?{name}\b", new, text)
+    return text
+
+
+def edition_block(claim: str = "?claim", edition: str = "?edition", first: str = "?first", indent: str = "  ") -> str:
+    """The edition subquery as the library's .rq files carry it, between marker comments."""
+    body = "\n".join(indent + line for line in edition_subquery(claim, edition, first).splitlines())
+    return f"{indent}{EDITION_BEGIN}\n{body}\n{indent}{EDITION_END}"
 
 
 def claim_editions(graph: Any) -> dict[str, str]:
@@ -223,5 +285,6 @@ def compare(a: Measure, b: Measure) -> Comparison:
     return Comparison(verdict, f"comparable: both {_what(a)}", (la, ha), (lb, hb))
 
 
-__all__ = ["CHAIN_BEGIN", "CHAIN_END", "Comparison", "Measure", "chain_block", "chain_subquery",
-           "claim_chains", "claim_editions", "compare", "count_chains", "independent_chains", "monthly"]
+__all__ = ["CHAIN_BEGIN", "CHAIN_END", "EDITION_BEGIN", "EDITION_END", "Comparison", "Measure", "chain_block",
+           "chain_subquery", "claim_chains", "claim_editions", "compare", "count_chains", "edition_block",
+           "edition_subquery", "independent_chains", "monthly"]

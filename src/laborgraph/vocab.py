@@ -436,6 +436,19 @@ def article_slug_of(iri: str) -> str | None:
     return None
 
 
+def local_entity_of(iri: str) -> tuple[str, str] | None:
+    """(article slug, entity id) of an article-local entity IRI; None for anything else.
+
+    >>> local_entity_of(f"{ID}article/2024-07-15-x-y/entity/workers")
+    ('2024-07-15-x-y', 'workers')
+    """
+    slug = article_slug_of(iri)
+    head = f"{ID}article/{slug}/entity/"
+    if slug is None or not iri.startswith(head) or "/" in iri[len(head):]:
+        return None
+    return slug, iri[len(head):]
+
+
 def local_id(iri: str) -> str:
     """The last segment of an IRI: what a person reads as its name."""
     for sep in ("#", "/"):

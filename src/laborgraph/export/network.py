@@ -33,7 +33,7 @@ from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, SDO, SKOS
 
 from ..corroboration import claim_chains, claim_editions
-from ..vocab import LG, ORG, article_slug_of, as_iri, sparql_prefixes
+from ..vocab import LG, ORG, article_slug_of, as_iri, local_entity_iri, local_entity_of, sparql_prefixes
 
 # Node types of the deployment network, most specific first.
 NODE_TYPES: list[tuple[URIRef, str]] = [
@@ -107,7 +107,31 @@ def _node_type(g: Graph, node: URIRef) -> str | None:
 _KEYS = ("source_key", "copy_key")  # what counting uses, not shown as evidence
 
 
-def _evidence(g: Graph) -> dict[URIRef, dict[str, Any]]:
+def _copy_nodes(g: Graph, editions: dict[str, str]) -> dict[URIRef, URIRef]:
+    """A copy's article-local entity -> the same entity of the edition it copies (one edition, one node).
+
+    ``editions`` is :func:`claim_editions` (claim -> "edition|quote"): an article whose claims stand
+    for another edition (an identical text, a declared republication) is that edition, so its
+    local entity ``workers`` is the edition's ``workers`` when the edition declares one. Its claims
+    then join the original's edges, where ``claim_count`` and ``source_count`` count them once.
+    """
+    edition_of: dict[str, str] = {}
+    for claim, key in editions.items():
+        slug, edition = article_slug_of(claim), article_slug_of(key.split("|", 1)[0])
+        if slug and edition and slug != edition:
+            edition_of[slug] = edition
+    out: dict[URIRef, URIRef] = {}
+    for node in set(g.subjects(RDF.type, None)):
+        parts = local_entity_of(str(node))
+        if parts is None or parts[0] not in edition_of:
+            continue
+        original = local_entity_iri(edition_of[parts[0]], parts[1])
+        if (original, RDF.type, None) in g:
+            out[as_iri(node)] = original
+    return out
+
+
+def _evidence(g: Graph, editions: dict[str, str]) -> dict[URIRef, dict[str, Any]]:
     """What each claim or analyst note contributes to an edge's provenance."""
     out: dict[URIRef, dict[str, Any]] = {}
     q = P + """PREFIX prov: <http://www.w3.org/ns/prov#> PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
@@ -134,7 +158,7 @@ def _evidence(g: Graph) -> dict[URIRef, dict[str, Any]]:
     for c, chain in claim_chains(g).items():  # independence: one definition, in corroboration.py
         if URIRef(c) in out:
             out[URIRef(c)]["source_key"] = chain
-    for c, edition in claim_editions(g).items():  # a claim and its copies in identical/republished texts: one
+    for c, edition in editions.items():  # a claim and its copies in identical/republished texts: one
         if URIRef(c) in out:
             out[URIRef(c)]["copy_key"] = edition
     for note in g.subjects(RDF.type, LG.AnalystNote):
@@ -180,7 +204,9 @@ def _size(g: Graph, ctx: URIRef) -> dict[str, Any]:
 def deployment_network(ds: Dataset | Graph) -> nx.MultiDiGraph:
     """The analyst's network: one edge per (source node, target node, relation)."""
     g = _union(ds)
-    evidence = _evidence(g)
+    editions = claim_editions(g)
+    evidence = _evidence(g, editions)
+    same = _copy_nodes(g, editions)
     edges: dict[tuple[str, str, str], dict[str, Any]] = {}  # (u, v, key) -> attributes
     supporters: dict[tuple[URIRef, str], set[URIRef]] = defaultdict(set)
     for st in g.subjects(RDF.type, RDF.Statement):
@@ -197,6 +223,7 @@ def deployment_network(ds: Dataset | Graph) -> nx.MultiDiGraph:
             claims = {c for c in claims if c in evidence}
             if not claims:
                 continue
+            u, v, ctx = same.get(u, u), same.get(v, v), same.get(ctx, ctx)  # a copy's nodes are the original's
             # One fact, one edge: the same relation through two deployments stays two edges.
             key = edge_id(rel.name, u, v, None if ctx in (u, v) else ctx)
             edge = edges.setdefault((str(u), str(v), key), {"relation": rel.name, "claims": set(),
