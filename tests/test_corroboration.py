@@ -138,7 +138,7 @@ def test_every_library_chain_block_is_the_one_definition():
             expected = "\n".join(line.strip() for line in chain_subquery(claim, chain).splitlines())
             assert body == expected, name
             blocks += 1
-    assert blocks >= 6  # cq11, cq14 (three) and the anonymous-source warning (two)
+    assert blocks >= 5  # cq11, cq14 (three) and the anonymous-source warning
 
 
 def test_every_library_edition_block_is_the_one_definition():
