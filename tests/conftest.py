@@ -22,7 +22,6 @@ from laborgraph.model import Corpus
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "tests" / "fixtures" / "seed"
-REPO_DATA = ROOT / "data"
 SEED = "2024-07-15-dailynk-military-construction-workers-russia"
 
 

@@ -27,7 +27,7 @@ def run(*args):
 @pytest.fixture
 def empty_data(tmp_path: Path) -> Path:
     """The seed's registry with no articles: where an analyst starts a new mapping."""
-    data = tmp_path / "data"
+    data = tmp_path / "corpus"
     (data / "articles").mkdir(parents=True)
     shutil.copy(DATA / "entities.yaml", data / "entities.yaml")
     return data

@@ -51,8 +51,8 @@ def run():
 
 
 def test_validation_engines_compare_on_a_tiny_corpus(run, tmp_path):
-    run.synth.generate(4, 2, tmp_path / "data")
-    fast, reference = run.validation_engines(tmp_path / "data")  # raises if the findings differ
+    run.synth.generate(4, 2, tmp_path / "corpus")
+    fast, reference = run.validation_engines(tmp_path / "corpus")  # raises if the findings differ
     assert len(fast) == 3 and len(reference) == 1
 
 

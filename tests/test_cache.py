@@ -28,7 +28,7 @@ FIXTURES = Path(__file__).parent / "fixtures" / "corroboration"
 @pytest.fixture
 def corpus_dir(tmp_path):
     """The seed plus the two corroboration fixture articles, in a scratch folder."""
-    data = tmp_path / "data"
+    data = tmp_path / "corpus"
     shutil.copytree(DATA, data)
     registry = data / "entities.yaml"
     registry.write_text(registry.read_text().replace("entities:\n", "entities:\n" +

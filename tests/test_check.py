@@ -26,7 +26,7 @@ EDITS = [
 
 
 def _copy(name: str, tmp_path: Path) -> Path:
-    data = tmp_path / "data"
+    data = tmp_path / "corpus"
     shutil.copytree(DATA if name == "seed" else FIXTURES / name, data)
     return data
 

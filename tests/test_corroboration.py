@@ -1,7 +1,7 @@
 """Independence by attribution chain, comparability before comparison, grading, roll-up.
 
 The fixture corpus (tests/fixtures/corroboration2) is INVENTED; each test names
-the rule it checks and the rows it expects. Seed tests run on a copy of data/.
+the rule it checks and the rows it expects. Seed tests run on a copy of the seed fixture.
 """
 
 import re
@@ -107,7 +107,7 @@ def test_count_chains_counts_roots_once():
 
 
 def test_an_exact_copy_joins_the_original_chain_and_changes_no_count(tmp_path, fixture_ds):
-    folder = tmp_path / "data"
+    folder = tmp_path / "corpus"
     shutil.copytree(FIXTURES, folder)
     copy_article(folder, DELTA, "2024-08-03-mirror-copied-report")
     ds = build(folder)
@@ -159,7 +159,7 @@ def test_every_library_edition_block_is_the_one_definition():
 def seed_copy(tmp_path_factory):
     from .conftest import DATA
 
-    folder = tmp_path_factory.mktemp("seed") / "data"
+    folder = tmp_path_factory.mktemp("seed") / "corpus"
     shutil.copytree(DATA, folder)
     return folder
 
@@ -179,7 +179,7 @@ def test_on_the_seed_every_independent_count_is_one(seed_copy):
 
 
 def test_on_the_seed_an_exact_copy_changes_no_count(seed_copy, tmp_path):
-    folder = tmp_path / "data"
+    folder = tmp_path / "corpus"
     shutil.copytree(seed_copy, folder)
     copy_article(folder, SEED, "2024-07-15-mirror-copied-seed")
     ds = build(folder)
@@ -328,7 +328,7 @@ def test_grades_are_codings_with_who_and_when_and_change_no_fact(fixture_ds):
 
 
 def test_a_grade_never_changes_an_asserted_fact(tmp_path):
-    folder = tmp_path / "data"
+    folder = tmp_path / "corpus"
     shutil.copytree(FIXTURES, folder)
     path = folder / "articles" / f"{DELTA}.yaml"
     graded = query_dataset(build_dataset(load_corpus(folder)))
@@ -429,7 +429,7 @@ def test_comparisons_pair_editions_not_claims(fixture_ds):
 
 
 def test_two_chains_in_one_edition_are_never_paired(tmp_path):
-    folder = tmp_path / "data"
+    folder = tmp_path / "corpus"
     shutil.copytree(FIXTURES, folder)
     mapping = folder / "articles" / f"{DELTA}.yaml"
     text = mapping.read_text(encoding="utf-8").replace("informed: delta-post", "informed: omega-agency")
@@ -447,12 +447,12 @@ def test_two_chains_in_one_edition_are_never_paired(tmp_path):
 def test_stats_report_chains_and_count_a_copy_once(tmp_path):
     from laborgraph.export.stats import corpus_stats
 
-    shutil.copytree(FIXTURES, tmp_path / "data")
-    before = corpus_stats(corpus := load_corpus(tmp_path / "data"), build_dataset(corpus))
-    chains = set(claim_chains(build(tmp_path / "data").store).values())
+    shutil.copytree(FIXTURES, tmp_path / "corpus")
+    before = corpus_stats(corpus := load_corpus(tmp_path / "corpus"), build_dataset(corpus))
+    chains = set(claim_chains(build(tmp_path / "corpus").store).values())
     assert before.source_chains == len(chains) < before.sources
-    copy_article(tmp_path / "data", DELTA, "2024-08-03-mirror-copy")
-    after = corpus_stats(corpus := load_corpus(tmp_path / "data"), build_dataset(corpus))
+    copy_article(tmp_path / "corpus", DELTA, "2024-08-03-mirror-copy")
+    after = corpus_stats(corpus := load_corpus(tmp_path / "corpus"), build_dataset(corpus))
     assert after.claims > before.claims  # as mapped: the copy's claims are there
     assert (after.distinct_claims, after.source_chains) == (before.distinct_claims, before.source_chains)
     assert "source chains" in after.as_text()

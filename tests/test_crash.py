@@ -57,7 +57,7 @@ def _versions(data: Path) -> list[str]:
 
 
 def test_killed_build_leaves_the_previous_or_the_new_set(tmp_path):
-    data = tmp_path / "data"
+    data = tmp_path / "corpus"
     shutil.copytree(DATA, data)
     mapping = data / "articles" / f"{SEED}.yaml"
     versions = _versions(data)
@@ -124,7 +124,7 @@ def _alive(pid: int) -> bool:
 
 
 def test_workers_die_with_a_killed_build(tmp_path):
-    data = tmp_path / "data"
+    data = tmp_path / "corpus"
     subprocess.run([sys.executable, str(ROOT / "benchmarks" / "synth.py"), "--articles", "72", "--seed", "3",
                     "--out", str(data)], check=True, timeout=300)
     proc = subprocess.Popen([*CLI, "build", "--jobs", "2", "--data", str(data), "--out", str(tmp_path / "out")],
@@ -145,7 +145,7 @@ def test_workers_die_with_a_killed_build(tmp_path):
 
 
 def test_concurrent_commands_on_one_cache(tmp_path):
-    data = tmp_path / "data"
+    data = tmp_path / "corpus"
     shutil.copytree(DATA, data)
     mapping = data / "articles" / f"{SEED}.yaml"
     versions = _versions(data)

@@ -18,8 +18,9 @@ from laborgraph.cli import main
 from laborgraph.load import article_paths
 from laborgraph.vocab import article_graph_iri
 
-from .conftest import REPO_DATA, ROOT
+from .conftest import ROOT
 
+REPO_DATA = ROOT / "data"  # the one place tests read the analysts' corpus
 EXTRA = ROOT / "tests" / "fixtures" / "extra-articles"
 
 

@@ -65,7 +65,7 @@ def _run(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[st
 
 @pytest.mark.parametrize("bad", list(BAD))
 def test_every_command_fails_cleanly(bad, tmp_path):
-    data = tmp_path / "data"
+    data = tmp_path / "corpus"
     shutil.copytree(DATA, data)
     extra = BAD[bad](data)
     extra = extra if isinstance(extra, dict) else {}  # the other setups return whatever they return

@@ -33,7 +33,7 @@ def seed(dataset):
 @pytest.fixture(scope="module")
 def corroboration(tmp_path_factory):
     """The seed plus two invented fixture articles (tests/fixtures/corroboration)."""
-    data = tmp_path_factory.mktemp("corroboration") / "data"
+    data = tmp_path_factory.mktemp("corroboration") / "corpus"
     shutil.copytree(DATA, data)
     registry = data / "entities.yaml"
     extra = (FIXTURES / "entities-extra.yaml").read_text()
@@ -298,7 +298,7 @@ def test_query_built_trig_with_oxigraph(tmp_path):
 
 
 def test_query_sees_an_edit_at_once_through_the_cache_store(tmp_path):
-    data = tmp_path / "data"
+    data = tmp_path / "corpus"
     shutil.copytree(DATA, data)
     cache = tmp_path / "cache"
     ask = 'SELECT ?l WHERE { ?a a lg:Article ; rdfs:label ?l }'

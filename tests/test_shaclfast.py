@@ -114,17 +114,17 @@ def _with_corroboration(out: Path) -> Path:
 @pytest.mark.parametrize("corpus", ["corroboration", "synthetic-1", "synthetic-2"])
 def test_corpus_batches(corpus, tmp_path):
     if corpus == "corroboration":
-        data = _with_corroboration(tmp_path / "data")
+        data = _with_corroboration(tmp_path / "corpus")
     else:
         seed = int(corpus.rsplit("-", 1)[1])
-        data = _synth(tmp_path / "data", 30 if seed == 1 else 45, seed)
+        data = _synth(tmp_path / "corpus", 30 if seed == 1 else 45, seed)
     reference = _batch_findings(data, reference=True)
     _same(reference, _batch_findings(data, reference=False))
 
 
 def test_bad_data_gives_the_same_findings(tmp_path):
     """Ill-typed literals (an impossible date, a negative non-negative integer): both engines agree."""
-    data = _synth(tmp_path / "data", 12, 3)
+    data = _synth(tmp_path / "corpus", 12, 3)
     g = Graph()
     for part in _graphs(data):
         for triple in part:
@@ -193,7 +193,7 @@ def test_cli_reference_gives_the_same_report(tmp_path):
 
     from laborgraph.cli import main
 
-    data = _with_corroboration(tmp_path / "data")
+    data = _with_corroboration(tmp_path / "corpus")
     runs = [CliRunner().invoke(main, ["validate", str(data), "--format", "json", "--cache", str(tmp_path / "c"),
                                       *extra]) for extra in ([], ["--reference"])]
     assert [r.exit_code for r in runs] == [0, 0], [r.output[-300:] for r in runs]

@@ -1,8 +1,7 @@
 """The deployment view, opened in a real headless Chromium at 1400x900 with networking cut off.
 
 Pages are built from copies: the seed article alone, and the seed with the two invented
-articles of tests/fixtures/corroboration (a 3-article corpus), so analysts adding
-articles to data/ changes nothing here.
+articles of tests/fixtures/corroboration (a 3-article corpus), never the analysts' corpus.
 """
 
 import os
@@ -46,8 +45,8 @@ def _corpus(root, with_fixtures):
 
 @pytest.fixture(scope="module")
 def nets(tmp_path_factory):
-    return {"seed": _corpus(tmp_path_factory.mktemp("seed") / "data", False),
-            "three": _corpus(tmp_path_factory.mktemp("three") / "data", True)}
+    return {"seed": _corpus(tmp_path_factory.mktemp("seed") / "corpus", False),
+            "three": _corpus(tmp_path_factory.mktemp("three") / "corpus", True)}
 
 
 @pytest.fixture(scope="module")

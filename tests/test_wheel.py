@@ -44,7 +44,7 @@ def installed(tmp_path_factory) -> Path:
 
 
 def _data_copy(tmp_path: Path) -> Path:
-    return Path(shutil.copytree(FIXTURE, tmp_path / "data"))
+    return Path(shutil.copytree(FIXTURE, tmp_path / "corpus"))
 
 
 def test_the_installed_wheel_builds_validates_queries_and_draws(installed, tmp_path):
