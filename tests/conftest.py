@@ -14,11 +14,12 @@ from pathlib import Path
 
 import pytest
 from hypothesis import settings
-from rdflib import Dataset
+from rdflib import Dataset, Graph
 
 from laborgraph.build import build_dataset
 from laborgraph.load import load_corpus
 from laborgraph.model import Corpus
+from laborgraph.vocab import REGISTRY_GRAPH, article_graph_iri
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "tests" / "fixtures" / "seed"
@@ -109,10 +110,20 @@ def dataset(corpus: Corpus) -> Dataset:
     return build_dataset(corpus)
 
 
+@pytest.fixture(scope="session")
+def seed_graph(dataset: Dataset) -> Graph:
+    """The seed article's graph with the registry, as one plain graph: what shapes see of one article."""
+    g = Graph()
+    for name in (article_graph_iri(SEED), REGISTRY_GRAPH):
+        for triple in dataset.graph(name):
+            g.add(triple)
+    return g
+
+
 @pytest.fixture
 def scratch_data(tmp_path: Path) -> Path:
     """A copy of the seed fixture that a test may edit."""
-    target = tmp_path / "data"
+    target = tmp_path / "corpus"
     shutil.copytree(DATA, target)
     return target
 

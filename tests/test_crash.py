@@ -56,7 +56,8 @@ def _versions(data: Path) -> list[str]:
     return [mapping, edited]
 
 
-def test_killed_build_leaves_the_previous_or_the_new_set(tmp_path):
+def _clean_builds(tmp_path: Path) -> tuple[Path, Path, list[str], list]:
+    """A scratch corpus, its seed mapping, two versions of it, and each version's outputs built cleanly."""
     data = tmp_path / "corpus"
     shutil.copytree(DATA, data)
     mapping = data / "articles" / f"{SEED}.yaml"
@@ -66,6 +67,11 @@ def test_killed_build_leaves_the_previous_or_the_new_set(tmp_path):
         mapping.write_text(text)
         build(data, tmp_path / f"clean{i}", cache_dir=tmp_path / f"clean{i}-cache")
         clean.append(outputs(tmp_path / f"clean{i}"))
+    return data, mapping, versions, clean
+
+
+def test_killed_build_leaves_the_previous_or_the_new_set(tmp_path):
+    data, mapping, versions, clean = _clean_builds(tmp_path)
     assert clean[0] != clean[1]
 
     out = tmp_path / "out"
@@ -145,15 +151,7 @@ def test_workers_die_with_a_killed_build(tmp_path):
 
 
 def test_concurrent_commands_on_one_cache(tmp_path):
-    data = tmp_path / "corpus"
-    shutil.copytree(DATA, data)
-    mapping = data / "articles" / f"{SEED}.yaml"
-    versions = _versions(data)
-    clean = []
-    for i, text in enumerate(versions):
-        mapping.write_text(text)
-        build(data, tmp_path / f"clean{i}", cache_dir=tmp_path / f"clean{i}-cache")
-        clean.append(outputs(tmp_path / f"clean{i}"))
+    data, mapping, versions, clean = _clean_builds(tmp_path)
     out, cache = tmp_path / "out", tmp_path / "out" / ".cache"
     env = {**os.environ, "LABORGRAPH_CACHE": str(cache)}
     common = ["--data", str(data)]

@@ -26,9 +26,9 @@ from laborgraph.incremental.corpus import ontology_subset
 from laborgraph.load import article_paths, load_article, load_corpus
 from laborgraph.ontology import load_terms, ontology_graph
 from laborgraph.validate import validate_graph
-from laborgraph.vocab import REGISTRY_GRAPH, article_graph_iri
+from laborgraph.vocab import REGISTRY_GRAPH
 
-from .conftest import DATA, ROOT, SEED
+from .conftest import DATA, ROOT
 
 SHAPE_FIXTURES = Path(__file__).parent / "shapes"
 CORROBORATION = Path(__file__).parent / "fixtures" / "corroboration"
@@ -46,15 +46,6 @@ def _same(reference: list, fast: list) -> None:
     reference, fast = [_unordered(f) for f in reference], [_unordered(f) for f in fast]
     missing, extra = Counter(reference) - Counter(fast), Counter(fast) - Counter(reference)
     assert not missing and not extra, f"only pySHACL: {sorted(missing, key=str)}\nonly fast: {sorted(extra, key=str)}"
-
-
-@pytest.fixture(scope="module")
-def seed_graph(dataset) -> Graph:
-    g = Graph()
-    for name in (article_graph_iri(SEED), REGISTRY_GRAPH):
-        for triple in dataset.graph(name):
-            g.add(triple)
-    return g
 
 
 def test_seed(seed_graph):

@@ -16,9 +16,6 @@ from rdflib.namespace import RDF
 
 from laborgraph.ontology import ontology_graph
 from laborgraph.validate import shapes_graph, validate_graph
-from laborgraph.vocab import REGISTRY_GRAPH, article_graph_iri
-
-from .conftest import SEED
 
 FIXTURES = Path(__file__).parent / "shapes"
 SH = Namespace("http://www.w3.org/ns/shacl#")
@@ -32,15 +29,6 @@ def _expand(token: str) -> str:
 def _expectations(path: Path, tag: str) -> list[tuple[str, ...]]:
     return [tuple(_expand(t) for t in line.split()[2:]) for line in path.read_text().splitlines()
             if line.startswith(f"# {tag}:")]
-
-
-@pytest.fixture(scope="session")
-def seed_graph(dataset) -> Graph:
-    g = Graph()
-    for name in (article_graph_iri(SEED), REGISTRY_GRAPH):
-        for triple in dataset.graph(name):
-            g.add(triple)
-    return g
 
 
 def _findings(seed_graph: Graph, fixture: Path):
