@@ -328,3 +328,19 @@ def test_a_full_corpus_evaluation_runs_in_memory_with_the_findings_of_the_on_dis
     assert focus is None
     assert _all(in_memory) == _all(on_disk)
     assert len(in_memory) > 10
+
+
+def test_a_corpus_too_large_for_memory_is_evaluated_on_the_on_disk_store(corpus_dir, tmp_path, monkeypatch):
+    from laborgraph.incremental import corpus, with_corpus_store
+    from laborgraph.incremental.cache import StoreState
+    from laborgraph.incremental.job import _corpus_findings
+
+    cache_dir = tmp_path / "cache"
+    paths = [entry.chunk_path("nt") for _, entry in check(corpus_dir, cache_dir=cache_dir).ordered]
+    assert corpus.fits_in_memory(paths)
+    in_memory, _ = _corpus_findings(StoreState(None, None, None), paths)
+    monkeypatch.setattr(corpus, "RULES_IN_MEMORY_BYTES", 1000)
+    assert not corpus.fits_in_memory(paths)
+    on_disk = with_corpus_store(corpus_dir, lambda store: _corpus_findings(StoreState(store, None, None), paths)[0],
+                                cache_dir=cache_dir, jobs=1)
+    assert _all(on_disk) == _all(in_memory)

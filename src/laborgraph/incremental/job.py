@@ -40,7 +40,7 @@ from ..ontology import default_ontology_dir, load_terms, ontology_graph
 from ..validate import Finding, Report, default_shapes_dir, shapes_graph, validate_file, validate_graph
 from ..vocab import ONTOLOGY_GRAPH, REGISTRY_GRAPH
 from .cache import Cache, Entry, StoreState, inputs_fingerprint, notice
-from .corpus import affected, merge, ontology_subset, order, rules_store, run_checks, run_constraints
+from .corpus import affected, fits_in_memory, merge, ontology_subset, order, rules_store, run_checks, run_constraints
 from .layout import choose_layout, recover, write_combined, write_split
 from .lock import locked
 from .workers import WORKER_INPUTS, build_changed, graph_chunks
@@ -301,7 +301,7 @@ def _corpus_findings(state: StoreState, paths: list[str]) -> tuple[list[Finding]
     the on-disk store), or only where the changed graphs reach."""
     shapes = shapes_graph(corpus=True)
     if state.touched is None or state.findings is None:
-        store = rules_store(paths)
+        store = rules_store(paths) if fits_in_memory(paths) else state.store
         return order(run_constraints(store, shapes) + run_checks(store)), None
     focus = affected(state.store, state.touched)
     kept = [f for f in state.findings if f.focus not in focus]
