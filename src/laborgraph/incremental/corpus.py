@@ -175,8 +175,10 @@ def run_constraints(store: Any, shapes: Graph, focus: set[str] | None = None) ->
 RULES_BATCH = 250  # N-Triples files parsed per call into the rules' store
 # Above this much N-Triples the full evaluation stays on the on-disk store: the in-memory
 # store takes about 1.8 bytes of memory a byte of N-Triples (136 MB for 75 MB at 1,000
-# synthetic articles), and a build must stay under 2 GB (10,000 articles: about 750 MB).
-RULES_IN_MEMORY_BYTES = 900 * 2**20
+# synthetic articles), and a build must stay under 2 GB: at 10,000 articles (about 750 MB of
+# N-Triples) that store alone would take about 1.35 GB next to the build's other 600 MB, too
+# close, so the limit (about 5,000 synthetic articles) keeps such corpora on disk.
+RULES_IN_MEMORY_BYTES = 400 * 2**20
 
 
 def fits_in_memory(paths: Iterable[str]) -> bool:
