@@ -38,6 +38,10 @@ EDITION_END = "# edition: end"
 
 # DISTINCT changes no row (one row per claim already); it makes rdflib evaluate the group
 # once and join it, where it would otherwise run it again for every row it is joined with.
+# The edition's outlet and cited original are looked up on stored nodes (the first twin, found
+# through its digest, or the original itself), never on the computed ?chainEdition IRI: Oxigraph
+# joins a computed value by a nested loop, which made the chains quadratic in the corpus (1,000
+# synthetic articles: 0.76 s -> 0.12 s for all chains, same rows).
 _CHAIN = """{
   SELECT DISTINCT ?claim (MIN(?chainRoot) AS ?chain) WHERE {
     ?claim a lg:Claim ; prov:wasDerivedFrom ?chainArticle ; prov:wasAttributedTo ?chainSource .
@@ -45,14 +49,22 @@ _CHAIN = """{
     FILTER NOT EXISTS { ?chainOriginal lg:republishes ?chainFurther }
     OPTIONAL {
       ?chainOriginal lg:textDigest ?chainDigest .
-      { SELECT ?chainDigest (MIN(STR(?chainTwin)) AS ?chainFirst)
-        WHERE { ?chainTwin lg:textDigest ?chainDigest } GROUP BY ?chainDigest }
+      { SELECT ?chainDigest ?chainFirst ?chainFirstOutlet ?chainFirstCited WHERE {
+          { SELECT ?chainDigest (MIN(STR(?chainTwin)) AS ?chainFirst)
+            WHERE { ?chainTwin lg:textDigest ?chainDigest } GROUP BY ?chainDigest }
+          ?chainFirstTwin lg:textDigest ?chainDigest .
+          FILTER (STR(?chainFirstTwin) = ?chainFirst)
+          OPTIONAL { ?chainFirstTwin schema:publisher ?chainFirstOutlet }
+          OPTIONAL { ?chainFirstTwin lg:citesOriginal ?chainFirstCited }
+        } }
     }
     BIND (IRI(COALESCE(?chainFirst, STR(?chainOriginal))) AS ?chainEdition)
-    OPTIONAL { ?chainEdition schema:publisher ?chainOutlet }
+    OPTIONAL { ?chainOriginal schema:publisher ?chainOwnOutlet }
+    OPTIONAL { ?chainOriginal lg:citesOriginal ?chainOwnCited }
+    BIND (IF(COALESCE(?chainFirst, "") != "", ?chainFirstOutlet, ?chainOwnOutlet) AS ?chainOutlet)
+    BIND (IF(COALESCE(?chainFirst, "") != "", ?chainFirstCited, ?chainOwnCited) AS ?chainCited)
     OPTIONAL { ?chainSource lg:identifiedAs|lg:informed ?chainVia .
                FILTER (!BOUND(?chainOutlet) || ?chainVia != ?chainOutlet) }
-    OPTIONAL { ?chainEdition lg:citesOriginal ?chainCited }
     BIND (STR(COALESCE(?chainVia, ?chainCited, ?chainOutlet, ?chainEdition)) AS ?chainRoot)
   } GROUP BY ?claim
 }"""
