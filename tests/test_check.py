@@ -164,3 +164,39 @@ def test_the_entity_memo_is_used_only_while_a_file_is_unchanged(tmp_path):
     assert "from the memo" in [e.label for e in entity_index(data, memo=memo).entities]  # unchanged file: memo
     os.utime(data / "articles" / "2024-08-05-epsilon-pay.yaml", (past + 5, past + 5))
     assert entity_index(data, memo=memo) == scanned  # its mtime changed: scanned again
+
+
+class _CountingStore:
+    """A store that counts the queries run with each text (the rows are the real store's)."""
+
+    def __init__(self, store):
+        self.store, self.runs = store, {}
+
+    def query(self, text, **kwargs):
+        self.runs[text] = self.runs.get(text, 0) + 1
+        return self.store.query(text, **kwargs)
+
+
+def test_a_costly_rule_runs_once_over_the_corpus_not_once_per_focus_node(tmp_path, monkeypatch):
+    """Bound per node, a rule whose sub-select spans the corpus costs a full pass per node;
+    past ``ONE_PASS_AFTER`` the other nodes' rows come from one unbound run, and they are the same rows."""
+    import pyoxigraph
+
+    from laborgraph.incremental import corpus
+    from laborgraph.validate import shapes_graph
+
+    data = _copy("corroboration2", tmp_path)
+    refresh(data, cache_dir=tmp_path / "cache")
+    store = pyoxigraph.Store.read_only(str(tmp_path / "cache" / "store"))
+    focus = {r["c"].value for r in store.query("SELECT ?c WHERE { ?c a <https://w3id.org/laborgraph/ns#Claim> }",
+                                                  use_default_graph_as_union=True)}
+    assert len(focus) > 3
+    shapes = shapes_graph(corpus=True)
+    per_node = corpus.run_constraints(store, shapes, focus)  # the default budget: cheap rules run per node
+    monkeypatch.setattr(corpus, "ONE_PASS_AFTER", 0.0)
+    counting = _CountingStore(store)
+    one_pass = corpus.run_constraints(counting, shapes, focus)
+    assert one_pass == per_node == [f for f in corpus.run_constraints(store, shapes) if f.focus in focus]
+    assert per_node  # the fixture has corpus findings: the comparison sees rows
+    rules = [c.query for c in corpus.sparql_constraints(shapes)]
+    assert [counting.runs.get(q) for q in rules] == [2] * len(rules)  # the first node bound, then one pass
