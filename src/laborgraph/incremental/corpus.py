@@ -98,9 +98,9 @@ def prebound(query: str, var: str, node: str) -> str:
     """``query`` with ``?var`` replaced by ``<node>`` in every pattern and expression, nested selects included.
 
     SHACL's pre-binding of ``$this`` substitutes the node everywhere in a constraint's query;
-    Oxigraph's ``substitutions`` binds the variable but leaves a nested select that does not
-    project it to be evaluated for the whole corpus (SingleAnonymousSource's chains: 0.2 s a
-    claim at 300 articles, 0.006 s substituted). Projections keep the variable: the
+    Oxigraph's ``substitutions`` binds the variable, yet a nested select that uses it was still
+    evaluated for the whole corpus (SingleAnonymousSource's chains: 0.2-0.3 s a claim at 300
+    articles, 0.006 s with the node in the text). Projections keep the variable: the
     substitution binds it there.
 
     >>> prebound("SELECT ?this WHERE { ?this a ?c { SELECT ?c WHERE { ?this ?p ?c } } }", "this", "x:a")
