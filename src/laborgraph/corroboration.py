@@ -72,13 +72,19 @@ _CHAIN = """{
 CHAIN_PREFIXES = ("lg", "prov", "schema")
 
 
-def chain_subquery(claim: str = "?claim", chain: str = "?chain") -> str:
+def chain_subquery(claim: str = "?claim", chain: str = "?chain", among: str = "") -> str:
     """A SPARQL group binding every claim to the root of its attribution chain (a string).
 
     Embed it in a WHERE clause; ``claim`` and ``chain`` rename the two projected variables.
-    Needs the PREFIXes ``lg``, ``prov`` and ``schema``.
+    Needs the PREFIXes ``lg``, ``prov`` and ``schema``. ``among``, a group pattern binding
+    ``claim``, limits the claims whose chains are computed (a rule bound to one claim needs
+    only the claims sharing a fact with it, not every claim of the corpus).
     """
-    return _CHAIN.replace("?claim", claim).replace("AS ?chain)", f"AS {chain})")
+    text = _CHAIN.replace("?claim", claim).replace("AS ?chain)", f"AS {chain})")
+    if not among:
+        return text
+    brace, select, rest = text.split("\n", 2)
+    return f"{brace}\n{select}\n    {among}\n{rest}"
 
 
 def chain_block(claim: str = "?claim", chain: str = "?chain", indent: str = "  ") -> str:
