@@ -6,13 +6,14 @@ article text, the shared registry, the ontology, the shapes and laborgraph's
 own code, so an edit to any of them misses and nothing stale is ever served.
 The cache is safe to delete at any time; entries are written atomically.
 
-Three small files keep a rebuild of a large corpus from reading every entry:
-``index.json`` (each entry's key, findings and counts, and the size, mtime and
-inode its mapping and text had when they were last hashed), the store manifest
-(which graph version the corpus store holds) and ``store-findings.json`` (the
-corpus findings for exactly that state; deleted before the store changes).
-Like git's index, a file whose mtime is too close to the moment it was hashed
-is hashed again, so an edit within the clock's granularity is never missed. Any of them may be deleted; it is rebuilt.
+An index (``index.py``, one SQLite file) keeps a rebuild of a large corpus from
+reading every entry: each entry's key, findings and counts, and the size, mtime
+and inode its mapping and text had when they were last hashed; the store manifest
+(which graph version the corpus store holds) and the corpus findings for exactly
+that state (forgotten before the store changes). A build writes only the rows of
+what changed. Like git's index, a file whose mtime is too close to the moment it
+was hashed is hashed again, so an edit within the clock's granularity is never
+missed. The index may be deleted or damaged; it is rebuilt.
 The same rule guards the cached chunks: each is hashed again only when its size,
 mtime or inode changed since it was last checked.
 
@@ -43,11 +44,11 @@ from ..load.mapping import mapping_text_name, text_file_refusal
 from ..load.yamlsrc import MAX_BYTES
 from ..resources import package_dir
 from ..validate import Finding
+from .index import Index
 
 FORMAT = "4"
 CHUNKS = ("trig", "ttl", "nt", "jsonld")
-FINDINGS = "store-findings.json"
-MANIFEST = "store-manifest.json"
+LEGACY = ("index.json", "store-manifest.json", "store-findings.json")  # the JSON index before ``index.py``
 _ROW = attrgetter(*(f.name for f in fields(Finding)))  # a finding as a JSON row (no asdict deep copies)
 RACY_NS = 2_000_000_000  # a file changed this close to its hashing is hashed again
 FLUSH_EVERY = 100  # graphs loaded between flushes of the store
@@ -157,11 +158,28 @@ class Cache:
         self.folder = folder
         self.hits = 0
         self.misses = 0
-        self._index = self._read_json(self.folder / "index.json", "entries")
-        self._seen: dict[str, dict[str, Any]] = {}
-        self._dirty = not self._index  # the index needs writing
-        self.damaged: list[str] = []  # entries whose files no longer match their checksums
         self._clean_temps()
+        self.index = Index(folder, FORMAT)
+        if self.index.damaged:
+            notice(f"the cache index in {folder} was damaged; rebuilt it (the cache is safe to delete)")
+        self._rows: dict[str, dict[str, Any]] = {}  # index rows decoded so far
+        self._seen: dict[str, dict[str, Any]] = {}
+        self._changed: set[str] = set()  # entries whose index row needs writing
+        self.damaged: list[str] = []  # entries whose files no longer match their checksums
+
+    def close(self) -> None:
+        self.index.close()
+
+    def _known(self, slug: str) -> dict[str, Any] | None:
+        """The index row of ``slug`` (decoded once), or None."""
+        row = self._rows.get(slug)
+        if row is None and slug in self.index.entries:
+            key, graph, text = self.index.entries[slug]
+            try:
+                row = self._rows[slug] = {**json.loads(text), "key": key, "graph": graph}
+            except ValueError:
+                return None
+        return row
 
     def _clean_temps(self) -> None:
         """Remove what a killed command left half-written (the caller holds the lock)."""
@@ -171,21 +189,8 @@ class Cache:
         except OSError:
             return
         for name in names:
-            if name.startswith(".") and name.endswith(".tmp"):
+            if (name.startswith(".") and name.endswith(".tmp")) or name in LEGACY:
                 (self.folder / name).unlink(missing_ok=True)
-
-    @staticmethod
-    def _read_json(path: Path, field: str) -> dict[str, Any]:
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-            return data if data.get("format") == FORMAT and isinstance(data.get(field), dict) else {}
-        except (OSError, ValueError):
-            return {}
-
-    def _write_json(self, name: str, data: dict[str, Any]) -> None:
-        from ..export import write_atomic
-
-        write_atomic(self.folder / name, json.dumps({"format": FORMAT, **data}))  # json.dumps is C; json.dump is not
 
     def _dir(self, slug: str) -> Path:
         return self.folder / "articles" / slug
@@ -193,7 +198,7 @@ class Cache:
     def key(self, mapping: Path, inputs: str) -> str:
         """``article_key``, reusing the recorded digest while both files' size, mtime and inode hold."""
         slug, now = mapping.stem, time.time_ns()
-        known = self._index.get("entries", {}).get(slug, {}).get("files")
+        known = (self._known(slug) or {}).get("files")
         sig = _signature(mapping)
         if known and sig and known["mapping"] == sig and now - RACY_NS > sig[1] and known["at"] - RACY_NS > sig[1]:
             text_sig = _signature(os.path.join(os.path.dirname(mapping), known["text"])) if known["text"] else None
@@ -201,14 +206,14 @@ class Cache:
                 self._seen[slug] = known
                 return article_key(inputs, known["digest"])
         digest, text = content_digest(mapping)
-        self._dirty = True
+        self._changed.add(slug)
         self._seen[slug] = {"mapping": sig, "text": text, "at": now, "digest": digest,
                             "text_sig": _signature(mapping.parent / text) if text else None}
         return article_key(inputs, digest)
 
     def get(self, slug: str, key: str) -> Entry | None:
         """The entry for ``key`` if it is there and every chunk matches its checksum; a damaged one is removed."""
-        known = self._index.get("entries", {}).get(slug)
+        known = self._known(slug)
         folder = os.path.join(self.folder, "articles", slug, key)
         if known is not None and known["key"] == key and os.path.isdir(folder):
             entry = Entry(slug, key, known["graph"], [Finding(*f) for f in known["findings"]], known["stats"],
@@ -233,7 +238,7 @@ class Cache:
             self.hits += 1
             if sigs is not entry.sigs:  # hashed again: remember the files as they are now
                 entry.sigs, entry.sigs_at = sigs, time.time_ns()
-                self._dirty = True
+                self._changed.add(entry.slug)
             return entry
         self.misses += 1
         self.damaged.append(entry.slug)
@@ -244,7 +249,7 @@ class Cache:
     def put(self, entry: Entry) -> Entry:
         """Write the entry (atomically, with its chunks' checksums) and return it as read back from disk."""
         assert entry.chunks is not None
-        self._dirty = True
+        self._changed.add(entry.slug)
         parent = self._dir(entry.slug)
         parent.mkdir(parents=True, exist_ok=True)
         (self.folder / "tmp").mkdir(exist_ok=True)
@@ -269,19 +274,20 @@ class Cache:
                      sigs=_chunk_signatures(folder), sigs_at=time.time_ns())
 
     def save_index(self, entries: list[Entry]) -> None:
-        """Record every current entry (and its files' signatures) for the next build, if anything changed."""
-        if not self._dirty and set(self._index.get("entries", {})) == {e.slug for e in entries}:
-            return
+        """Record the entries that changed (and their files' signatures) for the next build; drop those gone."""
         rows = {}
         for e in entries:
-            row: dict[str, Any] = {"key": e.key, "graph": e.graph, "stats": e.stats,
-                                   "findings": [_ROW(f) for f in e.findings], "sums": e.sums, "sigs": e.sigs,
-                                   "sigs_at": e.sigs_at}
-            files = self._seen.get(e.slug) or self._index.get("entries", {}).get(e.slug, {}).get("files")
+            if e.slug in self.index.entries and e.slug not in self._changed:
+                continue
+            row: dict[str, Any] = {"stats": e.stats, "findings": [_ROW(f) for f in e.findings], "sums": e.sums,
+                                   "sigs": e.sigs, "sigs_at": e.sigs_at}
+            files = self._seen.get(e.slug) or (self._known(e.slug) or {}).get("files")
             if files:
                 row["files"] = files
-            rows[e.slug] = row
-        self._write_json("index.json", {"entries": rows})
+            rows[e.slug] = (e.key, e.graph, json.dumps(row))
+        self.index.write_entries(rows, set(self.index.entries) - {e.slug for e in entries})
+        self._changed.clear()
+        self._rows.clear()
 
     def store(self, graphs: list[tuple[str, str, str]], inputs: str, *, fresh: bool = False) -> StoreState:
         """The corpus in an on-disk Oxigraph store, updated only where a graph's key changed.
@@ -295,34 +301,31 @@ class Cache:
         import pyoxigraph
 
         folder = self.folder / "store"
+        index = self.index
         if fresh:
-            for name in (MANIFEST, FINDINGS):
-                (self.folder / name).unlink(missing_ok=True)
+            index.forget_store()
             shutil.rmtree(folder, ignore_errors=True)
-        manifest = self._read_json(self.folder / MANIFEST, "graphs")
         store = open_store(folder)  # raises, deleting nothing, if another program has it open
         if store is None:
-            if manifest:
+            if index.manifest:
                 notice(f"the query store in {self.folder} was damaged; rebuilt it (the cache is safe to delete)")
+                index.forget_store()
             shutil.rmtree(folder, ignore_errors=True)
             folder.mkdir(parents=True, exist_ok=True)
-            manifest, store = {}, open_store(folder)
+            store = open_store(folder)
             if store is None:
                 raise LaborgraphError(f"{folder}: cannot create the query store (the cache is safe to delete)")
-        if not manifest:  # new, or an update was interrupted: start from an empty store
+        # no manifest: a new store, or an update was interrupted: start from an empty store
+        held: dict[str, str] = dict(index.held) if index.manifest else {}
+        if not index.manifest:
             store.clear()
-            manifest = {"graphs": {}}
-        held: dict[str, str] = manifest["graphs"]
         wanted = {name: key for name, key, _ in graphs}
         changed = sorted(n for n in set(held) | set(wanted) if held.get(n) != wanted.get(n))
-        saved = self._read_json(self.folder / FINDINGS, "findings") if manifest.get("inputs") == inputs else {}
-        findings = saved.get("findings", {}).get("rows") if saved.get("findings", {}).get("graphs") == len(held) \
-            else None
+        findings = index.findings if index.inputs == inputs and index.findings_graphs == len(held) else None
         incremental = findings is not None and len(changed) * FULL_SHARE <= max(len(wanted), FULL_SHARE)
         touched: set[str] | None = set() if incremental else None
-        if changed:  # until the new manifest is written, the store's state is unknown: rebuilt if interrupted
-            (self.folder / FINDINGS).unlink(missing_ok=True)
-            (self.folder / MANIFEST).unlink(missing_ok=True)
+        if changed and index.manifest:  # until the new manifest is written, the store's state is unknown
+            index.forget_store()
         paths = {name: path for name, _, path in graphs}
         bulk = touched is None and not held  # a new or emptied store: no graph to replace, nothing to trace
         if bulk:
@@ -341,15 +344,15 @@ class Cache:
             if done % FLUSH_EVERY == 0:
                 store.flush()  # bounds RocksDB's write buffers: 1,000 graphs, 424 MB -> 82 MB, and faster
         store.flush()
-        if changed or manifest.get("inputs") != inputs:
-            self._write_json(MANIFEST, {"graphs": held, "inputs": inputs})
-        previous = [Finding(*f) for f in findings] if touched is not None and findings is not None else None
+        if changed or index.inputs != inputs or not index.manifest:
+            index.write_manifest(held, inputs)
+        previous = findings if touched is not None else None
         return StoreState(store, touched, previous, bool(changed) or findings is None, len(held))
 
     def save_findings(self, state: StoreState, findings: list[Finding]) -> None:
         """Record the corpus findings of the store's current state (unless they are what is recorded)."""
         if state.dirty or findings != state.findings:
-            self._write_json(FINDINGS, {"findings": {"graphs": state.graphs, "rows": [_ROW(f) for f in findings]}})
+            self.index.write_findings(findings, state.graphs)
 
     def prune(self, keep: set[str]) -> None:
         """Drop entries of articles that are gone (deleted or renamed)."""

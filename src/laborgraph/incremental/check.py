@@ -25,11 +25,9 @@ from __future__ import annotations
 
 import gc
 import hashlib
-import json
 import pickle
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from rdflib import Graph
 
@@ -40,9 +38,9 @@ from ..export import ntriples, write_atomic_bytes
 from ..load import REGISTRY_FILE, article_paths, load_corpus
 from ..model import Registry
 from ..ontology import Terms, default_ontology_dir, load_terms, ontology_graph, use_parsed_ontology
-from ..validate import Finding, Report, default_shapes_dir, shapes_graph
+from ..validate import Report, default_shapes_dir, shapes_graph
 from ..vocab import ONTOLOGY_GRAPH, REGISTRY_GRAPH, article_graph_iri
-from .cache import FINDINGS, FORMAT, MANIFEST, Cache, Entry, inputs_fingerprint
+from .cache import Cache, Entry, inputs_fingerprint
 from .corpus import affected, merge, ontology_subset, run_checks, run_constraints
 from .lock import locked
 from .workers import WORKER_INPUTS, _build_batch
@@ -88,36 +86,33 @@ def check_article(mapping: Path, data_dir: Path, *, cache_dir: Path) -> Checked:
         return Checked(refresh(data_dir, cache_dir=cache_dir).report, False)
 
 
-def _read_json(path: Path, field: str) -> dict[str, Any] | None:
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    return data if isinstance(data, dict) and data.get("format") == FORMAT and isinstance(data.get(field), dict) \
-        else None
-
-
 def _fast(mapping: Path, data_dir: Path, cache_dir: Path) -> Report | None:
     """The one-article path, or None when only a full refresh can answer exactly."""
     paths = article_paths(data_dir)
     mine = next((p for p in paths if p.name == mapping.name and p.resolve() == mapping.resolve()), None)
-    manifest = _read_json(cache_dir / MANIFEST, "graphs")
-    saved = _read_json(cache_dir / FINDINGS, "findings")
-    if mine is None or manifest is None or saved is None or not (cache_dir / "store").is_dir():
-        return None
-    inputs = inputs_fingerprint(data_dir / REGISTRY_FILE, default_ontology_dir(), default_shapes_dir(),
-                                default_checks_dir())
-    held: dict[str, str] = manifest["graphs"]
-    rows = saved["findings"].get("rows")
-    if manifest.get("inputs") != inputs or saved["findings"].get("graphs") != len(held) or not isinstance(rows, list):
+    if mine is None or not (cache_dir / "store").is_dir():
         return None
     cache = Cache(cache_dir)
+    try:
+        return _recorded(cache, mine, paths, data_dir, cache_dir)
+    finally:
+        cache.close()
+
+
+def _recorded(cache: Cache, mine: Path, paths: list[Path], data_dir: Path, cache_dir: Path) -> Report | None:
+    """The fast path on the cache's index, when its manifest and corpus findings describe the store."""
+    index = cache.index
+    inputs = inputs_fingerprint(data_dir / REGISTRY_FILE, default_ontology_dir(), default_shapes_dir(),
+                                default_checks_dir())
+    held = index.held
+    if not index.manifest or index.findings is None or index.inputs != inputs or index.findings_graphs != len(held):
+        return None
     wanted = {str(article_graph_iri(p.stem)): cache.key(p, inputs) for p in paths}
     wanted[str(REGISTRY_GRAPH)] = wanted[str(ONTOLOGY_GRAPH)] = inputs[:32]
     name = str(article_graph_iri(mine.stem))
     if {n for n in set(held) | set(wanted) if held.get(n) != wanted.get(n)} - {name}:
         return None  # something besides this article changed since the last build
-    corpus = [Finding(*row) for row in rows]
+    corpus = list(index.findings)
     if held.get(name) == wanted[name]:
         entry = cache.get(mine.stem, wanted[name])
         if entry is not None:

@@ -270,6 +270,7 @@ def _refresh(data_dir: Path, cache_dir: Path, jobs: int | None, keep_store: list
         notice(f"{len(cache.damaged)} damaged cache entr{'y' if len(cache.damaged) == 1 else 'ies'} in {cache_dir} "
                f"rebuilt ({', '.join(sorted(cache.damaged)[:3])}{' ...' if len(cache.damaged) > 3 else ''})")
     report.findings += corpus_findings
+    cache.close()  # on an error, the connection closes when collected (SQLite has rolled back what it began)
     return Checked(ordered, report, _stats(entries.values(), registry, reg_graph, len(onto)),
                    len(entries) - len(misses), len(misses), focus)
 

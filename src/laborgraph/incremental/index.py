@@ -1,0 +1,187 @@
+"""The cache's index in one SQLite file: entries, the store manifest and the corpus findings.
+
+Rewriting ``index.json`` and ``store-findings.json`` (every entry, every corpus
+finding) after each edit cost most of an edit's rebuild in a large corpus; here a
+build changes only the rows of what changed, each step in one transaction
+(stdlib ``sqlite3``, WAL, ``synchronous=FULL``: a committed step survives a kill
+and a power cut). Every row can be recomputed: entries from their ``meta.json``,
+the manifest and the corpus findings by evaluating the corpus in full. So a file
+that is not a database, or is damaged (truncated, overwritten), is deleted and
+started again; everything is read once when the index is opened, so damage is
+found before anything is trusted. The cache's lock serialises builds; SQLite's own
+locking is a second guard.
+
+>>> import tempfile
+>>> from pathlib import Path
+>>> index = Index(Path(tempfile.mkdtemp()))
+>>> index.write_entries({"a": ("k1", "g", "{}")}, set())
+>>> Index(index.folder).entries["a"]
+('k1', 'g', '{}')
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sqlite3
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from ..validate import Finding
+
+NAME = "index.sqlite"
+SCHEMA = "1"
+_COLUMNS = "severity, message, fix, file, line, claim, focus, shape, component, path, value"
+# The corpus findings come back in ``corpus.order``'s order (SQLite compares text as UTF-8 bytes,
+# which is code point order, as Python does); ties keep the order they were recorded in.
+_ORDER = "shape, focus, message, severity, file, coalesce(line, 0), id"
+_TABLES = (
+    "CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS entries (slug TEXT PRIMARY KEY, key TEXT NOT NULL, graph TEXT NOT NULL,"
+    " row TEXT NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS held (graph TEXT PRIMARY KEY, key TEXT NOT NULL)",
+    f"CREATE TABLE IF NOT EXISTS corpus (id INTEGER PRIMARY KEY, {_COLUMNS})",
+)
+
+
+class Index:
+    """The index of one cache folder (the caller holds the cache's lock).
+
+    ``entries`` maps slug -> (key, graph, JSON row); ``held`` the store's graphs -> key,
+    valid only while ``manifest`` is true; ``findings`` the corpus findings of exactly
+    that state, or None.
+    """
+
+    def __init__(self, folder: Path, fmt: str = "") -> None:
+        self.folder = folder
+        self.path = folder / NAME
+        self.format = f"{SCHEMA}.{fmt}"
+        self.damaged = False
+        try:
+            self._open()
+        except sqlite3.DatabaseError:
+            self.damaged = True
+            self._discard()
+            self._open()
+
+    def _open(self) -> None:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self.db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+        try:
+            self.db.execute("PRAGMA journal_mode=WAL")
+            self.db.execute("PRAGMA synchronous=FULL")
+            with self._txn():
+                for sql in _TABLES:
+                    self.db.execute(sql)
+                meta = dict(self.db.execute("SELECT name, value FROM meta"))
+                if meta.get("format") != self.format:  # another laborgraph's index: start again
+                    for table in ("meta", "entries", "held", "corpus"):
+                        self.db.execute(f"DELETE FROM {table}")
+                    self.db.execute("INSERT INTO meta VALUES ('format', ?)", (self.format,))
+                    meta = {"format": self.format}
+            self.meta = meta
+            self.entries: dict[str, tuple[str, str, str]] = {
+                slug: (key, graph, row) for slug, key, graph, row in self.db.execute("SELECT * FROM entries")}
+            self.held: dict[str, str] = dict(self.db.execute("SELECT graph, key FROM held"))
+            rows = self.db.execute(f"SELECT id, {_COLUMNS} FROM corpus ORDER BY {_ORDER}").fetchall()
+        except BaseException:
+            self.db.close()
+            raise
+        self._ids: list[int] | None = [r[0] for r in rows]
+        self.findings = [Finding(*r[1:]) for r in rows] if "findings" in meta else None
+
+    def _discard(self) -> None:
+        with contextlib.suppress(AttributeError, sqlite3.Error):
+            self.db.close()
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            Path(f"{self.path}{suffix}").unlink(missing_ok=True)
+
+    @contextlib.contextmanager
+    def _txn(self) -> Any:
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        self.db.execute("COMMIT")
+
+    def close(self) -> None:
+        self.db.close()
+
+    @property
+    def manifest(self) -> bool:
+        return "manifest" in self.meta
+
+    @property
+    def inputs(self) -> str | None:
+        return self.meta.get("inputs")
+
+    @property
+    def findings_graphs(self) -> int | None:
+        value = self.meta.get("findings")
+        return int(value) if value is not None else None
+
+    def write_entries(self, rows: dict[str, tuple[str, str, str]], gone: Iterable[str]) -> None:
+        """Replace the rows of ``rows`` (slug -> key, graph, JSON) and drop those of ``gone``, as one step."""
+        gone = list(gone)
+        if not rows and not gone:
+            return
+        with self._txn():
+            self.db.executemany("INSERT OR REPLACE INTO entries VALUES (?, ?, ?, ?)",
+                                [(slug, *row) for slug, row in rows.items()])
+            self.db.executemany("DELETE FROM entries WHERE slug = ?", [(slug,) for slug in gone])
+        self.entries.update(rows)
+        for slug in gone:
+            self.entries.pop(slug, None)
+
+    def forget_store(self) -> None:
+        """Say the store's state is unknown (before it changes): the next build re-creates it."""
+        with self._txn():
+            self.db.execute("DELETE FROM meta WHERE name IN ('manifest', 'findings')")
+        self.meta.pop("manifest", None)
+        self.meta.pop("findings", None)
+        self.findings = None
+
+    def write_manifest(self, held: dict[str, str], inputs: str) -> None:
+        """Record what the store holds now: only the graphs whose key changed are written."""
+        put = [(g, k) for g, k in held.items() if self.held.get(g) != k]
+        drop = [(g,) for g in self.held if g not in held]
+        with self._txn():
+            if not self.manifest:  # the old rows describe nothing: start from none
+                self.db.execute("DELETE FROM held")
+                put, drop = list(held.items()), []
+            self.db.executemany("INSERT OR REPLACE INTO held VALUES (?, ?)", put)
+            self.db.executemany("DELETE FROM held WHERE graph = ?", drop)
+            self.db.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)",
+                                [("inputs", inputs), ("manifest", "1")])
+        self.held = dict(held)
+        self.meta.update(inputs=inputs, manifest="1")
+
+    def write_findings(self, findings: list[Finding], graphs: int) -> None:
+        """Record the corpus findings of the store's state: rows that went are deleted, new ones added."""
+        stale = self.findings is None or self._ids is None  # nothing recorded, or not read back since writing
+        old: dict[tuple[Any, ...], list[int]] = {}
+        if not stale:
+            for rid, f in zip(self._ids, self.findings, strict=True):
+                old.setdefault(_row(f), []).append(rid)
+        added = []
+        for f in findings:
+            ids = old.get(row := _row(f))
+            if ids:
+                ids.pop()
+            else:
+                added.append(row)
+        with self._txn():
+            if stale:
+                self.db.execute("DELETE FROM corpus")
+            else:
+                self.db.executemany("DELETE FROM corpus WHERE id = ?", [(i,) for ids in old.values() for i in ids])
+            self.db.executemany(f"INSERT INTO corpus ({_COLUMNS}) VALUES ({', '.join('?' * 11)})", added)
+            self.db.execute("INSERT OR REPLACE INTO meta VALUES ('findings', ?)", (str(graphs),))
+        self.meta["findings"] = str(graphs)
+        self.findings, self._ids = list(findings), None
+
+
+def _row(f: Finding) -> tuple[Any, ...]:
+    return (f.severity, f.message, f.fix, f.file, f.line, f.claim, f.focus, f.shape, f.component, f.path, f.value)
