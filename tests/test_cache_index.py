@@ -1,0 +1,123 @@
+"""The cache's SQLite index: an edit writes only its rows; a damaged index is rebuilt, never trusted."""
+
+import shutil
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from laborgraph.incremental import build
+from laborgraph.incremental import refresh as check
+from laborgraph.incremental.index import NAME, Index
+
+from .conftest import DATA, SEED
+
+EDITED = f"{SEED}.yaml"
+
+
+@pytest.fixture
+def corpus(tmp_path):
+    data = tmp_path / "corpus"
+    shutil.copytree(DATA, data)
+    return data
+
+
+def outputs(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(folder.glob("laborgraph.*"))}
+
+
+def edit(data: Path, new: str = "Daily NK (edited):") -> None:
+    mapping = data / "articles" / EDITED
+    text = mapping.read_text()
+    assert 'label: "Daily NK:' in text
+    mapping.write_text(text.replace('label: "Daily NK:', f'label: "{new}', 1))
+
+
+def _all(findings):
+    return [(f.focus, f.shape, f.severity, f.message, f.file, f.line, f.claim) for f in findings]
+
+
+def test_an_edit_writes_only_the_edited_rows(corpus, tmp_path, monkeypatch):
+    monkeypatch.setattr("laborgraph.incremental.cache.RACY_NS", 0)  # no file is too new to trust here
+    out = tmp_path / "out"
+    build(corpus, out)
+    assert not (out / ".cache" / "index.json").exists()
+    entries, held = [], []
+    real_entries, real_manifest = Index.write_entries, Index.write_manifest
+
+    def write_entries(self, rows, gone):
+        entries.append((sorted(rows), sorted(gone)))
+        real_entries(self, rows, gone)
+
+    def write_manifest(self, graphs, inputs):
+        held.append(sorted(g for g, k in graphs.items() if self.held.get(g) != k))
+        real_manifest(self, graphs, inputs)
+
+    monkeypatch.setattr(Index, "write_entries", write_entries)
+    monkeypatch.setattr(Index, "write_manifest", write_manifest)
+    edit(corpus)
+    result = build(corpus, out)
+    assert result.cache_misses == 1
+    assert entries == [([SEED], [])]
+    assert len(held) == 1 and len(held[0]) == 1 and held[0][0].endswith(SEED)
+    assert outputs(out) == fresh(corpus, tmp_path)
+
+
+def fresh(data: Path, tmp_path: Path) -> dict[str, bytes]:
+    build(data, tmp_path / "fresh", cache_dir=tmp_path / "fresh-cache")
+    return outputs(tmp_path / "fresh")
+
+
+@pytest.mark.parametrize("damage", ["garbage", "truncated", "empty", "wal-garbage"])
+def test_a_damaged_index_is_rebuilt_not_trusted(corpus, tmp_path, capsys, damage):
+    out = tmp_path / "out"
+    build(corpus, out)
+    index = out / ".cache" / NAME
+    size = index.stat().st_size
+    assert size > 4 * 4096
+    if damage == "garbage":
+        index.write_bytes(b"not a database " * 400)
+    elif damage == "truncated":
+        with open(index, "r+b") as fh:
+            fh.truncate(size // 2)
+    elif damage == "empty":
+        index.write_bytes(b"")
+    else:  # a write-ahead log that is not one: SQLite ignores it, the database itself is intact
+        Path(f"{index}-wal").write_bytes(b"\0garbage" * 1000)
+    capsys.readouterr()
+    edit(corpus)
+    result = check(corpus, cache_dir=out / ".cache")
+    reference = check(corpus, cache_dir=tmp_path / "reference-cache")
+    assert _all(result.report.findings) == _all(reference.report.findings)
+    if damage in ("garbage", "truncated"):
+        assert "cache index" in capsys.readouterr().err
+        assert result.corpus_focus is None  # the store's manifest went with the index: evaluated in full
+    build(corpus, out)
+    assert outputs(out) == fresh(corpus, tmp_path)
+    with sqlite3.connect(index) as db:
+        assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+
+
+def test_concurrent_builds_on_one_cache_are_serialised(corpus, tmp_path):
+    out = tmp_path / "out"
+    build(corpus, out)
+    cli = [sys.executable, "-m", "laborgraph.cli", "build", "--data", str(corpus), "--out", str(out)]
+    mapping = corpus / "articles" / EDITED
+    original = mapping.read_text()
+    for round_ in range(3):
+        mapping.write_text(original.replace('label: "Daily NK:', f'label: "Daily NK ({round_}):', 1))
+        procs = [subprocess.Popen(cli, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                 for _ in range(2)]
+        for proc in procs:
+            _, stderr = proc.communicate(timeout=600)
+            assert proc.returncode == 0 and "Traceback" not in stderr, stderr
+        assert outputs(out) == fresh(corpus, tmp_path / f"round{round_}")
+    again = check(corpus, cache_dir=out / ".cache")
+    assert again.misses == 0 and again.corpus_focus is not None  # the index describes the store
+    assert _all(again.report.findings) == _all(check(corpus, cache_dir=tmp_path / "reference").report.findings)
+    with sqlite3.connect(out / ".cache" / NAME) as db:
+        assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+        rows = db.execute("SELECT count(*) FROM entries").fetchone()[0]
+    assert rows == len(list((corpus / "articles").glob("*.yaml"))) + 2  # and the registry and ontology
