@@ -3,8 +3,11 @@
 Rewriting ``index.json`` and ``store-findings.json`` (every entry, every corpus
 finding) after each edit cost most of an edit's rebuild in a large corpus; here a
 build changes only the rows of what changed, each step in one transaction
-(stdlib ``sqlite3``, WAL, ``synchronous=FULL``: a committed step survives a kill
-and a power cut). Every row can be recomputed: entries from their ``meta.json``,
+(stdlib ``sqlite3``, WAL: a committed step survives a kill). Commits are synced to
+disk (``synchronous=FULL``) only where a lost one could mislead a later build: the
+step that forgets the store's manifest before the store changes; the others
+(``NORMAL``) could at worst lose the last steps in a power cut, which costs
+recomputation, never a wrong answer. Every row can be recomputed: entries from their ``meta.json``,
 the manifest and the corpus findings by evaluating the corpus in full. So a file
 that is not a database, or is damaged (truncated, overwritten), is deleted and
 started again; everything is read once when the index is opened, so damage is
@@ -69,7 +72,7 @@ class Index:
         self.db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
         try:
             self.db.execute("PRAGMA journal_mode=WAL")
-            self.db.execute("PRAGMA synchronous=FULL")
+            self.db.execute("PRAGMA synchronous=NORMAL")
             with self._txn():
                 for sql in _TABLES:
                     self.db.execute(sql)
@@ -137,8 +140,10 @@ class Index:
 
     def forget_store(self) -> None:
         """Say the store's state is unknown (before it changes): the next build re-creates it."""
+        self.db.execute("PRAGMA synchronous=FULL")
         with self._txn():
             self.db.execute("DELETE FROM meta WHERE name IN ('manifest', 'findings')")
+        self.db.execute("PRAGMA synchronous=NORMAL")
         self.meta.pop("manifest", None)
         self.meta.pop("findings", None)
         self.findings = None
