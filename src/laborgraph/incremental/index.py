@@ -27,6 +27,8 @@ from __future__ import annotations
 import contextlib
 import sqlite3
 from collections.abc import Iterable
+from dataclasses import fields
+from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
@@ -91,7 +93,8 @@ class Index:
             self.db.close()
             raise
         self._ids: list[int] | None = [r[0] for r in rows]
-        self.findings = [Finding(*r[1:]) for r in rows] if "findings" in meta else None
+        self._recorded = [r[1:] for r in rows]  # as tuples: what ``write_findings`` compares
+        self.findings = [Finding(*r) for r in self._recorded] if "findings" in meta else None
 
     def _discard(self) -> None:
         with contextlib.suppress(AttributeError, sqlite3.Error):
@@ -168,8 +171,8 @@ class Index:
         stale = self.findings is None or self._ids is None  # nothing recorded, or not read back since writing
         old: dict[tuple[Any, ...], list[int]] = {}
         if not stale:
-            for rid, f in zip(self._ids, self.findings, strict=True):
-                old.setdefault(_row(f), []).append(rid)
+            for rid, row in zip(self._ids, self._recorded, strict=True):
+                old.setdefault(row, []).append(rid)
         added = []
         for f in findings:
             ids = old.get(row := _row(f))
@@ -185,8 +188,7 @@ class Index:
             self.db.executemany(f"INSERT INTO corpus ({_COLUMNS}) VALUES ({', '.join('?' * 11)})", added)
             self.db.execute("INSERT OR REPLACE INTO meta VALUES ('findings', ?)", (str(graphs),))
         self.meta["findings"] = str(graphs)
-        self.findings, self._ids = list(findings), None
+        self.findings, self._ids, self._recorded = list(findings), None, []
 
 
-def _row(f: Finding) -> tuple[Any, ...]:
-    return (f.severity, f.message, f.fix, f.file, f.line, f.claim, f.focus, f.shape, f.component, f.path, f.value)
+_row = attrgetter(*(f.name for f in fields(Finding)))  # a finding as the table's columns, in C
