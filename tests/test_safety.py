@@ -15,7 +15,8 @@ import pytest
 
 from laborgraph.errors import LaborgraphError, MappingError
 from laborgraph.incremental import build, refresh, with_corpus_store
-from laborgraph.incremental.cache import content_digest
+from laborgraph.incremental.cache import FORMAT, content_digest
+from laborgraph.incremental.index import Index
 from laborgraph.incremental.lock import Busy, locked
 from laborgraph.load import load_corpus, quotes
 from laborgraph.load.mapping import decode_text
@@ -81,7 +82,9 @@ def test_damaged_store_is_rebuilt_with_a_notice(scratch_data, tmp_path, capsys):
 def test_store_open_elsewhere_is_never_deleted(scratch_data, tmp_path):
     cache = tmp_path / "cache"
     refresh(scratch_data, cache_dir=cache)
-    (cache / "store-manifest.json").unlink()  # the old code deleted the store folder on any open failure
+    index = Index(cache, FORMAT)
+    index.forget_store()  # no manifest: the old code deleted the store folder on any open failure
+    index.close()
     marker = cache / "store" / "IDENTITY"
     held = pyoxigraph.Store(str(cache / "store"))  # a script holding the store, outside laborgraph's lock
     try:
