@@ -62,6 +62,15 @@ class Index:
         self.path = folder / NAME
         self.format = f"{SCHEMA}.{fmt}"
         self.damaged = False
+        self.db: sqlite3.Connection | None = None
+        self.meta: dict[str, str] = {}
+        self.entries: dict[str, tuple[str, str, str]] = {}
+        self.held: dict[str, str] = {}
+        self.findings: list[Finding] | None = None
+        self._ids: list[int] | None = None
+        self._recorded: list[tuple[Any, ...]] = []
+        if not self.path.exists():
+            return  # created by the first write: a build refused for bad input leaves no folder behind
         try:
             self._open()
         except sqlite3.DatabaseError:
@@ -85,14 +94,14 @@ class Index:
                     self.db.execute("INSERT INTO meta VALUES ('format', ?)", (self.format,))
                     meta = {"format": self.format}
             self.meta = meta
-            self.entries: dict[str, tuple[str, str, str]] = {
+            self.entries = {
                 slug: (key, graph, row) for slug, key, graph, row in self.db.execute("SELECT * FROM entries")}
-            self.held: dict[str, str] = dict(self.db.execute("SELECT graph, key FROM held"))
+            self.held = dict(self.db.execute("SELECT graph, key FROM held"))
             rows = self.db.execute(f"SELECT id, {_COLUMNS} FROM corpus ORDER BY {_ORDER}").fetchall()
         except BaseException:
             self.db.close()
             raise
-        self._ids: list[int] | None = [r[0] for r in rows]
+        self._ids = [r[0] for r in rows]
         self._recorded = [r[1:] for r in rows]  # as tuples: what ``write_findings`` compares
         self.findings = [Finding(*r) for r in self._recorded] if "findings" in meta else None
 
@@ -104,6 +113,9 @@ class Index:
 
     @contextlib.contextmanager
     def _txn(self) -> Any:
+        if self.db is None:
+            self._open()
+        assert self.db is not None
         self.db.execute("BEGIN IMMEDIATE")
         try:
             yield
@@ -113,7 +125,8 @@ class Index:
         self.db.execute("COMMIT")
 
     def close(self) -> None:
-        self.db.close()
+        if self.db is not None:
+            self.db.close()
 
     @property
     def manifest(self) -> bool:
@@ -143,6 +156,9 @@ class Index:
 
     def forget_store(self) -> None:
         """Say the store's state is unknown (before it changes): the next build re-creates it."""
+        if self.db is None:
+            self._open()
+        assert self.db is not None
         self.db.execute("PRAGMA synchronous=FULL")
         with self._txn():
             self.db.execute("DELETE FROM meta WHERE name IN ('manifest', 'findings')")
