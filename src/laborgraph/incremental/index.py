@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import contextlib
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import fields
 from operator import attrgetter
 from pathlib import Path
@@ -80,49 +80,51 @@ class Index:
 
     def _open(self) -> None:
         self.folder.mkdir(parents=True, exist_ok=True)
-        self.db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+        self.db = db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
         try:
-            self.db.execute("PRAGMA journal_mode=WAL")
-            self.db.execute("PRAGMA synchronous=NORMAL")
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA synchronous=NORMAL")
             with self._txn():
                 for sql in _TABLES:
-                    self.db.execute(sql)
-                meta = dict(self.db.execute("SELECT name, value FROM meta"))
+                    db.execute(sql)
+                meta = dict(db.execute("SELECT name, value FROM meta"))
                 if meta.get("format") != self.format:  # another laborgraph's index: start again
                     for table in ("meta", "entries", "held", "corpus"):
-                        self.db.execute(f"DELETE FROM {table}")
-                    self.db.execute("INSERT INTO meta VALUES ('format', ?)", (self.format,))
+                        db.execute(f"DELETE FROM {table}")
+                    db.execute("INSERT INTO meta VALUES ('format', ?)", (self.format,))
                     meta = {"format": self.format}
             self.meta = meta
             self.entries = {
-                slug: (key, graph, row) for slug, key, graph, row in self.db.execute("SELECT * FROM entries")}
-            self.held = dict(self.db.execute("SELECT graph, key FROM held"))
-            rows = self.db.execute(f"SELECT id, {_COLUMNS} FROM corpus ORDER BY {_ORDER}").fetchall()
+                slug: (key, graph, row) for slug, key, graph, row in db.execute("SELECT * FROM entries")}
+            self.held = dict(db.execute("SELECT graph, key FROM held"))
+            rows = db.execute(f"SELECT id, {_COLUMNS} FROM corpus ORDER BY {_ORDER}").fetchall()
         except BaseException:
-            self.db.close()
+            db.close()
             raise
         self._ids = [r[0] for r in rows]
         self._recorded = [r[1:] for r in rows]  # as tuples: what ``write_findings`` compares
         self.findings = [Finding(*r) for r in self._recorded] if "findings" in meta else None
 
     def _discard(self) -> None:
-        with contextlib.suppress(AttributeError, sqlite3.Error):
-            self.db.close()
+        with contextlib.suppress(sqlite3.Error):
+            if self.db is not None:
+                self.db.close()
         for suffix in ("", "-wal", "-shm", "-journal"):
             Path(f"{self.path}{suffix}").unlink(missing_ok=True)
 
     @contextlib.contextmanager
-    def _txn(self) -> Any:
+    def _txn(self) -> Iterator[sqlite3.Connection]:
         if self.db is None:
             self._open()
-        assert self.db is not None
-        self.db.execute("BEGIN IMMEDIATE")
+        db = self.db
+        assert db is not None
+        db.execute("BEGIN IMMEDIATE")
         try:
-            yield
+            yield db
         except BaseException:
-            self.db.execute("ROLLBACK")
+            db.execute("ROLLBACK")
             raise
-        self.db.execute("COMMIT")
+        db.execute("COMMIT")
 
     def close(self) -> None:
         if self.db is not None:
@@ -146,10 +148,10 @@ class Index:
         gone = list(gone)
         if not rows and not gone:
             return
-        with self._txn():
-            self.db.executemany("INSERT OR REPLACE INTO entries VALUES (?, ?, ?, ?)",
+        with self._txn() as db:
+            db.executemany("INSERT OR REPLACE INTO entries VALUES (?, ?, ?, ?)",
                                 [(slug, *row) for slug, row in rows.items()])
-            self.db.executemany("DELETE FROM entries WHERE slug = ?", [(slug,) for slug in gone])
+            db.executemany("DELETE FROM entries WHERE slug = ?", [(slug,) for slug in gone])
         self.entries.update(rows)
         for slug in gone:
             self.entries.pop(slug, None)
@@ -160,9 +162,9 @@ class Index:
             self._open()
         assert self.db is not None
         self.db.execute("PRAGMA synchronous=FULL")
-        with self._txn():
-            self.db.execute("DELETE FROM meta WHERE name IN ('manifest', 'findings')")
-        self.db.execute("PRAGMA synchronous=NORMAL")
+        with self._txn() as db:
+            db.execute("DELETE FROM meta WHERE name IN ('manifest', 'findings')")
+        db.execute("PRAGMA synchronous=NORMAL")
         self.meta.pop("manifest", None)
         self.meta.pop("findings", None)
         self.findings = None
@@ -171,13 +173,13 @@ class Index:
         """Record what the store holds now: only the graphs whose key changed are written."""
         put = [(g, k) for g, k in held.items() if self.held.get(g) != k]
         drop = [(g,) for g in self.held if g not in held]
-        with self._txn():
+        with self._txn() as db:
             if not self.manifest:  # the old rows describe nothing: start from none
-                self.db.execute("DELETE FROM held")
+                db.execute("DELETE FROM held")
                 put, drop = list(held.items()), []
-            self.db.executemany("INSERT OR REPLACE INTO held VALUES (?, ?)", put)
-            self.db.executemany("DELETE FROM held WHERE graph = ?", drop)
-            self.db.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)",
+            db.executemany("INSERT OR REPLACE INTO held VALUES (?, ?)", put)
+            db.executemany("DELETE FROM held WHERE graph = ?", drop)
+            db.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)",
                                 [("inputs", inputs), ("manifest", "1")])
         self.held = dict(held)
         self.meta.update(inputs=inputs, manifest="1")
@@ -187,6 +189,7 @@ class Index:
         stale = self.findings is None or self._ids is None  # nothing recorded, or not read back since writing
         old: dict[tuple[Any, ...], list[int]] = {}
         if not stale:
+            assert self._ids is not None
             for rid, row in zip(self._ids, self._recorded, strict=True):
                 old.setdefault(row, []).append(rid)
         added = []
@@ -196,13 +199,13 @@ class Index:
                 ids.pop()
             else:
                 added.append(row)
-        with self._txn():
+        with self._txn() as db:
             if stale:
-                self.db.execute("DELETE FROM corpus")
+                db.execute("DELETE FROM corpus")
             else:
-                self.db.executemany("DELETE FROM corpus WHERE id = ?", [(i,) for ids in old.values() for i in ids])
-            self.db.executemany(f"INSERT INTO corpus ({_COLUMNS}) VALUES ({', '.join('?' * 11)})", added)
-            self.db.execute("INSERT OR REPLACE INTO meta VALUES ('findings', ?)", (str(graphs),))
+                db.executemany("DELETE FROM corpus WHERE id = ?", [(i,) for ids in old.values() for i in ids])
+            db.executemany(f"INSERT INTO corpus ({_COLUMNS}) VALUES ({', '.join('?' * 11)})", added)
+            db.execute("INSERT OR REPLACE INTO meta VALUES ('findings', ?)", (str(graphs),))
         self.meta["findings"] = str(graphs)
         self.findings, self._ids, self._recorded = list(findings), None, []
 
