@@ -195,6 +195,7 @@ def test_a_costly_rule_runs_once_over_the_corpus_not_once_per_focus_node(tmp_pat
     shapes = shapes_graph(corpus=True)
     per_node = corpus.run_constraints(store, shapes, focus)  # the default budget: cheap rules run per node
     monkeypatch.setattr(corpus, "ONE_PASS_AFTER", 0.0)
+    monkeypatch.setattr(corpus, "ONE_PASS_NODES", 1)
     counting = _CountingStore(store)
     one_pass = corpus.run_constraints(counting, shapes, focus)
     assert one_pass == per_node == [f for f in corpus.run_constraints(store, shapes) if f.focus in focus]
