@@ -32,8 +32,7 @@ import shutil
 import sys
 import tempfile
 import time
-from dataclasses import asdict, dataclass, fields
-from operator import attrgetter
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
@@ -44,12 +43,11 @@ from ..load.mapping import mapping_text_name, text_file_refusal
 from ..load.yamlsrc import MAX_BYTES
 from ..resources import package_dir
 from ..validate import Finding
-from .index import Index
+from .index import Index, finding_row
 
 FORMAT = "4"
 CHUNKS = ("trig", "ttl", "nt", "jsonld")
 LEGACY = ("index.json", "store-manifest.json", "store-findings.json")  # the JSON index before ``index.py``
-_ROW = attrgetter(*(f.name for f in fields(Finding)))  # a finding as a JSON row (no asdict deep copies)
 RACY_NS = 2_000_000_000  # a file changed this close to its hashing is hashed again
 FLUSH_EVERY = 100  # graphs loaded between flushes of the store
 FULL_SHARE = 20  # more than 1 in FULL_SHARE graphs changed: re-evaluate the corpus rules in full
@@ -280,7 +278,7 @@ class Cache:
         for e in entries:
             if e.slug in self.index.entries and e.slug not in self._changed:
                 continue
-            row: dict[str, Any] = {"stats": e.stats, "findings": [_ROW(f) for f in e.findings], "sums": e.sums,
+            row: dict[str, Any] = {"stats": e.stats, "findings": [finding_row(f) for f in e.findings], "sums": e.sums,
                                    "sigs": e.sigs, "sigs_at": e.sigs_at}
             files = self._seen.get(e.slug) or (self._known(e.slug) or {}).get("files")
             if files:

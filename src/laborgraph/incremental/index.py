@@ -194,7 +194,7 @@ class Index:
                 old.setdefault(row, []).append(rid)
         added = []
         for f in findings:
-            ids = old.get(row := _row(f))
+            ids = old.get(row := finding_row(f))
             if ids:
                 ids.pop()
             else:
@@ -210,4 +210,5 @@ class Index:
         self.findings, self._ids, self._recorded = list(findings), None, []
 
 
-_row = attrgetter(*(f.name for f in fields(Finding)))  # a finding as the table's columns, in C
+finding_row = attrgetter(*(f.name for f in fields(Finding)))  # a finding as a row: the table's columns, the
+# cache entries' JSON (attrgetter is C; no asdict deep copies)
