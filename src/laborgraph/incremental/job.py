@@ -83,8 +83,7 @@ def build(data_dir: Path, out_dir: Path, *, cache_dir: Path | None = None, jobs:
     with locked(cache_dir, out_dir):
         recover(out_dir)
         checked = refresh(data_dir, cache_dir=cache_dir, jobs=jobs, progress=progress, reference=reference)
-        report = Report(checked.report.findings + lookalike_findings(data_dir, memo=cache_dir / MEMO_FILE),
-                        checked.report.raw)
+        report = _with_lookalikes(checked.report, data_dir, cache_dir)
         if not report.conforms:
             raise NotConforming(report.counts["Violation"])
         chosen = choose_layout(layout, checked.ordered)
@@ -92,6 +91,11 @@ def build(data_dir: Path, out_dir: Path, *, cache_dir: Path | None = None, jobs:
         written = write(out_dir, checked.ordered)
     return BuildResult(checked.stats, report, written, chosen, checked.hits, checked.misses,
                        checked.corpus_focus)
+
+
+def _with_lookalikes(report: Report, data_dir: Path, cache_dir: Path) -> Report:
+    """``report`` with the look-alike entity warnings of ``data_dir`` (what ``build`` and ``validate`` show)."""
+    return Report(report.findings + lookalike_findings(data_dir, memo=cache_dir / MEMO_FILE), report.raw)
 
 
 def validate_paths(paths: list[Path], cache_dir: Path = Path("build/.cache"), *, reference: bool = False,
@@ -104,7 +108,7 @@ def validate_paths(paths: list[Path], cache_dir: Path = Path("build/.cache"), *,
     for path in paths:
         if path.is_dir():
             found = refresh(path, cache_dir=cache_dir, reference=reference, progress=progress).report
-            part = Report(found.findings + lookalike_findings(path, memo=cache_dir / MEMO_FILE), found.raw)
+            part = _with_lookalikes(found, path, cache_dir)
         elif path.is_file():
             part = validate_file(path)
         else:
