@@ -216,7 +216,7 @@ def test_an_interrupted_corpus_evaluation_is_redone_in_full(corpus_dir, tmp_path
     (_, delete), *_ = _edits(corpus_dir)
     delete()
 
-    def crash(state, paths):
+    def crash(*args):
         raise KeyboardInterrupt
 
     with monkeypatch.context() as m:
@@ -324,7 +324,7 @@ def test_a_full_corpus_evaluation_runs_in_memory_with_the_findings_of_the_on_dis
                                 + run_checks(store), cache_dir=cache_dir, jobs=1)
     paths = [entry.chunk_path("nt") for _, entry in check(corpus_dir, cache_dir=cache_dir).ordered]
     # no on-disk store given: a full evaluation must not need one
-    in_memory, focus = _corpus_findings(StoreState(None, None, None), paths)
+    in_memory, focus = _corpus_findings(StoreState(None, None, None), paths, tmp_path / "scratch", 1)
     assert focus is None
     assert _all(in_memory) == _all(on_disk)
     assert len(in_memory) > 10
@@ -338,9 +338,34 @@ def test_a_corpus_too_large_for_memory_is_evaluated_on_the_on_disk_store(corpus_
     cache_dir = tmp_path / "cache"
     paths = [entry.chunk_path("nt") for _, entry in check(corpus_dir, cache_dir=cache_dir).ordered]
     assert corpus.fits_in_memory(paths)
-    in_memory, _ = _corpus_findings(StoreState(None, None, None), paths)
+    in_memory, _ = _corpus_findings(StoreState(None, None, None), paths, tmp_path / "scratch", 1)
     monkeypatch.setattr(corpus, "RULES_IN_MEMORY_BYTES", 1000)
     assert not corpus.fits_in_memory(paths)
-    on_disk = with_corpus_store(corpus_dir, lambda store: _corpus_findings(StoreState(store, None, None), paths)[0],
+    on_disk = with_corpus_store(corpus_dir, lambda store: _corpus_findings(StoreState(store, None, None), paths,
+                                                                           tmp_path / "scratch", 1)[0],
                                 cache_dir=cache_dir, jobs=1)
     assert _all(on_disk) == _all(in_memory)
+
+
+@pytest.mark.parametrize("where", ["memory", "disk"])
+def test_a_full_pass_shared_out_among_processes_finds_what_one_process_finds(corpus_dir, tmp_path, monkeypatch,
+                                                                             where):
+    from laborgraph.incremental import corpus, fullpass, with_corpus_store
+
+    cache_dir, scratch = tmp_path / "cache", tmp_path / "tmp" / "checkpoint"
+    paths = [entry.chunk_path("nt") for _, entry in check(corpus_dir, cache_dir=cache_dir).ordered]
+    if where == "disk":
+        monkeypatch.setattr(corpus, "RULES_IN_MEMORY_BYTES", 1000)
+
+    def both(store):
+        alone = fullpass.full_findings(paths, store, scratch, jobs=1)
+        monkeypatch.setattr(fullpass, "PARALLEL_FROM", 0)
+        shared = fullpass.full_findings(paths, store, scratch, jobs=2)
+        monkeypatch.setattr(fullpass, "PARALLEL_FROM", 10**9)
+        return alone, shared, len(store)
+
+    alone, shared, held = with_corpus_store(corpus_dir, both, cache_dir=cache_dir, jobs=1)
+    assert len(alone) > 10
+    assert shared == alone  # the same findings in the same order
+    assert not scratch.exists()  # the checkpoint (disk) is gone once the pass is over
+    assert held > 1000  # the build's own store was read, not emptied

@@ -204,10 +204,13 @@ def _instances(store: Any, focus: set[str] | None, targets: tuple[str, ...],
     return {n for n in focus if types.get(n, set()) & wanted}
 
 
-def run_constraints(store: Any, shapes: Graph, focus: set[str] | None = None) -> list[Finding]:
-    """Evaluate every SPARQL constraint of ``shapes`` over the store (or for ``focus`` nodes only)."""
+def run_constraints(store: Any, shapes: Graph, focus: set[str] | None = None,
+                    only: Iterable[int] | None = None) -> list[Finding]:
+    """Evaluate every SPARQL constraint of ``shapes`` over the store (or for ``focus`` nodes only);
+    ``only`` picks constraints by their position in ``sparql_constraints(shapes)``."""
     types: dict[str, set[str]] = {}
-    hits = [(c, variables, row) for c in sparql_constraints(shapes)
+    chosen = _pick(sparql_constraints(shapes), only)
+    hits = [(c, variables, row) for c in chosen
             for variables, row in _rows(store, c.query, "this", _instances(store, focus, c.targets, types),
                                         prebind=True)]
     claims = _claim_info(store, (_value(row["this"]) for _, _, row in hits))
@@ -223,6 +226,10 @@ def run_constraints(store: Any, shapes: Graph, focus: set[str] | None = None) ->
             focus=focus_node, shape=c.iri, component=str(SH.SPARQLConstraintComponent)))
     return order(findings)
 
+
+
+def _pick(items: list[Any], only: Iterable[int] | None) -> list[Any]:
+    return items if only is None else [items[i] for i in sorted(set(only))]
 
 
 RULES_BATCH = 250  # N-Triples files parsed per call into the rules' store
@@ -271,15 +278,16 @@ def _check_focus(store: Any, check: Any, focus: set[str] | None) -> set[str] | N
     return {_value(row["focus"]) for row in rows}
 
 
-def run_checks(store: Any, focus: set[str] | None = None) -> list[Finding]:
+def run_checks(store: Any, focus: set[str] | None = None, only: Iterable[int] | None = None) -> list[Finding]:
     """The QC queries (queries/checks/) on the store; every row is a violation.
 
     A check's first column is its focus; with ``focus`` given, only rows for those nodes.
+    ``only`` picks checks by their position in ``load_checks()``.
     """
     from ..checks import load_checks
 
     hits = []
-    for check in load_checks():
+    for check in _pick(load_checks(), only):
         first = re.search(r"SELECT\s+(?:DISTINCT\s+)?\?(\w+)", check.query)
         assert first is not None, check.name
         for _, row in _rows(store, check.query, first.group(1), _check_focus(store, check, focus)):

@@ -40,7 +40,8 @@ from ..ontology import default_ontology_dir, load_terms, ontology_graph
 from ..validate import Finding, Report, default_shapes_dir, shapes_graph, validate_file, validate_graph
 from ..vocab import ONTOLOGY_GRAPH, REGISTRY_GRAPH
 from .cache import Cache, Entry, StoreState, inputs_fingerprint, notice
-from .corpus import affected, fits_in_memory, merge, ontology_subset, order, rules_store, run_checks, run_constraints
+from .corpus import affected, merge, ontology_subset, run_checks, run_constraints
+from .fullpass import full_findings
 from .layout import choose_layout, recover, write_combined, write_split
 from .lock import locked
 from .workers import WORKER_INPUTS, build_changed, graph_chunks
@@ -269,7 +270,7 @@ def _refresh(data_dir: Path, cache_dir: Path, jobs: int | None, keep_store: list
 
     report = Report([f for e in entries.values() for f in e.findings] + shared[0].findings)
     graphs = [(name, e.key, e.chunk_path("nt")) for name, e in ordered]
-    corpus_findings, focus = _checked_store(cache, graphs, inputs, keep_store)
+    corpus_findings, focus = _checked_store(cache, graphs, inputs, keep_store, jobs or os.cpu_count() or 1)
     if cache.damaged:
         notice(f"{len(cache.damaged)} damaged cache entr{'y' if len(cache.damaged) == 1 else 'ies'} in {cache_dir} "
                f"rebuilt ({', '.join(sorted(cache.damaged)[:3])}{' ...' if len(cache.damaged) > 3 else ''})")
@@ -280,13 +281,14 @@ def _refresh(data_dir: Path, cache_dir: Path, jobs: int | None, keep_store: list
 
 
 def _checked_store(cache: Cache, graphs: list[tuple[str, str, str]], inputs: str,
-                   keep_store: list[Any] | None) -> tuple[list[Finding], int | None]:
+                   keep_store: list[Any] | None, jobs: int) -> tuple[list[Finding], int | None]:
     """Update the corpus store and evaluate the corpus rules; a store found damaged on the way is rebuilt once."""
     for attempt in (1, 2):
         state = None
         try:
             state = cache.store(graphs, inputs, fresh=attempt == 2)
-            corpus_findings, focus = _corpus_findings(state, [path for _, _, path in graphs])
+            corpus_findings, focus = _corpus_findings(state, [path for _, _, path in graphs],
+                                                      cache.folder / "tmp" / "checkpoint", jobs)
             cache.save_findings(state, corpus_findings)
             if keep_store is not None:
                 keep_store.append(state.store)
@@ -301,13 +303,14 @@ def _checked_store(cache: Cache, graphs: list[tuple[str, str, str]], inputs: str
     raise AssertionError("unreachable")
 
 
-def _corpus_findings(state: StoreState, paths: list[str]) -> tuple[list[Finding], int | None]:
-    """The corpus-wide rules and QC checks: in full (on an in-memory copy, several times faster than
-    the on-disk store), or only where the changed graphs reach."""
-    shapes = shapes_graph(corpus=True)
+def _corpus_findings(state: StoreState, paths: list[str], scratch: Path,
+                     jobs: int) -> tuple[list[Finding], int | None]:
+    """The corpus-wide rules and QC checks: in full (``fullpass``: on an in-memory copy when it fits,
+    several times faster than the on-disk store, and across ``jobs`` processes), or only where the
+    changed graphs reach."""
     if state.touched is None or state.findings is None:
-        store = rules_store(paths) if fits_in_memory(paths) else state.store
-        return order(run_constraints(store, shapes) + run_checks(store)), None
+        return full_findings(paths, state.store, scratch, jobs), None
+    shapes = shapes_graph(corpus=True)
     focus = affected(state.store, state.touched)
     kept = [f for f in state.findings if f.focus not in focus]
     fresh = run_constraints(state.store, shapes, focus) + run_checks(state.store, focus)

@@ -128,7 +128,7 @@ def build_changed(items: list[tuple[Path, str]], jobs: int) -> Iterable[Built]:
     """
     batches = [items[i:i + BATCH] for i in range(0, len(items), BATCH)]
     if jobs > 1 and len(batches) > 1:
-        with ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("fork"), initializer=_worker_start,
+        with ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("fork"), initializer=start_worker,
                                  initargs=(os.getpid(),)) as pool:
             for part in pool.map(_build_batch, batches):
                 yield from part
@@ -140,7 +140,7 @@ def build_changed(items: list[tuple[Path, str]], jobs: int) -> Iterable[Built]:
 PR_SET_PDEATHSIG = 1
 
 
-def _worker_start(parent: int) -> None:
+def start_worker(parent: int) -> None:
     """Die with the parent (even when it is killed with SIGKILL) and let go of its cache lock.
 
     On Linux the kernel sends SIGKILL when the parent dies (prctl PR_SET_PDEATHSIG);
