@@ -369,3 +369,54 @@ def test_a_full_pass_shared_out_among_processes_finds_what_one_process_finds(cor
     assert shared == alone  # the same findings in the same order
     assert not scratch.exists()  # the checkpoint (disk) is gone once the pass is over
     assert held > 1000  # the build's own store was read, not emptied
+
+
+def _quads(store) -> dict[str, set]:
+    return {str(g.value): {(q.subject, q.predicate, q.object) for q in store.quads_for_pattern(None, None, None, g)}
+            for g in store.named_graphs()}
+
+
+@pytest.fixture
+def feeding(monkeypatch):
+    """Every cold build feeds its store as graphs arrive, one graph per bulk load, one article per batch."""
+    from laborgraph.incremental import cache, job, workers
+
+    loads: list[int] = []
+    real = cache.bulk_load_graphs
+    monkeypatch.setattr(job, "FEED_FROM", 0)
+    monkeypatch.setattr(cache, "BULK_GRAPHS", 1)
+    monkeypatch.setattr(workers, "BATCH", 1)
+    monkeypatch.setattr(cache, "bulk_load_graphs", lambda store, graphs: (loads.append(len(graphs)),
+                                                                          real(store, graphs)))
+    return loads
+
+
+def test_a_store_fed_while_articles_are_built_holds_what_a_load_after_them_holds(corpus_dir, tmp_path, feeding):
+    from laborgraph.incremental import with_corpus_store
+
+    fed = build(corpus_dir, tmp_path / "fed", jobs=2)
+    assert feeding[:3] == [1, 1, 1]  # the three articles, one at a time, then the registry and ontology
+    plain = build(corpus_dir, tmp_path / "plain", jobs=1)
+    assert outputs(tmp_path / "fed") == outputs(tmp_path / "plain")
+    assert _all(fed.report.findings) == _all(plain.report.findings)
+    held = [with_corpus_store(corpus_dir, _quads, cache_dir=tmp_path / name / ".cache", jobs=1)
+            for name in ("fed", "plain")]
+    assert held[0] == held[1]
+    assert len(held[0]) == 5
+
+
+def test_a_feed_cut_short_by_an_input_error_leaves_a_store_the_next_build_empties(corpus_dir, tmp_path, feeding):
+    from laborgraph.errors import LaborgraphError
+    from laborgraph.incremental import with_corpus_store
+
+    last = sorted((corpus_dir / "articles").glob("*.yaml"))[-1]
+    good = last.read_text()
+    last.write_text(good.replace("quote: ", "quote: NOT IN THE TEXT ", 1))
+    with pytest.raises(LaborgraphError):
+        build(corpus_dir, tmp_path / "out", jobs=2)
+    assert feeding  # graphs were loaded before the error
+    last.write_text(good)
+    build(corpus_dir, tmp_path / "out", jobs=2)
+    again = with_corpus_store(corpus_dir, _quads, cache_dir=tmp_path / "out" / ".cache", jobs=1)
+    build(corpus_dir, tmp_path / "fresh", jobs=1)
+    assert again == with_corpus_store(corpus_dir, _quads, cache_dir=tmp_path / "fresh" / ".cache", jobs=1)

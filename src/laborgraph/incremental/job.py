@@ -39,7 +39,7 @@ from ..model import Registry
 from ..ontology import default_ontology_dir, load_terms, ontology_graph
 from ..validate import Finding, Report, default_shapes_dir, shapes_graph, validate_file, validate_graph
 from ..vocab import ONTOLOGY_GRAPH, REGISTRY_GRAPH
-from .cache import Cache, Entry, StoreState, inputs_fingerprint, notice
+from .cache import BulkFeed, Cache, Entry, StoreState, inputs_fingerprint, notice
 from .corpus import affected, merge, ontology_subset, run_checks, run_constraints
 from .fullpass import full_findings
 from .layout import choose_layout, recover, write_combined, write_split
@@ -175,6 +175,7 @@ def memory_store(data_dir: Path, *, cache_dir: Path, jobs: int | None = None) ->
         return load_snapshot(refresh(data_dir, cache_dir=cache_dir, jobs=jobs).ordered)
 
 
+FEED_FROM = 250  # changed articles from which a new store is loaded while they are built (``BulkFeed``)
 MEMORY_QUERY_TRIPLES = 10_000_000  # above this, `query` stays on disk: the snapshot would need several GB
 
 
@@ -252,12 +253,22 @@ def _refresh(data_dir: Path, cache_dir: Path, jobs: int | None, keep_store: list
     # processes; each result goes to the cache as it arrives, so memory stays bounded.
     WORKER_INPUTS.update(registry=registry, terms=terms, data_dir=data_dir, reg_graph=reg_graph,
                    onto=ontology_subset(ontology_graph()), reference=reference)
+    jobs = jobs or os.cpu_count() or 1
+    feed = cache.bulk_feed() if jobs > 1 and len(misses) > FEED_FROM else None
     try:
-        for done, built in enumerate(build_changed(misses, jobs or os.cpu_count() or 1), 1):
-            entries[built.slug] = cache.put(Entry(built.slug, built.key, built.graph, built.findings, built.stats,
-                                                  chunks=built.chunks))
+        for done, built in enumerate(build_changed(misses, jobs), 1):
+            entry = cache.put(Entry(built.slug, built.key, built.graph, built.findings, built.stats,
+                                    chunks=built.chunks))
+            entries[built.slug] = entry
+            if feed is not None:
+                feed.add(entry.graph, entry.key, entry.chunk_path("nt"))
             if progress is not None:
                 progress(done, len(misses))
+    except BaseException:
+        if feed is not None:  # the store must be closed before anything opens it again
+            feed.close()
+            gc.collect()
+        raise
     finally:
         WORKER_INPUTS.clear()
     cache.prune(set(entries) | {"_registry", "_ontology"})
@@ -270,7 +281,7 @@ def _refresh(data_dir: Path, cache_dir: Path, jobs: int | None, keep_store: list
 
     report = Report([f for e in entries.values() for f in e.findings] + shared[0].findings)
     graphs = [(name, e.key, e.chunk_path("nt")) for name, e in ordered]
-    corpus_findings, focus = _checked_store(cache, graphs, inputs, keep_store, jobs or os.cpu_count() or 1)
+    corpus_findings, focus = _checked_store(cache, graphs, inputs, keep_store, jobs, feed)
     if cache.damaged:
         notice(f"{len(cache.damaged)} damaged cache entr{'y' if len(cache.damaged) == 1 else 'ies'} in {cache_dir} "
                f"rebuilt ({', '.join(sorted(cache.damaged)[:3])}{' ...' if len(cache.damaged) > 3 else ''})")
@@ -281,12 +292,14 @@ def _refresh(data_dir: Path, cache_dir: Path, jobs: int | None, keep_store: list
 
 
 def _checked_store(cache: Cache, graphs: list[tuple[str, str, str]], inputs: str,
-                   keep_store: list[Any] | None, jobs: int) -> tuple[list[Finding], int | None]:
-    """Update the corpus store and evaluate the corpus rules; a store found damaged on the way is rebuilt once."""
+                   keep_store: list[Any] | None, jobs: int,
+                   feed: BulkFeed | None = None) -> tuple[list[Finding], int | None]:
+    """Update the corpus store (taking over what ``feed`` loaded) and evaluate the corpus rules;
+    a store found damaged on the way is rebuilt once."""
     for attempt in (1, 2):
         state = None
         try:
-            state = cache.store(graphs, inputs, fresh=attempt == 2)
+            state = cache.store(graphs, inputs, fresh=attempt == 2, feed=feed)
             corpus_findings, focus = _corpus_findings(state, [path for _, _, path in graphs],
                                                       cache.folder / "tmp" / "checkpoint", jobs)
             cache.save_findings(state, corpus_findings)
@@ -299,6 +312,8 @@ def _checked_store(cache: Cache, graphs: list[tuple[str, str, str]], inputs: str
             notice(f"the query store in {cache.folder} was damaged; rebuilt it (the cache is safe to delete)")
         finally:
             del state  # release the on-disk store's lock now, not at some later collection
+            if feed is not None:
+                feed.close()
             gc.collect()
     raise AssertionError("unreachable")
 
