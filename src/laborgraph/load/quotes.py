@@ -15,6 +15,7 @@ True
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -49,8 +50,13 @@ def _clusters(text: str) -> list[tuple[str, int, int]]:
     return out
 
 
+@functools.lru_cache(maxsize=4)
 def _normalised_with_positions(text: str) -> tuple[str, list[int], list[int]]:
-    """Normalised text and, for each of its characters, where it starts and ends in ``text``."""
+    """Normalised text and, for each of its characters, where it starts and ends in ``text``.
+
+    Kept for the last few texts: every quote of an article searches the same text
+    (five quotes an article took 1 ms of its 12 ms of building). Callers only read the lists.
+    """
     out: list[str] = []
     starts: list[int] = []
     ends: list[int] = []
