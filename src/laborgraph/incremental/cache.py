@@ -25,6 +25,7 @@ is trusted); split apart, each half would need the other's private rules.
 from __future__ import annotations
 
 import functools
+import gc
 import hashlib
 import json
 import os
@@ -306,10 +307,10 @@ class Cache:
                 raise LaborgraphError(f"{folder}: cannot create the query store (the cache is safe to delete)")
         return store
 
-    def bulk_feed(self) -> BulkFeed | None:
-        """A feed that bulk-loads built graphs into the store while workers build the rest, when the
-        store is new or emptied (it has no manifest: every graph is to be loaded); else None."""
-        return None if self.index.manifest else BulkFeed(self)
+    def bulk_feed(self, wanted: bool) -> BulkFeed:
+        """A feed that bulk-loads built graphs into the store while workers build the rest: active when
+        ``wanted`` and the store is new or emptied (it has no manifest: every graph is to be loaded)."""
+        return BulkFeed(self, wanted and not self.index.manifest)
 
     def store(self, graphs: list[tuple[str, str, str]], inputs: str, *, fresh: bool = False,
               feed: BulkFeed | None = None) -> StoreState:
@@ -325,8 +326,7 @@ class Cache:
 
         index = self.index
         store, loaded = feed.take() if feed is not None and not fresh else (None, {})
-        if store is None:
-            store = self._opened_store(fresh)
+        store = store if store is not None else self._opened_store(fresh)
         # no manifest: a new store, or an update was interrupted: start from an empty store
         held: dict[str, str] = dict(index.held) if index.manifest else {}
         wanted = {name: key for name, key, _ in graphs}
@@ -398,15 +398,27 @@ class BulkFeed:
     the store over and loads only what the feed has not. The store is opened at the
     first graph, after the workers have forked (RocksDB's threads do not survive a fork);
     an interrupted feed leaves a store without a manifest, which the next build empties.
+    Used as a context manager, it lets go of the store however the block ends.
     """
 
-    def __init__(self, cache: Cache) -> None:
-        self.cache = cache
+    def __init__(self, cache: Cache, active: bool) -> None:
+        self.cache, self.active = cache, active
         self.store: Any = None
         self.pending: list[tuple[str, str, str]] = []
         self.loaded: dict[str, str] = {}
 
+    def __enter__(self) -> BulkFeed:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        held = self.store is not None
+        self.close()
+        if held:  # an error ended the block: the store must be closed before anything opens it again
+            gc.collect()
+
     def add(self, name: str, key: str, path: str) -> None:
+        if not self.active:
+            return
         self.pending.append((name, key, path))
         if len(self.pending) >= BULK_GRAPHS:
             self._load()
@@ -429,7 +441,6 @@ class BulkFeed:
         return store, loaded
 
     def close(self) -> None:
-        """Let go of the store (an error ended the build): it must be closed before it is opened again."""
         self.store, self.loaded, self.pending = None, {}, []
 
 

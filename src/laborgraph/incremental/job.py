@@ -254,34 +254,28 @@ def _refresh(data_dir: Path, cache_dir: Path, jobs: int | None, keep_store: list
     WORKER_INPUTS.update(registry=registry, terms=terms, data_dir=data_dir, reg_graph=reg_graph,
                    onto=ontology_subset(ontology_graph()), reference=reference)
     jobs = jobs or os.cpu_count() or 1
-    feed = cache.bulk_feed() if jobs > 1 and len(misses) > FEED_FROM else None
-    try:
-        for done, built in enumerate(build_changed(misses, jobs), 1):
-            entry = cache.put(Entry(built.slug, built.key, built.graph, built.findings, built.stats,
-                                    chunks=built.chunks))
-            entries[built.slug] = entry
-            if feed is not None:
+    with cache.bulk_feed(jobs > 1 and len(misses) > FEED_FROM) as feed:
+        try:
+            for done, built in enumerate(build_changed(misses, jobs), 1):
+                entry = cache.put(Entry(built.slug, built.key, built.graph, built.findings, built.stats,
+                                        chunks=built.chunks))
+                entries[built.slug] = entry
                 feed.add(entry.graph, entry.key, entry.chunk_path("nt"))
-            if progress is not None:
-                progress(done, len(misses))
-    except BaseException:
-        if feed is not None:  # the store must be closed before anything opens it again
-            feed.close()
-            gc.collect()
-        raise
-    finally:
-        WORKER_INPUTS.clear()
-    cache.prune(set(entries) | {"_registry", "_ontology"})
+                if progress is not None:
+                    progress(done, len(misses))
+        finally:
+            WORKER_INPUTS.clear()
+        cache.prune(set(entries) | {"_registry", "_ontology"})
 
-    onto = ontology_graph()
-    shared = [_shared_entry(cache, "registry", str(REGISTRY_GRAPH), reg_graph, keyed, reference),
-              _shared_entry(cache, "ontology", str(ONTOLOGY_GRAPH), onto, keyed, reference)]
-    ordered = sorted([(e.graph, e) for e in entries.values()] + [(e.graph, e) for e in shared])
-    cache.save_index([e for _, e in ordered])
+        onto = ontology_graph()
+        shared = [_shared_entry(cache, "registry", str(REGISTRY_GRAPH), reg_graph, keyed, reference),
+                  _shared_entry(cache, "ontology", str(ONTOLOGY_GRAPH), onto, keyed, reference)]
+        ordered = sorted([(e.graph, e) for e in entries.values()] + [(e.graph, e) for e in shared])
+        cache.save_index([e for _, e in ordered])
 
-    report = Report([f for e in entries.values() for f in e.findings] + shared[0].findings)
-    graphs = [(name, e.key, e.chunk_path("nt")) for name, e in ordered]
-    corpus_findings, focus = _checked_store(cache, graphs, inputs, keep_store, jobs, feed)
+        report = Report([f for e in entries.values() for f in e.findings] + shared[0].findings)
+        graphs = [(name, e.key, e.chunk_path("nt")) for name, e in ordered]
+        corpus_findings, focus = _checked_store(cache, graphs, inputs, keep_store, jobs, feed)
     if cache.damaged:
         notice(f"{len(cache.damaged)} damaged cache entr{'y' if len(cache.damaged) == 1 else 'ies'} in {cache_dir} "
                f"rebuilt ({', '.join(sorted(cache.damaged)[:3])}{' ...' if len(cache.damaged) > 3 else ''})")
@@ -292,8 +286,7 @@ def _refresh(data_dir: Path, cache_dir: Path, jobs: int | None, keep_store: list
 
 
 def _checked_store(cache: Cache, graphs: list[tuple[str, str, str]], inputs: str,
-                   keep_store: list[Any] | None, jobs: int,
-                   feed: BulkFeed | None = None) -> tuple[list[Finding], int | None]:
+                   keep_store: list[Any] | None, jobs: int, feed: BulkFeed) -> tuple[list[Finding], int | None]:
     """Update the corpus store (taking over what ``feed`` loaded) and evaluate the corpus rules;
     a store found damaged on the way is rebuilt once."""
     for attempt in (1, 2):
@@ -312,8 +305,7 @@ def _checked_store(cache: Cache, graphs: list[tuple[str, str, str]], inputs: str
             notice(f"the query store in {cache.folder} was damaged; rebuilt it (the cache is safe to delete)")
         finally:
             del state  # release the on-disk store's lock now, not at some later collection
-            if feed is not None:
-                feed.close()
+            feed.close()
             gc.collect()
     raise AssertionError("unreachable")
 
