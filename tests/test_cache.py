@@ -420,3 +420,23 @@ def test_a_feed_cut_short_by_an_input_error_leaves_a_store_the_next_build_emptie
     again = with_corpus_store(corpus_dir, _quads, cache_dir=tmp_path / "out" / ".cache", jobs=1)
     build(corpus_dir, tmp_path / "fresh", jobs=1)
     assert again == with_corpus_store(corpus_dir, _quads, cache_dir=tmp_path / "fresh" / ".cache", jobs=1)
+
+
+def test_an_error_after_the_feed_lets_go_of_the_store_for_the_next_build(corpus_dir, tmp_path, feeding,
+                                                                         monkeypatch):
+    from laborgraph.errors import LaborgraphError
+    from laborgraph.incremental.cache import Cache
+
+    real = Cache.save_index
+
+    def fail(self, entries):
+        raise LaborgraphError("index: disk full")
+
+    monkeypatch.setattr(Cache, "save_index", fail)
+    with pytest.raises(LaborgraphError) as failed:  # keeps the traceback, and so its frames, alive
+        build(corpus_dir, tmp_path / "out", jobs=2)
+    assert feeding  # the feed had opened the store
+    monkeypatch.setattr(Cache, "save_index", real)
+    again = build(corpus_dir, tmp_path / "out", jobs=2)  # the store is not held by the failed build
+    assert again.stats.articles == 3
+    assert failed.value is not None
