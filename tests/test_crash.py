@@ -175,3 +175,22 @@ def test_concurrent_commands_on_one_cache(tmp_path):
         assert outputs(out) == clean[version], f"round {round_}"
         assert (tmp_path / "export.nt").read_bytes() == clean[version]["laborgraph.nt"]
     assert leftovers(out) == []
+
+
+def test_a_killed_worker_ends_the_build_with_one_line_and_no_output(tmp_path):
+    data = tmp_path / "corpus"
+    subprocess.run([sys.executable, str(ROOT / "benchmarks" / "synth.py"), "--articles", "240", "--seed", "4",
+                    "--out", str(data)], check=True, timeout=300)
+    proc = subprocess.Popen([*CLI, "build", "--jobs", "2", "--data", str(data), "--out", str(tmp_path / "out")],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 240
+    kids: list[int] = []
+    while time.monotonic() < deadline and not kids and proc.poll() is None:
+        time.sleep(0.1)
+        kids = _children(proc.pid)
+    assert kids, "the build never started its workers"
+    os.kill(kids[0], signal.SIGKILL)  # as the kernel's OOM killer would
+    _, err = proc.communicate(timeout=240)
+    assert proc.returncode != 0
+    assert err.count("\n") == 1 and "a worker process was killed" in err and "Traceback" not in err
+    assert not list((tmp_path / "out").glob("laborgraph.*")) and not (tmp_path / "out" / "graphs").exists()

@@ -58,6 +58,12 @@ def _fails_cleanly(func: Callable[..., Any]) -> Callable[..., Any]:
             if isinstance(exc, MemoryError):
                 click.echo("error: out of memory; the input is too large for this machine", err=True)
                 sys.exit(int(ExitCode.BAD_INPUT))
+            from concurrent.futures import BrokenExecutor  # here: the CLI's start-up stays light
+
+            if isinstance(exc, BrokenExecutor):  # the kernel's OOM killer, or a signal from outside
+                click.echo("error: a worker process was killed (out of memory, or by a signal); nothing was "
+                           "written; run again, with --jobs 1 to use less memory", err=True)
+                sys.exit(int(ExitCode.INTERNAL))
             summary = " ".join(str(exc).split())[:200]
             click.echo(f"error: internal error: {type(exc).__name__}: {summary} ({REPORT_HINT})", err=True)
             sys.exit(int(ExitCode.INTERNAL))
