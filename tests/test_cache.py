@@ -313,6 +313,22 @@ def test_a_new_store_is_bulk_loaded_with_what_a_load_per_graph_gives(corpus_dir,
     assert held == quads_by_graph(one_by_one)
 
 
+def test_the_lenient_snapshot_holds_what_the_corpus_store_holds(corpus_dir, tmp_path):
+    """The query snapshot skips re-validating chunks the corpus store has parsed strictly: same quads."""
+    import pyoxigraph as ox
+
+    from laborgraph.incremental import load_snapshot, with_corpus_store
+
+    cache_dir = tmp_path / "cache"
+
+    def quads(store):
+        return sorted(store.dump(format=ox.RdfFormat.N_QUADS).decode().splitlines())
+
+    strict = with_corpus_store(corpus_dir, quads, cache_dir=cache_dir, jobs=1)
+    snapshot = quads(load_snapshot(check(corpus_dir, cache_dir=cache_dir).ordered))
+    assert len(snapshot) > 4000 and snapshot == strict
+
+
 def test_a_full_corpus_evaluation_runs_in_memory_with_the_findings_of_the_on_disk_store(corpus_dir, tmp_path):
     from laborgraph.incremental import with_corpus_store
     from laborgraph.incremental.cache import StoreState

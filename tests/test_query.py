@@ -324,3 +324,19 @@ def test_memory_snapshot_answers_like_the_on_disk_store(tmp_path):
                for flags in ((), ("--store", "memory"), ("--memory",))]
     assert on_disk.exit_code == 0 and answers == [on_disk.output] * 3 and len(on_disk.output.splitlines()) > 30
 
+
+
+def test_oxigraph_table_reads_like_rdflib(seed, monkeypatch):
+    """The table from Oxigraph's terms (read in solution order) is the one rdflib's terms give:
+    prefixed IRIs, the text of plain, language-tagged and typed literals, blanks for unbound."""
+    from laborgraph.query import oxigraph_store, run_query, run_store_query
+
+    monkeypatch.setenv("COLUMNS", "150")
+    text = ("SELECT ?s ?value ?none ?p WHERE { ?s ?p ?value "
+            "OPTIONAL { ?s lg:noSuchProperty ?none } "
+            "FILTER(isLiteral(?value) && (LANG(?value) = 'en' || DATATYPE(?value) = xsd:date "
+            "|| CONTAINS(STR(?value), '\\n'))) } ORDER BY ?s ?p ?value")
+    ox = run_store_query(oxigraph_store(seed), text, timeout=None).text
+    assert ox == run_query(seed, text, timeout=None).text
+    assert "lgid:article/" in ox and "rdfs:label" in ox and "⏎" in ox and "-01" in ox
+    assert int(re.search(r"\((\d+) rows\)", ox).group(1)) > 50

@@ -74,3 +74,36 @@ def test_ascii_fast_path_measures_and_cuts_like_the_character_by_character_rule(
                 slow_kept.append(ch)
             slow = "".join(reversed(slow_kept)) if from_end else "".join(slow_kept)
             assert _take(text, width, from_end=from_end) == slow, (text, width, from_end)
+
+
+def _cell_by_cell(header, rows, width):
+    """The layout rule spelled out cell by cell: one line, measure, cut the middle, pad."""
+    from laborgraph.tables import ELLIPSIS, SEPARATOR, one_line
+
+    table = [[one_line(c) for c in row] for row in [header, *rows]]
+    natural = [max(display_width(row[i]) for row in table) for i in range(len(header))]
+    widths = column_widths(natural, width)
+
+    def line(cells):
+        cut = [truncate_middle(c, w) for c, w in zip(cells, widths, strict=True)]
+        return SEPARATOR.join(c + " " * (w - display_width(c)) for c, w in zip(cut, widths, strict=True)).rstrip()
+
+    assert all(ELLIPSIS not in c for row in table for c in row)  # else the check below proves less
+    count = f"({len(rows)} row{'s' if len(rows) != 1 else ''})"
+    return "\n".join([line(table[0]), "-+-".join("-" * w for w in widths), *map(line, table[1:]), count]) + "\n"
+
+
+@pytest.mark.parametrize("width", [None, 1, 2, 3, 7, 20, 41, 80, 300])
+def test_column_by_column_layout_is_the_cell_by_cell_rule(width):
+    """The fast path (whole ASCII columns cut by slicing) lays out exactly like the rule per cell."""
+    header = ["id", "quote", "ko", "empty", "ctl"]
+    rows = [[prefixed(CLAIM + "deployment-ahead-of-summit"), "a\nb\r\nc\td", "북한 노동자들이 러시아에 파견됐다", "",
+             "x\x01y"],
+            ["c2", "plain ascii text that is rather long " * 3, "ascii", "", "\x7f" * 30],
+            ["", "", "노동자", "", ""]]
+    assert format_table(header, rows, width) == _cell_by_cell(header, rows, width)
+    assert format_table(header, [], width) == _cell_by_cell(header, [], width)
+
+
+def test_a_table_without_columns_keeps_a_line_per_row():
+    assert format_table([], [[], []]) == "\n\n\n\n(2 rows)\n"

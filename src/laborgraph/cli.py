@@ -261,7 +261,7 @@ def stats(data_dir: Path, fmt: str) -> None:
                    "rdflib: the in-memory graph.")
 @click.option("--store", "store", type=click.Choice(choices(QueryStore)), default=QueryStore.AUTO.value,
               show_default=True,
-              help="memory: an in-memory Oxigraph snapshot loaded from the cache (about 0.5 s per million "
+              help="memory: an in-memory Oxigraph snapshot loaded from the cache (about 1.5 s per million "
                    "triples; several times faster per query); disk: the cache's on-disk store (no load, little "
                    "memory); auto: memory up to 10 million triples, disk above.")
 @click.option("--memory", is_flag=True, hidden=True, help="Same as --store memory (kept for old scripts).")

@@ -136,8 +136,12 @@ def term_json(term: Any) -> dict[str, str]:
 
 
 def solutions(variables: list[str], rows: list[Any], fmt: str) -> bytes:
-    """Oxigraph solutions as SPARQL results: ``fmt`` is JSON, XML, CSV or TSV."""
-    cells = [[row[v] for v in variables] for row in rows]
+    """Oxigraph solutions as SPARQL results: ``fmt`` is JSON, XML, CSV or TSV.
+
+    ``variables`` are the result's own, in its order: a solution's terms come in that
+    order (``tuple(row)``, several times faster than looking each up by name).
+    """
+    cells = [tuple(row) for row in rows]
     if fmt == "JSON":
         bindings = [{v: term_json(t) for v, t in zip(variables, r, strict=True) if t is not None} for r in cells]
         return json.dumps({"head": {"vars": variables}, "results": {"bindings": bindings}}).encode()
@@ -154,7 +158,7 @@ def solutions(variables: list[str], rows: list[Any], fmt: str) -> bytes:
     return _solutions_xml(variables, cells)
 
 
-def _solutions_xml(variables: list[str], cells: list[list[Any]]) -> bytes:
+def _solutions_xml(variables: list[str], cells: list[tuple[Any, ...]]) -> bytes:
     out = ['<?xml version="1.0"?>', '<sparql xmlns="http://www.w3.org/2005/sparql-results#"><head>']
     out += [f"<variable name={quoteattr(v)}/>" for v in variables]
     out.append("</head><results>")
@@ -187,14 +191,12 @@ def boolean_bytes(value: bool, media: str) -> bytes:
     return json.dumps({"head": {}, "boolean": value}).encode()
 
 
-def _ox_display(term: Any) -> str:
-    import pyoxigraph
+def _ox_cells(row: Any, named: type[Any]) -> list[str]:
+    """:func:`display` of each term of a pyoxigraph solution (``named`` is ``pyoxigraph.NamedNode``).
 
-    if term is None:
-        return ""
-    if isinstance(term, pyoxigraph.NamedNode):
-        return display(URIRef(term.value))
-    return str(term.value)
+    One call a row, not a cell: a table can have hundreds of thousands of cells.
+    """
+    return ["" if t is None else prefixed(t.value) if isinstance(t, named) else str(t.value) for t in row]
 
 
 def format_ox(result: Any, fmt: ResultFormat, limit: int | None = None) -> QueryResult:
@@ -209,7 +211,8 @@ def format_ox(result: Any, fmt: ResultFormat, limit: int | None = None) -> Query
         if fmt in (ResultFormat.JSON, ResultFormat.CSV, ResultFormat.TSV):
             text = solutions(names, rows, fmt.name).decode("utf-8")
             return QueryResult("SELECT", text if text.endswith("\n") else text + "\n")
-        return QueryResult("SELECT", table(names, [[_ox_display(r[n]) for n in names] for r in rows]))
+        named = pyoxigraph.NamedNode
+        return QueryResult("SELECT", table(names, [_ox_cells(r, named) for r in rows]))
     triples = capped(result, limit, "triples")
     data = pyoxigraph.serialize(triples, format=pyoxigraph.RdfFormat.N_TRIPLES) or b""
     return graph_text(Graph().parse(data=data.decode("utf-8"), format="nt"), fmt)
