@@ -332,7 +332,7 @@ def lookalikes(index: EntityIndex, only: str | None = None, *,
             candidates = similar_labels(e, pool)
         else:
             place = str(members.index(i))
-            answers = memo.setdefault(digest, known.get(digest, {}))
+            answers = memo.setdefault(digest, dict(known.get(digest, {})))  # a copy: the caller compares old and new
             if not all(0 <= j < len(pool) for j in answers.get(place, [-1])):  # not known (or not usable)
                 where = {id(o): j for j, o in enumerate(pool)}  # similar_labels returns members of ``pool``
                 answers[place] = [where[id(c)] for c in similar_labels(e, pool)]
