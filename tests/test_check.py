@@ -168,6 +168,8 @@ def test_the_entity_memo_is_used_only_while_a_file_is_unchanged(tmp_path):
 
 def test_the_lookalike_memo_answers_as_a_fresh_comparison_after_every_edit(tmp_path, monkeypatch):
     """Pools of names no edit changed come from the memo; every answer equals comparing afresh."""
+    import json
+
     from laborgraph.authoring import entities
 
     data = _copy("seed", tmp_path)
@@ -194,12 +196,15 @@ def test_the_lookalike_memo_answers_as_a_fresh_comparison_after_every_edit(tmp_p
     mapping.write_text(mapping.read_text(encoding="utf-8").replace("label: russia\n", "label: Russland\n", 1),
                        encoding="utf-8")
     same()
+    for junk in ([-1], "x", {}):  # rows of real pools that cannot be used: compared again, same answers
+        doc = json.loads(pairs.read_text(encoding="utf-8"))
+        doc["pools"] = {digest: {place: junk for place in rows} for digest, rows in doc["pools"].items()}
+        pairs.write_text(json.dumps(doc), encoding="utf-8")
+        assert same()
     renamed = mapping.with_name("2030-01-01-renamed.yaml")
     mapping.rename(renamed)  # every finding of the article moves to the new file name
     same()
     renamed.unlink()
-    same()
-    pairs.write_text('{"format": "1", "pools": {"x": {"0": [99]}}, "junk": 1}', encoding="utf-8")
     same()
 
 

@@ -255,30 +255,26 @@ def entity_index(data_dir: Path, *, articles: bool = True, memo: Path | None = N
                            [[e.id, e.type, e.label, list(e.aliases), e.file, e.line, e.article] for e in entities]]
         found.extend(entities)
     if memo is not None and rows != known:
-        _write_memo(memo, rows)
+        _write_memo(memo, "rows", rows)
     return EntityIndex(tuple(found))
 
 
-def _read_memo(memo: Path | None) -> dict[str, Any]:
+def _read_memo(memo: Path | None, field: str = "rows") -> dict[str, Any]:
     if memo is None:
         return {}
     try:
         data = json.loads(memo.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
-    return data["rows"] if isinstance(data, dict) and data.get("format") == MEMO_FORMAT \
-        and isinstance(data.get("rows"), dict) else {}
+    return data[field] if isinstance(data, dict) and data.get("format") == MEMO_FORMAT \
+        and isinstance(data.get(field), dict) else {}
 
 
-def _write_memo(memo: Path, rows: dict[str, Any]) -> None:
-    _write_json(memo, {"format": MEMO_FORMAT, "rows": rows})
-
-
-def _write_json(path: Path, data: dict[str, Any]) -> None:
+def _write_memo(path: Path, field: str, rows: dict[str, Any]) -> None:
     from ..export import write_atomic
 
     with contextlib.suppress(OSError):  # a memo that cannot be written costs work next time, nothing else
-        write_atomic(path, json.dumps(data, ensure_ascii=False))
+        write_atomic(path, json.dumps({"format": MEMO_FORMAT, field: rows}, ensure_ascii=False))
 
 
 def similar_labels(entity: NamedEntity, others: Iterable[NamedEntity]) -> list[NamedEntity]:
@@ -332,8 +328,10 @@ def lookalikes(index: EntityIndex, only: str | None = None, *,
             candidates = similar_labels(e, pool)
         else:
             place = str(members.index(i))
-            answers = memo.setdefault(digest, dict(known.get(digest, {})))  # a copy: the caller compares old and new
-            if not all(0 <= j < len(pool) for j in answers.get(place, [-1])):  # not known (or not usable)
+            stored = known.get(digest)  # copied: the caller compares the memo before and after
+            answers = memo.setdefault(digest, dict(stored) if isinstance(stored, dict) else {})
+            row = answers.get(place)
+            if not isinstance(row, list) or not all(isinstance(j, int) and 0 <= j < len(pool) for j in row):
                 where = {id(o): j for j, o in enumerate(pool)}  # similar_labels returns members of ``pool``
                 answers[place] = [where[id(c)] for c in similar_labels(e, pool)]
             candidates = [pool[j] for j in answers[place]]
@@ -381,31 +379,16 @@ def lookalike_findings(data_dir: Path, *, memo: Path | None = None, pairs: Path 
 
     Each names the file:line of the local declaration (where the finding sits) and of every
     candidate (in its message). ``pairs`` (a JSON file in the build cache) keeps the answers
-    per pool of names (``lookalikes``), so an edit compares only the names of the pools it
-    changed: comparing every pool was 1 s of an edit at 10,000 synthetic articles. Its rows
-    are keyed by their pool's content, so a lost or stale file costs comparisons, never a
-    wrong answer.
+    per pool of names (``lookalikes``, keyed by the pool's content), so an edit compares only
+    the pools it changed (all of them: 1 s of an edit at 10,000 synthetic articles).
     """
-    known = _read_pairs(pairs)
+    known = _read_memo(pairs, "pools")
     kept = dict(known)
     found = lookalikes(entity_index(data_dir, memo=memo), memo=kept if pairs is not None else None)
     if pairs is not None and kept != known:
-        _write_json(pairs, {"format": MEMO_FORMAT, "pools": kept})
+        _write_memo(pairs, "pools", kept)
     return [Finding(severity="Warning", message=_lookalike_text(e, candidates), fix=LOOKALIKE_FIX, file=e.file,
                     line=e.line, claim=None, focus=str(local_entity_iri(e.article or "", e.id)),
                     shape=LOOKALIKE_SHAPE, component="check")
             for e, candidates in found]
 
-
-def _read_pairs(pairs: Path | None) -> dict[str, dict[str, list[int]]]:
-    if pairs is None:
-        return {}
-    try:
-        data = json.loads(pairs.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    pools = data.get("pools") if isinstance(data, dict) and data.get("format") == MEMO_FORMAT else None
-    if not isinstance(pools, dict):
-        return {}
-    return {k: v for k, v in pools.items() if isinstance(v, dict) and all(
-        isinstance(places, list) and all(isinstance(j, int) for j in places) for places in v.values())}
