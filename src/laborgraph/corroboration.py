@@ -72,17 +72,31 @@ _CHAIN = """{
 CHAIN_PREFIXES = ("lg", "prov", "schema")
 
 
+_TWINS = "WHERE { ?chainTwin lg:textDigest ?chainDigest } GROUP BY ?chainDigest }"
+
+
 def chain_subquery(claim: str = "?claim", chain: str = "?chain", among: str = "") -> str:
     """A SPARQL group binding every claim to the root of its attribution chain (a string).
 
     Embed it in a WHERE clause; ``claim`` and ``chain`` rename the two projected variables.
     Needs the PREFIXes ``lg``, ``prov`` and ``schema``. ``among``, a group pattern binding
     ``claim``, limits the claims whose chains are computed (a rule bound to one claim needs
-    only the claims sharing a fact with it, not every claim of the corpus).
+    only the claims sharing a fact with it, not every claim of the corpus), and the text
+    digests whose first twin is looked up to those of their articles and what they republish:
+    a sub-select sees nothing of the pattern around it, so unlimited it grouped every
+    article of the corpus for each bound run (0.028 -> 0.005 s a claim at 1,000 synthetic
+    articles, growing with the corpus). Every digest a chain of those claims reads is
+    kept with all its twins, so the chains are the same.
     """
     text = _CHAIN.replace("?claim", claim).replace("AS ?chain)", f"AS {chain})")
     if not among:
         return text
+    pad = " " * 16
+    digests = (f"WHERE {{ {{ SELECT DISTINCT ?chainDigest WHERE {{\n{pad}    {among}\n"
+               f"{pad}    {claim} prov:wasDerivedFrom ?chainArticle . ?chainArticle lg:republishes* ?chainOriginal .\n"
+               f"{pad}    ?chainOriginal lg:textDigest ?chainDigest }} }}\n"
+               f"{pad}?chainTwin lg:textDigest ?chainDigest }} GROUP BY ?chainDigest }}")
+    text = text.replace(_TWINS, digests)
     brace, select, rest = text.split("\n", 2)
     return f"{brace}\n{select}\n    {among}\n{rest}"
 

@@ -27,7 +27,7 @@ from typing import Any, TypeVar
 from rdflib import Graph
 
 from .. import shaclfast
-from ..authoring.entities import MEMO_FILE, lookalike_findings
+from ..authoring.entities import MEMO_FILE, PAIRS_FILE, lookalike_findings
 from ..build import registry_graph
 from ..checks import default_checks_dir
 from ..errors import LaborgraphError, NotConforming
@@ -96,7 +96,8 @@ def build(data_dir: Path, out_dir: Path, *, cache_dir: Path | None = None, jobs:
 
 def _with_lookalikes(report: Report, data_dir: Path, cache_dir: Path) -> Report:
     """``report`` with the look-alike entity warnings of ``data_dir`` (what ``build`` and ``validate`` show)."""
-    return Report(report.findings + lookalike_findings(data_dir, memo=cache_dir / MEMO_FILE), report.raw)
+    found = lookalike_findings(data_dir, memo=cache_dir / MEMO_FILE, pairs=cache_dir / PAIRS_FILE)
+    return Report(report.findings + found, report.raw)
 
 
 def validate_paths(paths: list[Path], cache_dir: Path = Path("build/.cache"), *, reference: bool = False,
