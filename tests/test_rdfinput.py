@@ -4,6 +4,7 @@ Remote contexts aim at the session's loopback tripwire; a private listener and
 a file that must not be opened show that rdflib alone would fetch them.
 """
 
+import contextlib
 import json
 import socket
 import threading
@@ -54,11 +55,17 @@ def test_file_contexts_are_refused(tmp_path):
         read_rdf(path)
 
 
+def _accept_into(srv: socket.socket, hits: list) -> None:
+    """Record any connection to the listener; closing it at the test's end ends the wait."""
+    with contextlib.suppress(OSError):
+        hits.append(srv.accept())
+
+
 def test_the_loader_wall_holds_without_the_document_check(tmp_path):
     """Even a caller that skips our check and hands rdflib the document gets no fetch and no file read."""
     hits = []
     srv = socket.create_server(("127.0.0.1", 0))
-    threading.Thread(target=lambda: hits.append(srv.accept()), daemon=True).start()
+    threading.Thread(target=_accept_into, args=(srv, hits), daemon=True).start()
     url = f"http://127.0.0.1:{srv.getsockname()[1]}/ctx"
     secret = tmp_path / "ctx.jsonld"
     secret.write_text(json.dumps({"@context": {"p": "http://e/leaked"}}))
