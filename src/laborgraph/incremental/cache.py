@@ -363,9 +363,18 @@ class Cache:
         previous = findings if touched is not None else None
         return StoreState(store, touched, previous, bool(changed) or findings is None, len(held))
 
-    def save_findings(self, state: StoreState, findings: list[Finding]) -> None:
-        """Record the corpus findings of the store's current state (unless they are what is recorded)."""
-        if state.dirty or findings != state.findings:
+    def save_findings(self, state: StoreState, findings: list[Finding],
+                      bound: tuple[set[str], list[Finding]] | None = None) -> None:
+        """Record the corpus findings of the store's current state (unless they are what is recorded).
+
+        ``bound`` (focus nodes, their fresh findings) says the evaluation ran for those nodes only,
+        on ``state.findings``: then only their rows are replaced.
+        """
+        if bound is not None and state.findings is not None:
+            focus, fresh = bound
+            if state.dirty or focus:
+                self.index.replace_findings(focus, fresh, findings, state.graphs)
+        elif state.dirty or findings != state.findings:
             self.index.write_findings(findings, state.graphs)
 
     def prune(self, keep: set[str]) -> None:

@@ -138,9 +138,9 @@ def _rebuild_one(cache: Cache, path: Path, wanted: dict[str, str], inputs: str, 
             return None  # the store could not be updated incrementally: a full refresh decides
         focus = affected(state.store, state.touched)
         kept = [f for f in state.findings if f.focus not in focus]
-        corpus = merge(kept, run_constraints(state.store, shared.corpus_shapes, focus)
-                       + run_checks(state.store, focus))
-        cache.save_findings(state, corpus)
+        fresh = run_constraints(state.store, shared.corpus_shapes, focus) + run_checks(state.store, focus)
+        corpus = merge(kept, fresh)
+        cache.save_findings(state, corpus, (focus, fresh))
     except RuntimeError:  # a damaged store: the full refresh rebuilds it
         failed = True
     else:

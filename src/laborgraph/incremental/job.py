@@ -297,9 +297,10 @@ def _checked_store(cache: Cache, graphs: list[tuple[str, str, str]], inputs: str
         state = None
         try:
             state = cache.store(graphs, inputs, fresh=attempt == 2, feed=feed)
-            corpus_findings, focus = _corpus_findings(state, [path for _, _, path in graphs],
+            corpus_findings, bound = _corpus_findings(state, [path for _, _, path in graphs],
                                                       cache.folder / "tmp" / "checkpoint", jobs)
-            cache.save_findings(state, corpus_findings)
+            cache.save_findings(state, corpus_findings, bound)
+            focus = None if bound is None else len(bound[0])
             if keep_store is not None:
                 keep_store.append(state.store)
             return corpus_findings, focus
@@ -315,17 +316,17 @@ def _checked_store(cache: Cache, graphs: list[tuple[str, str, str]], inputs: str
 
 
 def _corpus_findings(state: StoreState, paths: list[str], scratch: Path,
-                     jobs: int) -> tuple[list[Finding], int | None]:
+                     jobs: int) -> tuple[list[Finding], tuple[set[str], list[Finding]] | None]:
     """The corpus-wide rules and QC checks: in full (``fullpass``: on an in-memory copy when it fits,
     several times faster than the on-disk store, and across ``jobs`` processes), or only where the
-    changed graphs reach."""
+    changed graphs reach; then also the nodes re-evaluated and their fresh findings."""
     if state.touched is None or state.findings is None:
         return full_findings(paths, state.store, scratch, jobs), None
     shapes = shapes_graph(corpus=True)
     focus = affected(state.store, state.touched)
     kept = [f for f in state.findings if f.focus not in focus]
     fresh = run_constraints(state.store, shapes, focus) + run_checks(state.store, focus)
-    return merge(kept, fresh), len(focus)
+    return merge(kept, fresh), (focus, fresh)
 
 
 def _shared_entry(cache: Cache, slug: str, name: str, graph: Graph, inputs: str, reference: bool) -> Entry:
