@@ -91,6 +91,7 @@ def chain_subquery(claim: str = "?claim", chain: str = "?chain", among: str = ""
     text = _CHAIN.replace("?claim", claim).replace("AS ?chain)", f"AS {chain})")
     if not among:
         return text
+    assert _TWINS in text, "the chain definition's twins sub-select changed: update _TWINS"
     pad = " " * 16
     digests = (f"WHERE {{ {{ SELECT DISTINCT ?chainDigest WHERE {{\n{pad}    {among}\n"
                f"{pad}    {claim} prov:wasDerivedFrom ?chainArticle . ?chainArticle lg:republishes* ?chainOriginal .\n"

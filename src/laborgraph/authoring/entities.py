@@ -313,7 +313,9 @@ def lookalikes(index: EntityIndex, only: str | None = None, *,
     known = dict(memo) if memo is not None else {}
     if memo is not None:
         memo.clear()
-    pools: dict[tuple[str, ...], tuple[list[int], str]] = {}
+    # per pool, once: its members, their places and its digest (a pool can hold most of a corpus:
+    # the labels without numbers)
+    pools: dict[tuple[str, ...], tuple[list[NamedEntity], dict[int, int], str]] = {}
     out = []
     for i, e in enumerate(index.entities):
         if e.article is None or (only is not None and e.article != only):
@@ -321,13 +323,13 @@ def lookalikes(index: EntityIndex, only: str | None = None, *,
         key = tuple(_numbers(e.label))
         if key not in pools:
             members = sorted(groups.get(key, ()))
-            pools[key] = members, _pool_digest([index.entities[m] for m in members])
-        members, digest = pools[key]
-        pool = [index.entities[m] for m in members]
+            entities = [index.entities[m] for m in members]
+            pools[key] = entities, {m: j for j, m in enumerate(members)}, _pool_digest(entities)
+        pool, places, digest = pools[key]
         if memo is None:
             candidates = similar_labels(e, pool)
         else:
-            place = str(members.index(i))
+            place = str(places[i])
             stored = known.get(digest)  # copied: the caller compares the memo before and after
             answers = memo.setdefault(digest, dict(stored) if isinstance(stored, dict) else {})
             row = answers.get(place)
@@ -391,4 +393,3 @@ def lookalike_findings(data_dir: Path, *, memo: Path | None = None, pairs: Path 
                     line=e.line, claim=None, focus=str(local_entity_iri(e.article or "", e.id)),
                     shape=LOOKALIKE_SHAPE, component="check")
             for e, candidates in found]
-

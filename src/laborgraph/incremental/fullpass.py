@@ -42,11 +42,11 @@ def full_findings(paths: list[str], store: Any, scratch: Path, jobs: int) -> lis
     """
     shapes = shapes_graph(corpus=True)
     memory = rules_store(paths) if fits_in_memory(paths) else None
-    tasks = [("rule", i) for i in range(len(sparql_constraints(shapes)))] + [
-        ("check", i) for i in range(len(load_checks()))]
     if jobs < 2 or len(paths) < PARALLEL_FROM:
         source = memory if memory is not None else store
         return order(run_constraints(source, shapes) + run_checks(source))
+    tasks = [("rule", i) for i in range(len(sparql_constraints(shapes)))] + [
+        ("check", i) for i in range(len(load_checks()))]
     if memory is None:
         shutil.rmtree(scratch, ignore_errors=True)
         scratch.parent.mkdir(parents=True, exist_ok=True)
