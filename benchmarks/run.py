@@ -148,6 +148,20 @@ print(len(list(s.query(sys.argv[2], use_default_graph_as_union=True))))
 """
 
 
+def growth_query_row(data: Path, out: Path, n: int, point: dict) -> dict:
+    """The query library on the default path once (refresh + whatever store `query` picks + queries), for the
+    growth curve only: no bare-store baseline, whose load and queries would take as long again."""
+    from laborgraph.incremental import with_query_store
+
+    queries = [q for q in library() if q.name not in QUADRATIC]
+    ours = timed(lambda: with_query_store(data, lambda s: [run_store_query(s, q.text, timeout=None)
+                                                           for q in queries], cache_dir=out / ".cache"), 1)
+    point["query_s"] = statistics.median(ours)
+    return {"target": f"query library ({len(queries)} queries but cq14), default path (growth curve only)",
+            "articles": n, "laborgraph_s": fmt(ours), "baseline": "-", "baseline_s": "", "ratio": "-",
+            "goal": "measured", "met": "-"}
+
+
 def check_row(data: Path, out: Path, n: int, cli: str) -> dict:
     """`laborgraph check` of one edited mapping on a built corpus, against an absolute goal (< 1 s in-process).
 
@@ -292,7 +306,10 @@ def growth_table(curve: list[dict]) -> str:
 
 def bench(sizes: list[int], naive_up_to: int, rdflib_up_to: int, work: Path,
           curve: list[dict] | None = None, *, rdflib_cap: float = RDFLIB_QUERY_CAP,
-          push_graphs: int = PUSH_GRAPHS) -> list[dict]:
+          push_graphs: int = PUSH_GRAPHS, growth_from: int | None = None) -> list[dict]:
+    """The results rows; ``curve`` receives the growth figures. Sizes of ``growth_from`` articles or more
+    measure only the growth curve's columns (cold build and peak memory, edit in-process, check, the
+    query library on the default path), not the comparisons whose baselines take as long again."""
     rows: list[dict] = []
     curve = [] if curve is None else curve
 
@@ -324,7 +341,8 @@ def bench(sizes: list[int], naive_up_to: int, rdflib_up_to: int, work: Path,
         out = work / f"out-{n}"
         # cold build through the CLI in a fresh process: time and peak memory in one run
         wall, peak = child_peak_mb([cli, "build", "--data", str(data), "--out", str(out)])
-        if n <= naive_up_to:
+        growth_only = growth_from is not None and n >= growth_from
+        if n <= naive_up_to and not growth_only:
             naive_wall, naive_peak = naive_child(data, work / f"naive-{n}")
             row("full build + validate (cold, fresh process)", n, [wall], [naive_wall],
                 f"naive: one rdflib graph + one pySHACL call, queries parsed once ({naive_peak:.0f} MB peak)",
@@ -362,6 +380,10 @@ def bench(sizes: list[int], naive_up_to: int, rdflib_up_to: int, work: Path,
             "`laborgraph build` of a 1-article corpus, cold", "<= 2x", ratio(edit_cli, one_cli) <= 2)
         rows.append(check_row(data, out, n, cli))
         print(json.dumps(rows[-1]), flush=True)
+        if growth_only:
+            rows.append(growth_query_row(data, out, n, curve[-1]))
+            print(json.dumps(rows[-1]), flush=True)
+            continue
 
         # queries: laborgraph's default path (the cache brought up to date, an in-memory snapshot loaded
         # from its chunks, the library run through the gate) vs the same SPARQL on a bare in-memory Store
@@ -512,6 +534,8 @@ def main() -> None:
                         help="graphs pushed to each server per size (0: skip the push rows)")
     parser.add_argument("--baselines-up-to", type=int, default=None,
                         help="largest size for the naive-pipeline and rdflib baselines (the mode's default otherwise)")
+    parser.add_argument("--growth-only-from", type=int, default=None,
+                        help="sizes from this one on measure only the growth curve's columns (e.g. 30000)")
     args = parser.parse_args()
     sizes, naive_up_to, rdflib_up_to = ([100, 1000], 100, 100) if args.quick else ([100, 1000, 10000], 1000, 1000)
     sizes = args.sizes or sizes
@@ -520,7 +544,7 @@ def main() -> None:
     curve: list[dict] = []
     with tempfile.TemporaryDirectory() as tmp:
         rows = bench(sizes, naive_up_to, rdflib_up_to, Path(tmp), curve, rdflib_cap=args.rdflib_cap,
-                     push_graphs=args.push_graphs)
+                     push_graphs=args.push_graphs, growth_from=args.growth_only_from)
     result = table(rows)
     print(result)
     print(growth_table(curve))

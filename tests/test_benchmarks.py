@@ -19,8 +19,8 @@ pytestmark = pytest.mark.slow
 def test_full_benchmark_runs_to_the_end_on_tiny_corpora():
     """`--full --sizes` with the slow baselines capped: every row kind, at every size, including the push rows
     against the real servers (a row saying "not run" is a failure here: the test machine has both)."""
-    run = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "run.py"), "--full", "--sizes", "3,5",
-                          "--rdflib-cap", "5", "--push-graphs", "4"],
+    run = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "run.py"), "--full", "--sizes", "3,5,6",
+                          "--rdflib-cap", "5", "--push-graphs", "4", "--growth-only-from", "6"],
                          capture_output=True, text=True, timeout=1800, cwd=ROOT)
     assert run.returncode == 0, run.stderr[-2000:]
     rows = [json.loads(line) for line in run.stdout.splitlines() if line.startswith("{")]
@@ -35,8 +35,15 @@ def test_full_benchmark_runs_to_the_end_on_tiny_corpora():
     assert alone["articles"] == 3 and alone["target"].startswith("cq14")
     pushes = [r for r in rows if r["target"].startswith("`push`")]
     assert len(pushes) == 4 and all(r["laborgraph_s"].startswith("4 graphs") for r in pushes), pushes
-    assert all(r["articles"] in ("-", 3, 5) for r in rows)
+    growth_only = {r["target"] for r in rows if r["articles"] == 6}  # --growth-only-from: the curve's columns only
+    assert len(growth_only) == 5, growth_only
+    for kind in ("peak memory", "edit one article, rebuild (in-process)",
+                 "edit one article, rebuild (`laborgraph build`", "`laborgraph check`",
+                 "default path (growth curve only)"):
+        assert any(kind in t for t in growth_only), kind
+    assert all(r["articles"] in ("-", 3, 5, 6) for r in rows)
     assert "| articles | cold build s |" in run.stdout  # the growth table
+    assert "| 6 | " in run.stdout.split("| articles | cold build s |")[1]
 
 
 @pytest.fixture(scope="module")
