@@ -43,6 +43,7 @@ from ..vocab import ONTOLOGY_GRAPH, REGISTRY_GRAPH, article_graph_iri
 from .cache import Cache, Entry, inputs_fingerprint
 from .corpus import affected, merge, ontology_subset, run_checks, run_constraints
 from .lock import locked
+from .lookalike import check_warnings
 from .workers import WORKER_INPUTS, _build_batch
 
 SHARED = "check-shared.pickle"
@@ -73,6 +74,7 @@ class Checked:
 
     report: Report
     fast: bool  # False: the cache did not describe the rest of the corpus, so a full refresh ran
+    warnings: list[str]  # the mapping's look-alike entities (``authoring.entities.duplicate_warnings``)
 
 
 def check_article(mapping: Path, data_dir: Path, *, cache_dir: Path) -> Checked:
@@ -81,9 +83,10 @@ def check_article(mapping: Path, data_dir: Path, *, cache_dir: Path) -> Checked:
 
     with locked(cache_dir):
         report = _fast(mapping, data_dir, cache_dir)
-        if report is not None:
-            return Checked(report, True)
-        return Checked(refresh(data_dir, cache_dir=cache_dir).report, False)
+        fast = report is not None
+        if report is None:
+            report = refresh(data_dir, cache_dir=cache_dir).report
+        return Checked(report, fast, check_warnings(mapping, data_dir, cache_dir))
 
 
 def _fast(mapping: Path, data_dir: Path, cache_dir: Path) -> Report | None:

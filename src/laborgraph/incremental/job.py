@@ -27,7 +27,6 @@ from typing import Any, TypeVar
 from rdflib import Graph
 
 from .. import shaclfast
-from ..authoring.entities import MEMO_FILE, PAIRS_FILE, lookalike_findings
 from ..build import registry_graph
 from ..checks import default_checks_dir
 from ..errors import LaborgraphError, NotConforming
@@ -44,6 +43,7 @@ from .corpus import affected, merge, ontology_subset, run_checks, run_constraint
 from .fullpass import full_findings
 from .layout import choose_layout, recover, write_combined, write_split
 from .lock import locked
+from .lookalike import cached_findings
 from .workers import WORKER_INPUTS, build_changed, graph_chunks
 
 T = TypeVar("T")
@@ -96,8 +96,7 @@ def build(data_dir: Path, out_dir: Path, *, cache_dir: Path | None = None, jobs:
 
 def _with_lookalikes(report: Report, data_dir: Path, cache_dir: Path) -> Report:
     """``report`` with the look-alike entity warnings of ``data_dir`` (what ``build`` and ``validate`` show)."""
-    found = lookalike_findings(data_dir, memo=cache_dir / MEMO_FILE, pairs=cache_dir / PAIRS_FILE)
-    return Report(report.findings + found, report.raw)
+    return Report(report.findings + cached_findings(data_dir, cache_dir), report.raw)
 
 
 def validate_paths(paths: list[Path], cache_dir: Path = Path("build/.cache"), *, reference: bool = False,
