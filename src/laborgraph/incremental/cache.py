@@ -131,6 +131,7 @@ class StoreState:
     findings: list[Finding] | None  # corpus findings of the previous state, if still valid
     dirty: bool = True  # the recorded findings no longer describe the store
     graphs: int = 0  # named graphs the store holds
+    recorded: bool = False  # the index holds the previous state's findings (in ``findings`` if read), touched is set
 
 
 @dataclass
@@ -314,14 +315,15 @@ class Cache:
         return BulkFeed(self, wanted and not self.index.manifest)
 
     def store(self, graphs: list[tuple[str, str, str]], inputs: str, *, fresh: bool = False,
-              feed: BulkFeed | None = None) -> StoreState:
+              feed: BulkFeed | None = None, read_findings: bool = True) -> StoreState:
         """The corpus in an on-disk Oxigraph store, updated only where a graph's key changed.
 
         ``graphs`` lists (graph IRI, key, N-Triples file). The corpus findings of the
         store's state live in their own file, deleted before the store changes, so an
         interrupted build evaluates the rules in full next time; the manifest records
         the graph keys after the update. ``fresh`` rebuilds the store from nothing
-        (it was found damaged while in use).
+        (it was found damaged while in use). Without ``read_findings`` the previous
+        findings stay in the index (``state.recorded``; `check` reads one file's).
         """
         import pyoxigraph
 
@@ -336,8 +338,9 @@ class Cache:
         if not index.manifest and not loaded:
             store.clear()
         changed = sorted(n for n in set(held) | set(wanted) if held.get(n) != wanted.get(n))
-        findings = index.findings if index.inputs == inputs and index.findings_graphs == len(held) else None
-        incremental = findings is not None and len(changed) * FULL_SHARE <= max(len(wanted), FULL_SHARE)
+        recorded = index.inputs == inputs and index.findings_graphs == len(held)
+        findings = index.findings if recorded and read_findings else None
+        incremental = recorded and len(changed) * FULL_SHARE <= max(len(wanted), FULL_SHARE)
         touched: set[str] | None = set() if incremental else None
         if changed and index.manifest:  # until the new manifest is written, the store's state is unknown
             index.forget_store()
@@ -362,20 +365,22 @@ class Cache:
         if changed or index.inputs != inputs or not index.manifest:
             index.write_manifest(held, inputs)
         previous = findings if touched is not None else None
-        return StoreState(store, touched, previous, bool(changed) or findings is None, len(held))
+        return StoreState(store, touched, previous, bool(changed) or not recorded, len(held),
+                          recorded and touched is not None)
 
-    def save_findings(self, state: StoreState, findings: list[Finding],
+    def save_findings(self, state: StoreState, findings: list[Finding] | None,
                       bound: tuple[set[str], list[Finding]] | None = None) -> None:
         """Record the corpus findings of the store's current state (unless they are what is recorded).
 
         ``bound`` (focus nodes, their fresh findings) says the evaluation ran for those nodes only,
-        on ``state.findings``: then only their rows are replaced.
+        on the recorded findings: then only their rows are replaced (``findings`` may then be None:
+        not read).
         """
-        if bound is not None and state.findings is not None:
+        if bound is not None and state.recorded:
             focus, fresh = bound
             if state.dirty or focus:
                 self.index.replace_findings(focus, fresh, findings, state.graphs)
-        elif state.dirty or findings != state.findings:
+        elif findings is not None and (state.dirty or findings != state.findings):
             self.index.write_findings(findings, state.graphs)
 
     def prune(self, keep: set[str]) -> None:

@@ -38,7 +38,7 @@ from ..export import ntriples, write_atomic_bytes
 from ..load import REGISTRY_FILE, article_paths, load_corpus
 from ..model import Registry
 from ..ontology import Terms, default_ontology_dir, load_terms, ontology_graph, use_parsed_ontology
-from ..validate import Report, default_shapes_dir, shapes_graph
+from ..validate import Finding, Report, default_shapes_dir, shapes_graph
 from ..vocab import ONTOLOGY_GRAPH, REGISTRY_GRAPH, article_graph_iri
 from .cache import Cache, Entry, inputs_fingerprint
 from .corpus import affected, merge, ontology_subset, run_checks, run_constraints
@@ -68,8 +68,8 @@ class Shared:
 class Checked:
     """The findings a full refresh gives, as far as one article is concerned.
 
-    ``report`` holds that article's own findings and every corpus-wide finding (a full
-    refresh's report, when ``fast`` is False); other articles' own findings may be missing.
+    ``report`` holds that article's own findings and the corpus-wide findings located in it
+    (a full refresh's report, when ``fast`` is False); other findings may be missing.
     """
 
     report: Report
@@ -108,23 +108,37 @@ def _recorded(cache: Cache, mine: Path, paths: list[Path], data_dir: Path, cache
     inputs = inputs_fingerprint(data_dir / REGISTRY_FILE, default_ontology_dir(), default_shapes_dir(),
                                 default_checks_dir())
     held = index.held
-    if not index.manifest or index.findings is None or index.inputs != inputs or index.findings_graphs != len(held):
+    if not index.manifest or index.inputs != inputs or index.findings_graphs != len(held):
         return None
     wanted = {str(article_graph_iri(p.stem)): cache.key(p, inputs) for p in paths}
     wanted[str(REGISTRY_GRAPH)] = wanted[str(ONTOLOGY_GRAPH)] = inputs[:32]
     name = str(article_graph_iri(mine.stem))
     if {n for n in set(held) | set(wanted) if held.get(n) != wanted.get(n)} - {name}:
         return None  # something besides this article changed since the last build
-    corpus = list(index.findings)
+    file = _located(mine, data_dir)
+    recorded = index.findings_in(file)  # before the store changes: the rows of the last build
+    if recorded is None:
+        return None
     if held.get(name) == wanted[name]:
         entry = cache.get(mine.stem, wanted[name])
         if entry is not None:
-            return Report(entry.findings + corpus)
-    return _rebuild_one(cache, mine, wanted, inputs, _shared(cache_dir, data_dir, inputs))
+            return Report(entry.findings + recorded)
+    return _rebuild_one(cache, mine, wanted, inputs, _shared(cache_dir, data_dir, inputs), (file, recorded))
 
 
-def _rebuild_one(cache: Cache, path: Path, wanted: dict[str, str], inputs: str, shared: Shared) -> Report | None:
-    """Build, validate and store one article; update the corpus store and its findings for what it touches."""
+def _located(mapping: Path, data_dir: Path) -> str:
+    """The file a finding in ``mapping`` names (as ``authoring.check.mapping_file``)."""
+    from ..authoring.check import mapping_file
+
+    return mapping_file(mapping, data_dir)
+
+
+def _rebuild_one(cache: Cache, path: Path, wanted: dict[str, str], inputs: str, shared: Shared,
+                 located: tuple[str, list[Finding]]) -> Report | None:
+    """Build, validate and store one article; update the corpus store and its findings for what it touches.
+
+    ``located`` is the article's file as findings name it and the recorded corpus findings there.
+    """
     WORKER_INPUTS.update(registry=shared.registry, terms=shared.terms, data_dir=path.parent.parent,
                          reg_graph=shared.reg_graph, onto=shared.onto, shared_nt=shared.shared_nt,
                          shapes=shared.shapes, reference=False)
@@ -136,14 +150,14 @@ def _rebuild_one(cache: Cache, path: Path, wanted: dict[str, str], inputs: str, 
     graphs = [(n, k, entry.chunk_path("nt") if n == built.graph else "") for n, k in sorted(wanted.items())]
     state = None
     try:
-        state = cache.store(graphs, inputs)
-        if state.touched is None or state.findings is None:
+        state = cache.store(graphs, inputs, read_findings=False)
+        file, recorded = located
+        if state.touched is None or not state.recorded:
             return None  # the store could not be updated incrementally: a full refresh decides
         focus = affected(state.store, state.touched)
-        kept = [f for f in state.findings if f.focus not in focus]
         fresh = run_constraints(state.store, shared.corpus_shapes, focus) + run_checks(state.store, focus)
-        corpus = merge(kept, fresh)
-        cache.save_findings(state, corpus, (focus, fresh))
+        corpus = merge([f for f in recorded if f.focus not in focus], [f for f in fresh if f.file == file])
+        cache.save_findings(state, None, (focus, fresh))
     except RuntimeError:  # a damaged store: the full refresh rebuilds it
         failed = True
     else:
