@@ -42,7 +42,7 @@ from ..authoring.entities import (
     name_pool,
     similar_labels,
 )
-from ..load import ARTICLES_DIR
+from ..load import ARTICLES_DIR, article_names
 from ..validate import Finding
 from .cache import code_fingerprint
 from .index import NAME
@@ -154,10 +154,7 @@ def _update(db: sqlite3.Connection, data_dir: Path) -> None:
         changed[REGISTRY] = registry
     known = {r[0]: r[1:] for r in db.execute("SELECT name, size, mtime, ino, at FROM ent_files")}
     folder = os.path.join(data_dir, ARTICLES_DIR)
-    try:
-        names = sorted(n for n in os.listdir(folder) if n.endswith(".yaml") and not n.startswith("."))
-    except OSError:
-        names = []
+    names = article_names(data_dir)
     scanned, present = [], set()
     for name in names:
         try:
