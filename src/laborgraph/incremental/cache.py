@@ -151,12 +151,13 @@ class Entry:
 
     def chunk_path(self, name: str) -> str:
         assert self.folder is not None
-        return os.path.join(self.folder, f"graph.{name}")
+        return f"{self.folder}{os.sep}graph.{name}"  # os.path.join's checks: 50,000 calls an edit, 0.1 s
 
 
 class Cache:
     def __init__(self, folder: Path) -> None:
         self.folder = folder
+        self._articles = os.path.join(folder, "articles")  # entries' folders, as a string (``get``)
         self.hits = 0
         self.misses = 0
         self._clean_temps()
@@ -240,7 +241,7 @@ class Cache:
     def get(self, slug: str, key: str) -> Entry | None:
         """The entry for ``key`` if it is there and every chunk matches its checksum; a damaged one is removed."""
         known = self._known(slug)
-        folder = os.path.join(self.folder, "articles", slug, key)
+        folder = f"{self._articles}{os.sep}{slug}{os.sep}{key}"
         if known is not None and known["key"] == key and os.path.isdir(folder):
             entry = Entry(slug, key, known["graph"], [Finding(*f) for f in known["findings"]], known["stats"],
                           folder, sums=known.get("sums"), sigs=known.get("sigs"), sigs_at=known.get("sigs_at", 0))

@@ -32,7 +32,7 @@ from ..checks import default_checks_dir
 from ..errors import LaborgraphError, NotConforming
 from ..export.stats import Stats
 from ..formats import Layout, QueryStore
-from ..load import REGISTRY_FILE, article_paths, load_corpus
+from ..load import REGISTRY_FILE, article_names, load_corpus
 from ..load.context import ARTICLES_DIR
 from ..model import Registry
 from ..ontology import default_ontology_dir, load_terms, ontology_graph
@@ -78,7 +78,7 @@ def build(data_dir: Path, out_dir: Path, *, cache_dir: Path | None = None, jobs:
     """
     layout = Layout(layout)
     cache_dir = cache_dir or out_dir / ".cache"
-    if not allow_empty and (data_dir / REGISTRY_FILE).is_file() and not article_paths(data_dir):
+    if not allow_empty and (data_dir / REGISTRY_FILE).is_file() and not article_names(data_dir):
         raise LaborgraphError(f"{data_dir / ARTICLES_DIR}: no article mappings (*.yaml); refusing to replace "
                               "the outputs with an empty graph (use --allow-empty to build one anyway)")
     with locked(cache_dir, out_dir):
@@ -245,13 +245,14 @@ def _refresh(data_dir: Path, cache_dir: Path, jobs: int | None, keep_store: list
     keyed = hashlib.sha256(f"pyshacl {inputs}".encode()).hexdigest() if reference else inputs
     entries: dict[str, Entry] = {}
     misses: list[tuple[Path, str]] = []
-    for path in article_paths(data_dir):
-        slug, key = path.stem, cache.key(path, keyed)
+    folder = data_dir / ARTICLES_DIR
+    for name in article_names(data_dir):  # strings: a Path each cost 10,000 articles 0.08 s
+        slug, key = name[:-5], cache.key(os.path.join(folder, name), keyed)
         hit = cache.get(slug, key)
         if hit is not None:
             entries[slug] = hit
         else:
-            misses.append((path, key))
+            misses.append((folder / name, key))
     # Changed articles are mapped, validated and serialized in batches by worker
     # processes; each result goes to the cache as it arrives, so memory stays bounded.
     WORKER_INPUTS.update(registry=registry, terms=terms, data_dir=data_dir, reg_graph=reg_graph,
