@@ -294,7 +294,7 @@ def _checked_store(cache: Cache, graphs: list[tuple[str, str, str]], inputs: str
     """Update the corpus store (taking over what ``feed`` loaded) and evaluate the corpus rules;
     a store found damaged on the way is rebuilt once."""
     for attempt in (1, 2):
-        state = None
+        state, bare = None, False
         try:
             state = cache.store(graphs, inputs, fresh=attempt == 2, feed=feed)
             corpus_findings, bound = _corpus_findings(state, [path for _, _, path in graphs],
@@ -303,6 +303,9 @@ def _checked_store(cache: Cache, graphs: list[tuple[str, str, str]], inputs: str
             focus = None if bound is None else len(bound[0])
             if keep_store is not None:
                 keep_store.append(state.store)
+            # an edit's bound evaluation leaves ``state`` the store's only holder, as `check`'s does:
+            # no full collection (0.07 s at 10,000 articles) is needed to close it
+            bare = bound is not None
             return corpus_findings, focus
         except RuntimeError as exc:  # RocksDB "Corruption: ..." met while reading or writing
             if attempt == 2 or "corrupt" not in str(exc).lower():
@@ -311,7 +314,8 @@ def _checked_store(cache: Cache, graphs: list[tuple[str, str, str]], inputs: str
         finally:
             del state  # release the on-disk store's lock now, not at some later collection
             feed.close()
-            gc.collect()
+            if not bare:
+                gc.collect()
     raise AssertionError("unreachable")
 
 
