@@ -202,3 +202,29 @@ def test_an_edit_writes_one_held_row_and_check_reads_one_files_corpus_rows(tmp_p
     with sqlite3.connect(tmp_path / "fresh-cache" / NAME) as db:
         assert rows == sorted(db.execute("SELECT graph, key FROM held"))
     assert _all(check(data, cache_dir=cache).report.findings) == _all(reference.report.findings)
+
+
+def test_check_reads_each_rows_files_as_decoding_the_whole_row_gives_them(tmp_path):
+    """`check` decodes only the tail of each index row ("files"); a row it cannot split is decoded whole."""
+    from laborgraph.incremental.cache import Cache
+
+    from .test_check import FIXTURES
+
+    data = tmp_path / "corpus"
+    shutil.copytree(FIXTURES / "corroboration2", data)
+    cache_dir = tmp_path / "cache"
+    check(data, cache_dir=cache_dir)
+    whole, tails = Cache(cache_dir), Cache(cache_dir, whole_rows=False)
+    slugs = list(whole.index.entries)
+    assert len(slugs) > 2
+    expected = {slug: (whole._known(slug) or {}).get("files") for slug in slugs}
+    assert all(files for slug, files in expected.items() if not slug.startswith("_"))  # articles have files
+    assert {slug: tails._recorded_files(slug) for slug in slugs} == expected
+    assert not tails._rows  # the whole rows were never decoded
+    with sqlite3.connect(cache_dir / NAME) as db:  # a row whose tail is not JSON: every row decoded whole
+        db.execute("UPDATE entries SET row = substr(row, 1, length(row) - 1) || ', \"x\": 1}' WHERE slug = ?",
+                   (slugs[0],))
+    again = Cache(cache_dir, whole_rows=False)
+    assert {slug: again._recorded_files(slug) for slug in slugs} == expected
+    for cache in (whole, tails, again):
+        cache.close()

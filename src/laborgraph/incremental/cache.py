@@ -155,8 +155,10 @@ class Entry:
 
 
 class Cache:
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, *, whole_rows: bool = True) -> None:
+        """``whole_rows`` false: ``key`` decodes only each index row's "files" (`check`, which reads one entry)."""
         self.folder = folder
+        self._whole = whole_rows
         self._articles = os.path.join(folder, "articles")  # entries' folders, as a string (``get``)
         self.hits = 0
         self.misses = 0
@@ -193,7 +195,7 @@ class Cache:
         last, so each row's tail is decoded by itself; a row whose tail does not parse falls
         back to decoding every row.
         """
-        if self._rows or not self.index.entries:
+        if self._whole or self._rows or not self.index.entries:
             return (self._known(slug) or {}).get("files")
         if self._files is None:
             tails = []

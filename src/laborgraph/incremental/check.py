@@ -96,7 +96,7 @@ def _fast(mapping: Path, data_dir: Path, cache_dir: Path) -> Report | None:
     mine = data_dir / ARTICLES_DIR / mapping.name
     if mapping.name not in names or mine.resolve() != mapping.resolve() or not (cache_dir / "store").is_dir():
         return None
-    cache = Cache(cache_dir)
+    cache = Cache(cache_dir, whole_rows=False)
     try:
         return _recorded(cache, mine, names, data_dir, cache_dir)
     finally:
