@@ -228,3 +228,23 @@ def test_check_reads_each_rows_files_as_decoding_the_whole_row_gives_them(tmp_pa
     assert {slug: again._recorded_files(slug) for slug in slugs} == expected
     for cache in (whole, tails, again):
         cache.close()
+
+
+def test_replace_findings_deletes_the_rows_of_many_focus_nodes(tmp_path):
+    """More focus nodes than one statement may name: every one of their rows goes, no other row."""
+    from laborgraph.incremental.corpus import merge, order
+    from laborgraph.validate import Finding
+
+    def finding(node: int, message: str = "old") -> Finding:
+        return Finding("Warning", message, "fix", "articles/a.yaml", node, None, f"urn:n:{node:05}", "shape", "c")
+
+    recorded = order([finding(n) for n in range(1300)])
+    Index(tmp_path).write_findings(recorded, 1)
+    index = Index(tmp_path)
+    assert index.findings_in("articles/a.yaml") == recorded  # read by file, without reading them all
+    focus = {f"urn:n:{n:05}" for n in range(1300)} - {"urn:n:00007", "urn:n:01299"}
+    fresh = [finding(3, "new"), finding(1200, "new")]
+    index.replace_findings(focus, fresh, None, 1)
+    expected = merge([f for f in recorded if f.focus not in focus], fresh)
+    assert Index(tmp_path).findings == expected
+    assert len(expected) == 4

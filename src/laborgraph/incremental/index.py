@@ -25,7 +25,6 @@ locking is a second guard.
 from __future__ import annotations
 
 import contextlib
-import json
 import sqlite3
 from collections.abc import Iterable, Iterator
 from dataclasses import fields
@@ -224,9 +223,11 @@ class Index:
         the table holds are the findings the evaluation started from (the store manifest's
         forgetting leaves them in place; a write since replaced them with what it was given).
         """
+        nodes = sorted(focus)
         with self._txn() as db:
-            db.execute("DELETE FROM corpus WHERE focus IN (SELECT value FROM json_each(?))",
-                       (json.dumps(sorted(focus)),))
+            for i in range(0, len(nodes), _BATCH):  # each a pass over the table, in SQLite's C
+                batch = nodes[i:i + _BATCH]
+                db.execute(f"DELETE FROM corpus WHERE focus IN ({', '.join('?' * len(batch))})", batch)
             db.executemany(f"INSERT INTO corpus ({_COLUMNS}) VALUES ({', '.join('?' * 11)})",
                            [finding_row(f) for f in fresh])
             db.execute("INSERT OR REPLACE INTO meta VALUES ('findings', ?)", (str(graphs),))
@@ -262,5 +263,6 @@ class Index:
         self._findings, self._ids, self._recorded, self._unread = list(findings), None, [], False
 
 
+_BATCH = 500  # focus nodes per DELETE: under SQLite's oldest limit of 999 parameters
 finding_row = attrgetter(*(f.name for f in fields(Finding)))  # a finding as a row: the table's columns, the
 # cache entries' JSON (attrgetter is C; no asdict deep copies)
