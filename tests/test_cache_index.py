@@ -149,3 +149,102 @@ def test_an_edit_replaces_only_the_corpus_rows_of_the_nodes_it_reaches(corpus, t
         check(corpus, cache_dir=tmp_path / f"fresh{n}")
         assert _all(recorded) == _all(Index(tmp_path / f"fresh{n}", FORMAT).findings)
     assert whole == []
+
+
+def _traced(monkeypatch) -> list[str]:
+    """The statements every index connection opened from now on runs (one per row of an ``executemany``)."""
+    import laborgraph.incremental.index as index_module
+
+    statements: list[str] = []
+    connect = sqlite3.connect
+
+    def traced(*args, **kwargs):
+        db = connect(*args, **kwargs)
+        db.set_trace_callback(statements.append)
+        return db
+
+    monkeypatch.setattr(index_module.sqlite3, "connect", traced)
+    return statements
+
+
+def test_an_edit_writes_one_held_row_and_check_reads_one_files_corpus_rows(tmp_path, monkeypatch):
+    """The manifest's rows are diffed, not rewritten after being forgotten; `check` reads no other corpus rows."""
+    from laborgraph.incremental.check import check_article
+
+    from .test_check import EDITS, FIXTURES
+
+    monkeypatch.setattr("laborgraph.incremental.cache.RACY_NS", 0)
+    data = tmp_path / "corpus"
+    shutil.copytree(FIXTURES / "corroboration2", data)
+    cache = tmp_path / "cache"
+    check(data, cache_dir=cache)  # the fixture has violations: a refresh, not a build, fills the cache
+    _, stem, old, new = EDITS[1]
+    mapping = data / "articles" / f"{stem}.yaml"
+    mapping.write_text(mapping.read_text(encoding="utf-8").replace(old, new, 1), encoding="utf-8")
+    statements = _traced(monkeypatch)
+    checked = check_article(mapping, data, cache_dir=cache)
+    assert checked.fast
+    corpus_reads = [s for s in statements if s.startswith("SELECT") and "FROM corpus" in s and "count(" not in s]
+    assert corpus_reads and all("WHERE file = " in s for s in corpus_reads)
+    held = [s for s in statements if "INTO held" in s or ("FROM held" in s and s.startswith("DELETE"))]
+    assert len(held) == 1 and stem in held[0]
+    monkeypatch.undo()
+    mapping.write_text(mapping.read_text(encoding="utf-8").replace(new, old, 1), encoding="utf-8")
+    monkeypatch.setattr("laborgraph.incremental.cache.RACY_NS", 0)
+    statements = _traced(monkeypatch)
+    result = check(data, cache_dir=cache)
+    assert result.misses == 1
+    held = [s for s in statements if "INTO held" in s or ("FROM held" in s and s.startswith("DELETE"))]
+    assert len(held) == 1 and stem in held[0]
+    with sqlite3.connect(cache / NAME) as db:
+        rows = sorted(db.execute("SELECT graph, key FROM held"))
+    reference = check(data, cache_dir=tmp_path / "fresh-cache")
+    with sqlite3.connect(tmp_path / "fresh-cache" / NAME) as db:
+        assert rows == sorted(db.execute("SELECT graph, key FROM held"))
+    assert _all(check(data, cache_dir=cache).report.findings) == _all(reference.report.findings)
+
+
+def test_check_reads_each_rows_files_as_decoding_the_whole_row_gives_them(tmp_path):
+    """`check` decodes only the tail of each index row ("files"); a row it cannot split is decoded whole."""
+    from laborgraph.incremental.cache import Cache
+
+    from .test_check import FIXTURES
+
+    data = tmp_path / "corpus"
+    shutil.copytree(FIXTURES / "corroboration2", data)
+    cache_dir = tmp_path / "cache"
+    check(data, cache_dir=cache_dir)
+    whole, tails = Cache(cache_dir), Cache(cache_dir, whole_rows=False)
+    slugs = list(whole.index.entries)
+    assert len(slugs) > 2
+    expected = {slug: (whole._known(slug) or {}).get("files") for slug in slugs}
+    assert all(files for slug, files in expected.items() if not slug.startswith("_"))  # articles have files
+    assert {slug: tails._recorded_files(slug) for slug in slugs} == expected
+    assert not tails._rows  # the whole rows were never decoded
+    with sqlite3.connect(cache_dir / NAME) as db:  # a row whose tail is not JSON: every row decoded whole
+        db.execute("UPDATE entries SET row = substr(row, 1, length(row) - 1) || ', \"x\": 1}' WHERE slug = ?",
+                   (slugs[0],))
+    again = Cache(cache_dir, whole_rows=False)
+    assert {slug: again._recorded_files(slug) for slug in slugs} == expected
+    for cache in (whole, tails, again):
+        cache.close()
+
+
+def test_replace_findings_deletes_the_rows_of_many_focus_nodes(tmp_path):
+    """More focus nodes than one statement may name: every one of their rows goes, no other row."""
+    from laborgraph.incremental.corpus import merge, order
+    from laborgraph.validate import Finding
+
+    def finding(node: int, message: str = "old") -> Finding:
+        return Finding("Warning", message, "fix", "articles/a.yaml", node, None, f"urn:n:{node:05}", "shape", "c")
+
+    recorded = order([finding(n) for n in range(1300)])
+    Index(tmp_path).write_findings(recorded, 1)
+    index = Index(tmp_path)
+    assert index.findings_in("articles/a.yaml") == recorded  # read by file, without reading them all
+    focus = {f"urn:n:{n:05}" for n in range(1300)} - {"urn:n:00007", "urn:n:01299"}
+    fresh = [finding(3, "new"), finding(1200, "new")]
+    index.replace_findings(focus, fresh, None, 1)
+    expected = merge([f for f in recorded if f.focus not in focus], fresh)
+    assert Index(tmp_path).findings == expected
+    assert len(expected) == 4

@@ -166,48 +166,6 @@ def test_the_entity_memo_is_used_only_while_a_file_is_unchanged(tmp_path):
     assert entity_index(data, memo=memo) == scanned  # its mtime changed: scanned again
 
 
-def test_the_lookalike_memo_answers_as_a_fresh_comparison_after_every_edit(tmp_path, monkeypatch):
-    """Pools of names no edit changed come from the memo; every answer equals comparing afresh."""
-    import json
-
-    from laborgraph.authoring import entities
-
-    data = _copy("seed", tmp_path)
-    pairs = tmp_path / "pairs.json"
-    mapping = data / "articles" / f"{SEED}.yaml"
-    compared: list[str] = []
-    similar = entities.similar_labels
-    monkeypatch.setattr(entities, "similar_labels", lambda e, pool: compared.append(e.id) or similar(e, pool))
-
-    def same() -> list:
-        compared.clear()
-        with_memo = entities.lookalike_findings(data, pairs=pairs)
-        memo_compared = list(compared)
-        assert with_memo == entities.lookalike_findings(data)  # no memo: every name compared
-        return memo_compared
-
-    assert same()  # nothing known yet: every local entity compared
-    assert same() == []  # nothing changed: all from the memo
-    mapping.write_text(mapping.read_text(encoding="utf-8") + "\n# touched\n", encoding="utf-8")
-    assert same() == []  # the file changed, its entities did not
-    _declare_lookalike(data)
-    assert "russian-federation" in same()  # the pool it joined (its neighbours' lines moved too)
-    assert any("looks like" in f.message for f in entities.lookalike_findings(data, pairs=pairs))
-    mapping.write_text(mapping.read_text(encoding="utf-8").replace("label: russia\n", "label: Russland\n", 1),
-                       encoding="utf-8")
-    same()
-    for junk in ([-1], "x", {}):  # rows of real pools that cannot be used: compared again, same answers
-        doc = json.loads(pairs.read_text(encoding="utf-8"))
-        doc["pools"] = {digest: {place: junk for place in rows} for digest, rows in doc["pools"].items()}
-        pairs.write_text(json.dumps(doc), encoding="utf-8")
-        assert same()
-    renamed = mapping.with_name("2030-01-01-renamed.yaml")
-    mapping.rename(renamed)  # every finding of the article moves to the new file name
-    same()
-    renamed.unlink()
-    same()
-
-
 class _CountingStore:
     """A store that counts the queries run per projection (the rows are the real store's)."""
 

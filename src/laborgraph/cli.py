@@ -499,8 +499,8 @@ def check(mapping: Path, data_dir: Path | None, cache_dir: Path) -> None:
     from .incremental.check import check_article
 
     data_dir = data_dir_of(mapping, data_dir)
-    result = check_result(check_article(mapping, data_dir, cache_dir=cache_dir).report, mapping, data_dir,
-                          cache_dir=cache_dir)
+    checked = check_article(mapping, data_dir, cache_dir=cache_dir)
+    result = check_result(checked.report, mapping, data_dir, warnings=checked.warnings)
     for line in result.warnings:
         click.echo(f"warning: {line}", err=True)
     click.echo(result.text, nl=False)

@@ -43,12 +43,17 @@ def article_report(report: Report, mapping: Path, data_dir: Path) -> Report:
     return Report([f for f in report.findings if f.file == rel])
 
 
-def check_result(report: Report, mapping: Path, data_dir: Path, *, cache_dir: Path | None = None) -> CheckResult:
+def check_result(report: Report, mapping: Path, data_dir: Path, *, cache_dir: Path | None = None,
+                 warnings: list[str] | None = None) -> CheckResult:
     """The article's part of ``report`` plus entity look-alike warnings, ready to print.
 
-    With ``cache_dir``, the other articles' entities come from its memo (``entity_index``).
+    ``warnings``, when given, are the look-alike warnings as ``duplicate_warnings`` gives them
+    (the engine keeps them current in the cache); otherwise they are computed here, with
+    ``cache_dir``'s memo for the other articles' entities (``entity_index``).
     """
     mine = article_report(report, mapping, data_dir)
     text = mine.as_text() if mine.findings else f"{mapping_file(mapping, data_dir)}: conforms, no findings\n"
-    memo = cache_dir / MEMO_FILE if cache_dir is not None else None
-    return CheckResult(text, duplicate_warnings(data_dir, only=mapping, memo=memo), mine.conforms)
+    if warnings is None:
+        memo = cache_dir / MEMO_FILE if cache_dir is not None else None
+        warnings = duplicate_warnings(data_dir, only=mapping, memo=memo)
+    return CheckResult(text, warnings, mine.conforms)

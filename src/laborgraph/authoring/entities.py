@@ -9,7 +9,6 @@ as "DPRK" or "UN") must occur whole, or "UN" would be found in "until".
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import os
 import re
@@ -34,7 +33,6 @@ SIMILAR = 88  # score for two labels naming the same thing
 CANDIDATES = 5  # most look-alikes named in one warning
 MEMO_FORMAT = "1"
 MEMO_FILE = "entities-memo.json"  # in the build cache folder: see ``entity_index``
-PAIRS_FILE = "lookalikes-memo.json"  # in the build cache folder: see ``lookalike_findings``
 LOOKALIKE_SHAPE = "look-alike-entities"  # a finding's shape: a check of the mappings, not a SHACL shape
 
 
@@ -296,63 +294,40 @@ def _numbers(text: str) -> list[str]:
     return re.findall(r"\d+", text)
 
 
-def lookalikes(index: EntityIndex, only: str | None = None, *,
-               memo: dict[str, dict[str, list[int]]] | None = None) -> list[tuple[NamedEntity, list[NamedEntity]]]:
+def lookalikes(index: EntityIndex, only: str | None = None) -> list[tuple[NamedEntity, list[NamedEntity]]]:
     """Each article-local entity (of article ``only``, if given) with the entities elsewhere it looks like.
 
     Names are compared only with names holding the same numbers (``similar_labels`` drops
     the others anyway), which keeps a corpus of thousands of articles from comparing every
-    label with every other. An entity's look-alikes depend on that pool alone, so ``memo``
-    (pool digest -> entity's place in the pool -> its look-alikes' places) answers for every
-    pool no edit changed; it is left holding the pools of this index only.
+    label with every other. An entity's look-alikes depend on that pool alone: the build
+    cache keeps them per pool and compares again only the pools an edit changed
+    (``incremental.lookalike``).
     """
     groups: dict[tuple[str, ...], set[int]] = {}
     for i, e in enumerate(index.entities):
         for name in e.names:
             groups.setdefault(tuple(_numbers(name)), set()).add(i)
-    known = dict(memo) if memo is not None else {}
-    if memo is not None:
-        memo.clear()
-    # per pool, once: its members, their places and its digest (a pool can hold most of a corpus:
-    # the labels without numbers)
-    pools: dict[tuple[str, ...], tuple[list[NamedEntity], dict[int, int], str]] = {}
+    # per pool, once: its members (a pool can hold most of a corpus: the labels without numbers)
+    pools: dict[tuple[str, ...], list[NamedEntity]] = {}
     out = []
-    for i, e in enumerate(index.entities):
+    for e in index.entities:
         if e.article is None or (only is not None and e.article != only):
             continue
         key = tuple(_numbers(e.label))
         if key not in pools:
-            members = sorted(groups.get(key, ()))
-            entities = [index.entities[m] for m in members]
-            pools[key] = entities, {m: j for j, m in enumerate(members)}, _pool_digest(entities)
-        pool, places, digest = pools[key]
-        if memo is None:
-            candidates = similar_labels(e, pool)
-        else:
-            place = str(places[i])
-            stored = known.get(digest)  # copied: the caller compares the memo before and after
-            answers = memo.setdefault(digest, dict(stored) if isinstance(stored, dict) else {})
-            row = answers.get(place)
-            if not isinstance(row, list) or not all(isinstance(j, int) and 0 <= j < len(pool) for j in row):
-                where = {id(o): j for j, o in enumerate(pool)}  # similar_labels returns members of ``pool``
-                answers[place] = [where[id(c)] for c in similar_labels(e, pool)]
-            candidates = [pool[j] for j in answers[place]]
+            pools[key] = [index.entities[m] for m in sorted(groups.get(key, ()))]
+        candidates = similar_labels(e, pools[key])
         if candidates:
             out.append((e, candidates))
     return out
-
-
-def _pool_digest(pool: list[NamedEntity]) -> str:
-    """What a pool's look-alikes depend on: every field of every member, in order."""
-    rows = [(e.id, e.type, e.label, e.aliases, e.file, e.line, e.article) for e in pool]
-    return hashlib.sha256(repr(rows).encode("utf-8", "surrogatepass")).hexdigest()[:32]
 
 
 LOOKALIKE_FIX = ("refer to the existing id instead of declaring it again, unless they differ "
                  "(docs/mapping.md#entities-the-things-this-article-talks-about; `laborgraph entities QUERY` searches)")
 
 
-def _lookalike_text(entity: NamedEntity, candidates: list[NamedEntity]) -> str:
+def lookalike_message(entity: NamedEntity, candidates: list[NamedEntity]) -> str:
+    """A look-alike finding's message: the entity and every candidate with its file:line."""
     listed = "; ".join(c.describe() for c in candidates)
     return f"entity '{entity.id}' (\"{entity.label}\") looks like {listed}"
 
@@ -373,23 +348,32 @@ def duplicate_warnings(data_dir: Path, only: Path | None = None, *, memo: Path |
     from the registry and every other article.
     """
     found = lookalikes(_index_for(data_dir, only, memo), only.stem if only is not None else None)
-    return [f"{e.where()}: {_lookalike_text(e, candidates)}: {LOOKALIKE_FIX}" for e, candidates in found]
+    return [lookalike_warning(e, candidates) for e, candidates in found]
 
 
-def lookalike_findings(data_dir: Path, *, memo: Path | None = None, pairs: Path | None = None) -> list[Finding]:
+def lookalike_warning(entity: NamedEntity, candidates: list[NamedEntity]) -> str:
+    """The line `laborgraph check` prints for one local entity and its look-alikes."""
+    return f"{entity.where()}: {lookalike_message(entity, candidates)}: {LOOKALIKE_FIX}"
+
+
+def lookalike_finding(entity: NamedEntity, message: str) -> Finding:
+    """The warning a report holds for one local entity; ``message`` is ``lookalike_message``'s."""
+    return Finding(severity="Warning", message=message, fix=LOOKALIKE_FIX, file=entity.file, line=entity.line,
+                   claim=None, focus=str(local_entity_iri(entity.article or "", entity.id)), shape=LOOKALIKE_SHAPE,
+                   component="check")
+
+
+def name_pool(name: str) -> str:
+    """The pool a name is compared in (``lookalikes``): the numbers it holds, as text."""
+    return ",".join(_numbers(name))
+
+
+def lookalike_findings(data_dir: Path, *, memo: Path | None = None) -> list[Finding]:
     """The look-alike entities of every article as warnings of a validation report (``build``, ``validate``).
 
     Each names the file:line of the local declaration (where the finding sits) and of every
-    candidate (in its message). ``pairs`` (a JSON file in the build cache) keeps the answers
-    per pool of names (``lookalikes``, keyed by the pool's content), so an edit compares only
-    the pools it changed (all of them: 1 s of an edit at 10,000 synthetic articles).
+    candidate (in its message). Everything is compared; a build keeps the answers in its
+    cache and compares only what an edit changed (``incremental.lookalike``).
     """
-    known = _read_memo(pairs, "pools")
-    kept = dict(known)
-    found = lookalikes(entity_index(data_dir, memo=memo), memo=kept if pairs is not None else None)
-    if pairs is not None and kept != known:
-        _write_memo(pairs, "pools", kept)
-    return [Finding(severity="Warning", message=_lookalike_text(e, candidates), fix=LOOKALIKE_FIX, file=e.file,
-                    line=e.line, claim=None, focus=str(local_entity_iri(e.article or "", e.id)),
-                    shape=LOOKALIKE_SHAPE, component="check")
-            for e, candidates in found]
+    found = lookalikes(entity_index(data_dir, memo=memo))
+    return [lookalike_finding(e, lookalike_message(e, candidates)) for e, candidates in found]

@@ -48,7 +48,8 @@ from .index import Index, finding_row
 
 FORMAT = "4"
 CHUNKS = ("trig", "ttl", "nt", "jsonld")
-LEGACY = ("index.json", "store-manifest.json", "store-findings.json")  # the JSON index before ``index.py``
+LEGACY = ("index.json", "store-manifest.json", "store-findings.json",  # the JSON index before ``index.py``
+          "entities-memo.json", "lookalikes-memo.json")  # the entities' memos before ``lookalike.py``
 RACY_NS = 2_000_000_000  # a file changed this close to its hashing is hashed again
 FLUSH_EVERY = 100  # graphs loaded between flushes of the store
 FULL_SHARE = 20  # more than 1 in FULL_SHARE graphs changed: re-evaluate the corpus rules in full
@@ -130,6 +131,7 @@ class StoreState:
     findings: list[Finding] | None  # corpus findings of the previous state, if still valid
     dirty: bool = True  # the recorded findings no longer describe the store
     graphs: int = 0  # named graphs the store holds
+    recorded: bool = False  # the index holds the previous state's findings (in ``findings`` if read), touched is set
 
 
 @dataclass
@@ -149,12 +151,15 @@ class Entry:
 
     def chunk_path(self, name: str) -> str:
         assert self.folder is not None
-        return os.path.join(self.folder, f"graph.{name}")
+        return f"{self.folder}{os.sep}graph.{name}"  # os.path.join's checks: 50,000 calls an edit, 0.1 s
 
 
 class Cache:
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, *, whole_rows: bool = True) -> None:
+        """``whole_rows`` false: ``key`` decodes only each index row's "files" (`check`, which reads one entry)."""
         self.folder = folder
+        self._whole = whole_rows
+        self._articles = os.path.join(folder, "articles")  # entries' folders, as a string (``get``)
         self.hits = 0
         self.misses = 0
         self._clean_temps()
@@ -162,6 +167,7 @@ class Cache:
         if self.index.damaged:
             notice(f"the cache index in {folder} was damaged; rebuilt it (the cache is safe to delete)")
         self._rows: dict[str, dict[str, Any]] = {}  # index rows decoded so far
+        self._files: dict[str, Any] | None = None  # each row's "files" alone, when only those were needed
         self._seen: dict[str, dict[str, Any]] = {}
         self._changed: set[str] = set()  # entries whose index row needs writing
         self.damaged: list[str] = []  # entries whose files no longer match their checksums
@@ -181,6 +187,27 @@ class Cache:
                           zip(slugs, decoded, rows, strict=True) if isinstance(d, dict)}
         return self._rows.get(slug)
 
+    def _recorded_files(self, slug: str) -> Any:
+        """The "files" of ``slug``'s index row: the signatures and digest ``key`` reuses.
+
+        `check` needs these alone for every article; decoding whole rows (findings, checksums)
+        was a third of its key computation at 10,000 articles. ``save_index`` writes "files"
+        last, so each row's tail is decoded by itself; a row whose tail does not parse falls
+        back to decoding every row.
+        """
+        if self._whole or self._rows or not self.index.entries:
+            return (self._known(slug) or {}).get("files")
+        if self._files is None:
+            tails = []
+            for _, _, text in self.index.entries.values():
+                at = text.rfind(', "files": ')  # escaped inside strings: only the top-level key matches
+                tails.append(text[at + 11:-1] if at >= 0 and text.endswith("}") else "null")
+            try:
+                self._files = dict(zip(self.index.entries, json.loads("[" + ",".join(tails) + "]"), strict=True))
+            except ValueError:
+                return (self._known(slug) or {}).get("files")
+        return self._files.get(slug)
+
     def _clean_temps(self) -> None:
         """Remove what a killed command left half-written (the caller holds the lock)."""
         shutil.rmtree(self.folder / "tmp", ignore_errors=True)
@@ -195,26 +222,28 @@ class Cache:
     def _dir(self, slug: str) -> Path:
         return self.folder / "articles" / slug
 
-    def key(self, mapping: Path, inputs: str) -> str:
+    def key(self, mapping: str | os.PathLike[str], inputs: str) -> str:
         """``article_key``, reusing the recorded digest while both files' size, mtime and inode hold."""
-        slug, now = mapping.stem, time.time_ns()
-        known = (self._known(slug) or {}).get("files")
-        sig = _signature(mapping)
+        path, now = os.fspath(mapping), time.time_ns()  # strings: pathlib cost 10,000 keys 0.05 s
+        name = os.path.basename(path)
+        slug = name[:-5] if name.endswith(".yaml") and len(name) > 5 else Path(path).stem
+        known = self._recorded_files(slug)
+        sig = _signature(path)
         if known and sig and known["mapping"] == sig and now - RACY_NS > sig[1] and known["at"] - RACY_NS > sig[1]:
-            text_sig = _signature(os.path.join(os.path.dirname(mapping), known["text"])) if known["text"] else None
+            text_sig = _signature(os.path.join(os.path.dirname(path), known["text"])) if known["text"] else None
             if known["text_sig"] == text_sig and (text_sig is None or known["at"] - RACY_NS > text_sig[1]):
                 self._seen[slug] = known
                 return article_key(inputs, known["digest"])
-        digest, text = content_digest(mapping)
+        digest, text = content_digest(Path(path))
         self._changed.add(slug)
         self._seen[slug] = {"mapping": sig, "text": text, "at": now, "digest": digest,
-                            "text_sig": _signature(mapping.parent / text) if text else None}
+                            "text_sig": _signature(os.path.join(os.path.dirname(path), text)) if text else None}
         return article_key(inputs, digest)
 
     def get(self, slug: str, key: str) -> Entry | None:
         """The entry for ``key`` if it is there and every chunk matches its checksum; a damaged one is removed."""
         known = self._known(slug)
-        folder = os.path.join(self.folder, "articles", slug, key)
+        folder = f"{self._articles}{os.sep}{slug}{os.sep}{key}"
         if known is not None and known["key"] == key and os.path.isdir(folder):
             entry = Entry(slug, key, known["graph"], [Finding(*f) for f in known["findings"]], known["stats"],
                           folder, sums=known.get("sums"), sigs=known.get("sigs"), sigs_at=known.get("sigs_at", 0))
@@ -288,6 +317,7 @@ class Cache:
         self.index.write_entries(rows, set(self.index.entries) - {e.slug for e in entries})
         self._changed.clear()
         self._rows.clear()
+        self._files = None
 
     def _opened_store(self, fresh: bool) -> Any:
         """The on-disk store, opened; rebuilt empty when found damaged or when ``fresh``."""
@@ -313,14 +343,15 @@ class Cache:
         return BulkFeed(self, wanted and not self.index.manifest)
 
     def store(self, graphs: list[tuple[str, str, str]], inputs: str, *, fresh: bool = False,
-              feed: BulkFeed | None = None) -> StoreState:
+              feed: BulkFeed | None = None, read_findings: bool = True) -> StoreState:
         """The corpus in an on-disk Oxigraph store, updated only where a graph's key changed.
 
         ``graphs`` lists (graph IRI, key, N-Triples file). The corpus findings of the
         store's state live in their own file, deleted before the store changes, so an
         interrupted build evaluates the rules in full next time; the manifest records
         the graph keys after the update. ``fresh`` rebuilds the store from nothing
-        (it was found damaged while in use).
+        (it was found damaged while in use). Without ``read_findings`` the previous
+        findings stay in the index (``state.recorded``; `check` reads one file's).
         """
         import pyoxigraph
 
@@ -335,8 +366,9 @@ class Cache:
         if not index.manifest and not loaded:
             store.clear()
         changed = sorted(n for n in set(held) | set(wanted) if held.get(n) != wanted.get(n))
-        findings = index.findings if index.inputs == inputs and index.findings_graphs == len(held) else None
-        incremental = findings is not None and len(changed) * FULL_SHARE <= max(len(wanted), FULL_SHARE)
+        recorded = index.inputs == inputs and index.findings_graphs == len(held)
+        findings = index.findings if recorded and read_findings else None
+        incremental = recorded and len(changed) * FULL_SHARE <= max(len(wanted), FULL_SHARE)
         touched: set[str] | None = set() if incremental else None
         if changed and index.manifest:  # until the new manifest is written, the store's state is unknown
             index.forget_store()
@@ -361,20 +393,22 @@ class Cache:
         if changed or index.inputs != inputs or not index.manifest:
             index.write_manifest(held, inputs)
         previous = findings if touched is not None else None
-        return StoreState(store, touched, previous, bool(changed) or findings is None, len(held))
+        return StoreState(store, touched, previous, bool(changed) or not recorded, len(held),
+                          recorded and touched is not None)
 
-    def save_findings(self, state: StoreState, findings: list[Finding],
+    def save_findings(self, state: StoreState, findings: list[Finding] | None,
                       bound: tuple[set[str], list[Finding]] | None = None) -> None:
         """Record the corpus findings of the store's current state (unless they are what is recorded).
 
         ``bound`` (focus nodes, their fresh findings) says the evaluation ran for those nodes only,
-        on ``state.findings``: then only their rows are replaced.
+        on the recorded findings: then only their rows are replaced (``findings`` may then be None:
+        not read).
         """
-        if bound is not None and state.findings is not None:
+        if bound is not None and state.recorded:
             focus, fresh = bound
             if state.dirty or focus:
                 self.index.replace_findings(focus, fresh, findings, state.graphs)
-        elif state.dirty or findings != state.findings:
+        elif findings is not None and (state.dirty or findings != state.findings):
             self.index.write_findings(findings, state.graphs)
 
     def prune(self, keep: set[str]) -> None:

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import gc
 import hashlib
+import os
 import pickle
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,14 +36,15 @@ from .. import shaclfast
 from ..build import registry_graph
 from ..checks import default_checks_dir
 from ..export import ntriples, write_atomic_bytes
-from ..load import REGISTRY_FILE, article_paths, load_corpus
+from ..load import ARTICLES_DIR, REGISTRY_FILE, article_names, load_corpus
 from ..model import Registry
 from ..ontology import Terms, default_ontology_dir, load_terms, ontology_graph, use_parsed_ontology
-from ..validate import Report, default_shapes_dir, shapes_graph
+from ..validate import Finding, Report, default_shapes_dir, shapes_graph
 from ..vocab import ONTOLOGY_GRAPH, REGISTRY_GRAPH, article_graph_iri
 from .cache import Cache, Entry, inputs_fingerprint
 from .corpus import affected, merge, ontology_subset, run_checks, run_constraints
 from .lock import locked
+from .lookalike import check_warnings
 from .workers import WORKER_INPUTS, _build_batch
 
 SHARED = "check-shared.pickle"
@@ -67,12 +69,13 @@ class Shared:
 class Checked:
     """The findings a full refresh gives, as far as one article is concerned.
 
-    ``report`` holds that article's own findings and every corpus-wide finding (a full
-    refresh's report, when ``fast`` is False); other articles' own findings may be missing.
+    ``report`` holds that article's own findings and the corpus-wide findings located in it
+    (a full refresh's report, when ``fast`` is False); other findings may be missing.
     """
 
     report: Report
     fast: bool  # False: the cache did not describe the rest of the corpus, so a full refresh ran
+    warnings: list[str]  # the mapping's look-alike entities (``authoring.entities.duplicate_warnings``)
 
 
 def check_article(mapping: Path, data_dir: Path, *, cache_dir: Path) -> Checked:
@@ -81,47 +84,63 @@ def check_article(mapping: Path, data_dir: Path, *, cache_dir: Path) -> Checked:
 
     with locked(cache_dir):
         report = _fast(mapping, data_dir, cache_dir)
-        if report is not None:
-            return Checked(report, True)
-        return Checked(refresh(data_dir, cache_dir=cache_dir).report, False)
+        fast = report is not None
+        if report is None:
+            report = refresh(data_dir, cache_dir=cache_dir).report
+        return Checked(report, fast, check_warnings(mapping, data_dir, cache_dir))
 
 
 def _fast(mapping: Path, data_dir: Path, cache_dir: Path) -> Report | None:
     """The one-article path, or None when only a full refresh can answer exactly."""
-    paths = article_paths(data_dir)
-    mine = next((p for p in paths if p.name == mapping.name and p.resolve() == mapping.resolve()), None)
-    if mine is None or not (cache_dir / "store").is_dir():
+    names = article_names(data_dir)
+    mine = data_dir / ARTICLES_DIR / mapping.name
+    if mapping.name not in names or mine.resolve() != mapping.resolve() or not (cache_dir / "store").is_dir():
         return None
-    cache = Cache(cache_dir)
+    cache = Cache(cache_dir, whole_rows=False)
     try:
-        return _recorded(cache, mine, paths, data_dir, cache_dir)
+        return _recorded(cache, mine, names, data_dir, cache_dir)
     finally:
         cache.close()
 
 
-def _recorded(cache: Cache, mine: Path, paths: list[Path], data_dir: Path, cache_dir: Path) -> Report | None:
+def _recorded(cache: Cache, mine: Path, names: list[str], data_dir: Path, cache_dir: Path) -> Report | None:
     """The fast path on the cache's index, when its manifest and corpus findings describe the store."""
     index = cache.index
     inputs = inputs_fingerprint(data_dir / REGISTRY_FILE, default_ontology_dir(), default_shapes_dir(),
                                 default_checks_dir())
     held = index.held
-    if not index.manifest or index.findings is None or index.inputs != inputs or index.findings_graphs != len(held):
+    if not index.manifest or index.inputs != inputs or index.findings_graphs != len(held):
         return None
-    wanted = {str(article_graph_iri(p.stem)): cache.key(p, inputs) for p in paths}
+    graph, folder = str(article_graph_iri("")), os.path.join(data_dir, ARTICLES_DIR)  # strings: 10,000 of them
+    wanted = {f"{graph}{n[:-5]}": cache.key(os.path.join(folder, n), inputs) for n in names}
     wanted[str(REGISTRY_GRAPH)] = wanted[str(ONTOLOGY_GRAPH)] = inputs[:32]
     name = str(article_graph_iri(mine.stem))
     if {n for n in set(held) | set(wanted) if held.get(n) != wanted.get(n)} - {name}:
         return None  # something besides this article changed since the last build
-    corpus = list(index.findings)
+    file = _located(mine, data_dir)
+    recorded = index.findings_in(file)  # before the store changes: the rows of the last build
+    if recorded is None:
+        return None
     if held.get(name) == wanted[name]:
         entry = cache.get(mine.stem, wanted[name])
         if entry is not None:
-            return Report(entry.findings + corpus)
-    return _rebuild_one(cache, mine, wanted, inputs, _shared(cache_dir, data_dir, inputs))
+            return Report(entry.findings + recorded)
+    return _rebuild_one(cache, mine, wanted, inputs, _shared(cache_dir, data_dir, inputs), (file, recorded))
 
 
-def _rebuild_one(cache: Cache, path: Path, wanted: dict[str, str], inputs: str, shared: Shared) -> Report | None:
-    """Build, validate and store one article; update the corpus store and its findings for what it touches."""
+def _located(mapping: Path, data_dir: Path) -> str:
+    """The file a finding in ``mapping`` names (as ``authoring.check.mapping_file``)."""
+    from ..authoring.check import mapping_file
+
+    return mapping_file(mapping, data_dir)
+
+
+def _rebuild_one(cache: Cache, path: Path, wanted: dict[str, str], inputs: str, shared: Shared,
+                 located: tuple[str, list[Finding]]) -> Report | None:
+    """Build, validate and store one article; update the corpus store and its findings for what it touches.
+
+    ``located`` is the article's file as findings name it and the recorded corpus findings there.
+    """
     WORKER_INPUTS.update(registry=shared.registry, terms=shared.terms, data_dir=path.parent.parent,
                          reg_graph=shared.reg_graph, onto=shared.onto, shared_nt=shared.shared_nt,
                          shapes=shared.shapes, reference=False)
@@ -133,14 +152,14 @@ def _rebuild_one(cache: Cache, path: Path, wanted: dict[str, str], inputs: str, 
     graphs = [(n, k, entry.chunk_path("nt") if n == built.graph else "") for n, k in sorted(wanted.items())]
     state = None
     try:
-        state = cache.store(graphs, inputs)
-        if state.touched is None or state.findings is None:
+        state = cache.store(graphs, inputs, read_findings=False)
+        file, recorded = located
+        if state.touched is None or not state.recorded:
             return None  # the store could not be updated incrementally: a full refresh decides
         focus = affected(state.store, state.touched)
-        kept = [f for f in state.findings if f.focus not in focus]
         fresh = run_constraints(state.store, shared.corpus_shapes, focus) + run_checks(state.store, focus)
-        corpus = merge(kept, fresh)
-        cache.save_findings(state, corpus, (focus, fresh))
+        corpus = merge([f for f in recorded if f.focus not in focus], [f for f in fresh if f.file == file])
+        cache.save_findings(state, None, (focus, fresh))
     except RuntimeError:  # a damaged store: the full refresh rebuilds it
         failed = True
     else:

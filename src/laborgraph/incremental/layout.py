@@ -159,11 +159,13 @@ def write_split(out_dir: Path, entries: list[tuple[str, Entry]]) -> list[Path]:
     present = set(os.listdir(folder))
     renames: list[tuple[Path, Path]] = []
     current = {}
+    suffixes = list(SUFFIX.items())
     try:
-        for name, entry in entries:
-            files = {syntax: f"{entry.slug}{ext}" for syntax, ext in SUFFIX.items()}
-            current[entry.slug] = {"graph": name, "key": entry.key, "files": files}
-            if known.get(entry.slug) == current[entry.slug] and all(f in present for f in files.values()):
+        for name, entry in entries:  # per graph: 10,000 of them after each edit
+            slug = entry.slug
+            files = {syntax: slug + ext for syntax, ext in suffixes}
+            row = current[slug] = {"graph": name, "key": entry.key, "files": files}
+            if known.get(slug) == row and present.issuperset(files.values()):
                 continue
             for syntax, file in files.items():
                 renames.append((_split_temp(folder, file, syntax, name, entry), folder / file))

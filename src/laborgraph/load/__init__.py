@@ -7,7 +7,8 @@ True
 """
 
 from .context import ARTICLES_DIR, REGISTRY_FILE
-from .mapping import article_paths, load_article, load_corpus
+from .mapping import article_names, article_paths, load_article, load_corpus
 from .registry import load_registry
 
-__all__ = ["ARTICLES_DIR", "REGISTRY_FILE", "article_paths", "load_article", "load_corpus", "load_registry"]
+__all__ = ["ARTICLES_DIR", "REGISTRY_FILE", "article_names", "article_paths", "load_article", "load_corpus",
+           "load_registry"]

@@ -340,11 +340,16 @@ def _quotes(ctx: Context, spec: LDict, text: str | None) -> tuple[Quote, ...]:
 def article_paths(data_dir: Path) -> list[Path]:
     """The mapping files, in name order (one directory listing; no per-file path parsing)."""
     folder = data_dir / ARTICLES_DIR
+    return [folder / n for n in article_names(data_dir)]
+
+
+def article_names(data_dir: Path) -> list[str]:
+    """The mapping files' names in ``data_dir/articles``, in name order (``article_paths`` without
+    a pathlib object each: 10,000 of them cost 0.05 s of an edit)."""
     try:
-        names = sorted(n for n in os.listdir(folder) if n.endswith(".yaml") and not n.startswith("."))
+        return sorted(n for n in os.listdir(data_dir / ARTICLES_DIR) if n.endswith(".yaml") and not n.startswith("."))
     except OSError:
         return []
-    return [folder / n for n in names]
 
 
 def load_corpus(data_dir: Path, terms: Terms | None = None, *, registry_only: bool = False) -> Corpus:
@@ -361,4 +366,5 @@ def load_corpus(data_dir: Path, terms: Terms | None = None, *, registry_only: bo
     return Corpus(registry, articles)
 
 
-__all__ = ["article_paths", "decode_text", "load_article", "load_corpus", "mapping_text_name", "text_file_refusal"]
+__all__ = ["article_names", "article_paths", "decode_text", "load_article", "load_corpus", "mapping_text_name",
+           "text_file_refusal"]
