@@ -182,7 +182,7 @@ def check_row(data: Path, out: Path, n: int, cli: str) -> dict:
         edit()
         result = check_article(mapping, data, cache_dir=out / ".cache")
         assert result.fast, "check fell back to a full refresh"
-        check_result(result.report, mapping, data, cache_dir=out / ".cache")
+        check_result(result.report, mapping, data, warnings=result.warnings)  # as `laborgraph check` does
 
     ours = timed(in_process, 5)
     through_cli = timed(lambda: (edit(), subprocess.run([cli, "check", str(mapping), "--cache", str(out / ".cache")],
