@@ -51,7 +51,7 @@ def check_result(report: Report, mapping: Path, data_dir: Path, *, cache_dir: Pa
     pass ``incremental.check_article(...).warnings``, which the cache keeps current per article
     (as `laborgraph check` does). Otherwise they are computed here from every mapping's file,
     with ``cache_dir``'s memo for the other articles' entities (``entity_index``): the same
-    warnings, but a read of the whole corpus (about 0.7 s at 10,000 synthetic articles).
+    warnings, but a read of the whole corpus (about 0.9 s more at 10,000 synthetic articles).
     """
     mine = article_report(report, mapping, data_dir)
     text = mine.as_text() if mine.findings else f"{mapping_file(mapping, data_dir)}: conforms, no findings\n"
