@@ -170,10 +170,5 @@ def _measured(texts: list[str]) -> tuple[list[str], list[int]]:
 
 def _fitted(texts: list[str], sizes: list[int], width: int) -> list[str]:
     """Each cell cut to ``width`` columns if wider (:func:`truncate_middle`), then padded to it."""
-    if width > 1 and "".join(texts).isascii():  # the cut is the first and last characters: no measuring
-        head = (width - 1) // 3
-        tail = width - 1 - head
-        return [t + " " * (width - n) if n <= width else t[:head] + ELLIPSIS + t[n - tail:]
-                for t, n in zip(texts, sizes, strict=True)]
     return [t + " " * (width - n) if n <= width else _pad(truncate_middle(t, width), width)
             for t, n in zip(texts, sizes, strict=True)]

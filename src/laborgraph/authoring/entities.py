@@ -119,7 +119,7 @@ def occurs(name: str, text: str) -> int | None:
     return alignment.dest_start if alignment is not None else None
 
 
-def _registry_entities(data_dir: Path) -> list[NamedEntity]:
+def registry_entities(data_dir: Path) -> list[NamedEntity]:
     path = data_dir / REGISTRY_FILE
     if not path.is_file():
         raise LaborgraphError(f"{path}: registry not found; a data folder holds {REGISTRY_FILE} and {ARTICLES_DIR}/")
@@ -232,7 +232,7 @@ def entity_index(data_dir: Path, *, articles: bool = True, memo: Path | None = N
     file is written atomically and only read back row by row against those signatures, so a
     lost or concurrent update costs a re-scan, never a wrong answer.
     """
-    found = _registry_entities(data_dir)
+    found = registry_entities(data_dir)
     if not articles:
         return EntityIndex(tuple(found))
     known = _read_memo(memo)
@@ -253,26 +253,26 @@ def entity_index(data_dir: Path, *, articles: bool = True, memo: Path | None = N
                            [[e.id, e.type, e.label, list(e.aliases), e.file, e.line, e.article] for e in entities]]
         found.extend(entities)
     if memo is not None and rows != known:
-        _write_memo(memo, "rows", rows)
+        _write_memo(memo, rows)
     return EntityIndex(tuple(found))
 
 
-def _read_memo(memo: Path | None, field: str = "rows") -> dict[str, Any]:
+def _read_memo(memo: Path | None) -> dict[str, Any]:
     if memo is None:
         return {}
     try:
         data = json.loads(memo.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
-    return data[field] if isinstance(data, dict) and data.get("format") == MEMO_FORMAT \
-        and isinstance(data.get(field), dict) else {}
+    return data["rows"] if isinstance(data, dict) and data.get("format") == MEMO_FORMAT \
+        and isinstance(data.get("rows"), dict) else {}
 
 
-def _write_memo(path: Path, field: str, rows: dict[str, Any]) -> None:
+def _write_memo(memo: Path, rows: dict[str, Any]) -> None:
     from ..export import write_atomic
 
-    with contextlib.suppress(OSError):  # a memo that cannot be written costs work next time, nothing else
-        write_atomic(path, json.dumps({"format": MEMO_FORMAT, field: rows}, ensure_ascii=False))
+    with contextlib.suppress(OSError):  # a memo that cannot be written costs a scan next time, nothing else
+        write_atomic(memo, json.dumps({"format": MEMO_FORMAT, "rows": rows}, ensure_ascii=False))
 
 
 def similar_labels(entity: NamedEntity, others: Iterable[NamedEntity]) -> list[NamedEntity]:

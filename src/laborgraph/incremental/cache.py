@@ -49,7 +49,8 @@ from .index import Index, finding_row
 FORMAT = "4"
 CHUNKS = ("trig", "ttl", "nt", "jsonld")
 LEGACY = ("index.json", "store-manifest.json", "store-findings.json",  # the JSON index before ``index.py``
-          "entities-memo.json", "lookalikes-memo.json")  # the entities' memos before ``lookalike.py``
+          "lookalikes-memo.json")  # the look-alike memo before ``lookalike.py`` (``entities-memo.json`` is
+# ``authoring.check.check_result``'s own memo when it is given no warnings: kept)
 RACY_NS = 2_000_000_000  # a file changed this close to its hashing is hashed again
 FLUSH_EVERY = 100  # graphs loaded between flushes of the store
 FULL_SHARE = 20  # more than 1 in FULL_SHARE graphs changed: re-evaluate the corpus rules in full

@@ -33,6 +33,7 @@ from pathlib import Path
 from rdflib import Graph
 
 from .. import shaclfast
+from ..authoring.check import mapping_file
 from ..build import registry_graph
 from ..checks import default_checks_dir
 from ..export import ntriples, write_atomic_bytes
@@ -117,7 +118,7 @@ def _recorded(cache: Cache, mine: Path, names: list[str], data_dir: Path, cache_
     name = str(article_graph_iri(mine.stem))
     if {n for n in set(held) | set(wanted) if held.get(n) != wanted.get(n)} - {name}:
         return None  # something besides this article changed since the last build
-    file = _located(mine, data_dir)
+    file = mapping_file(mine, data_dir)  # the file its findings name
     recorded = index.findings_in(file)  # before the store changes: the rows of the last build
     if recorded is None:
         return None
@@ -126,13 +127,6 @@ def _recorded(cache: Cache, mine: Path, names: list[str], data_dir: Path, cache_
         if entry is not None:
             return Report(entry.findings + recorded)
     return _rebuild_one(cache, mine, wanted, inputs, _shared(cache_dir, data_dir, inputs), (file, recorded))
-
-
-def _located(mapping: Path, data_dir: Path) -> str:
-    """The file a finding in ``mapping`` names (as ``authoring.check.mapping_file``)."""
-    from ..authoring.check import mapping_file
-
-    return mapping_file(mapping, data_dir)
 
 
 def _rebuild_one(cache: Cache, path: Path, wanted: dict[str, str], inputs: str, shared: Shared,

@@ -33,13 +33,13 @@ from pathlib import Path
 from ..authoring.entities import (
     RACY_NS,
     NamedEntity,
-    _registry_entities,
     article_entities,
     lookalike_finding,
     lookalike_findings,
     lookalike_message,
     lookalike_warning,
     name_pool,
+    registry_entities,
     similar_labels,
 )
 from ..load import ARTICLES_DIR, article_names
@@ -149,7 +149,7 @@ def _update(db: sqlite3.Connection, data_dir: Path) -> None:
     """Scan the files that changed since their last scan; recompute the pools their entities touch."""
     now = time.time_ns()
     changed: dict[str, list[NamedEntity]] = {}
-    registry = _registry_entities(data_dir)
+    registry = registry_entities(data_dir)
     if [_entity(r) for r in _rows(db, REGISTRY)] != registry:
         changed[REGISTRY] = registry
     known = {r[0]: r[1:] for r in db.execute("SELECT name, size, mtime, ino, at FROM ent_files")}
