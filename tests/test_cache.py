@@ -456,3 +456,21 @@ def test_an_error_after_the_feed_lets_go_of_the_store_for_the_next_build(corpus_
     again = build(corpus_dir, tmp_path / "out", jobs=2)  # the store is not held by the failed build
     assert again.stats.articles == 3
     assert failed.value is not None
+
+
+def test_an_edits_report_reads_the_corpus_findings_as_its_build_left_them(corpus_dir, tmp_path):
+    """After an edit the corpus findings stay in the index until the report is read (``index.Recorded``);
+    read after a later build rewrote them, they are still the findings of the build that made the report."""
+    out = tmp_path / "out"
+    build(corpus_dir, out)
+    edited = corpus_dir / "articles" / "2024-08-05-fixturewire-far-east-count.yaml"
+    edited.write_text(edited.read_text().replace("Fixture: 1,000 to 1,200 workers", "Fixture: a thousand workers"))
+    lazy = build(corpus_dir, out)
+    assert lazy.corpus_focus is not None  # an evaluation bound to the edit: the findings were left in the index
+    reference = build(corpus_dir, tmp_path / "reference", cache_dir=tmp_path / "reference-cache")
+    for ext in ("yaml", "txt"):  # the other article of the corroboration: the corpus findings change
+        (corpus_dir / "articles" / f"2024-08-01-fixturenews-far-east-arrivals.{ext}").unlink()
+    later = build(corpus_dir, out)
+    assert _all(later.report.findings) != _all(reference.report.findings)
+    assert lazy.report.findings == reference.report.findings and lazy.report == reference.report
+    assert lazy.report.conforms and lazy.report.counts == reference.report.counts

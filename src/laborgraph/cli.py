@@ -163,7 +163,6 @@ def build(data_dir: Path, out_dir: Path, cache_dir: Path | None, jobs: int | Non
     Nothing is written when the graph has SHACL violations (exit 1). Rebuilds are
     incremental: only changed articles are mapped and validated again.
     """
-    from .authoring.entities import LOOKALIKE_SHAPE
     from .incremental import build as run
 
     progress = _progress("building changed articles")
@@ -172,9 +171,8 @@ def build(data_dir: Path, out_dir: Path, cache_dir: Path | None, jobs: int | Non
                      allow_empty=allow_empty, reference=reference)
     finally:
         progress.done()
-    for finding in result.report.findings:
-        if finding.shape == LOOKALIKE_SHAPE:
-            click.echo(f"warning: {finding.location()}: {finding.message}", err=True)
+    for finding in result.lookalikes:  # not report.findings: an edit's build reads the corpus findings only if asked
+        click.echo(f"warning: {finding.location()}: {finding.message}", err=True)
     s = result.stats
     click.echo(f"built {s.articles} article(s), {s.claims} claims, {s.triples} triples "
                f"({result.cache_hits} from cache, {result.cache_misses} rebuilt)")

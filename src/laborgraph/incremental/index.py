@@ -30,9 +30,12 @@ from collections.abc import Iterable, Iterator
 from dataclasses import fields
 from operator import attrgetter
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ..validate import Finding
+from ..validate import Finding, Report
+
+if TYPE_CHECKING:
+    from rdflib import Graph
 
 NAME = "index.sqlite"
 SCHEMA = "1"
@@ -120,6 +123,11 @@ class Index:
         if self._unread and "findings" in self.meta:
             self._read_findings()
         return self._findings if "findings" in self.meta else None
+
+    def recorded(self) -> Recorded:
+        """The recorded corpus findings, read when first asked for (the caller knows they are recorded)."""
+        assert "findings" in self.meta
+        return Recorded(self.path)
 
     def findings_in(self, file: str) -> list[Finding] | None:
         """The recorded corpus findings located in ``file`` (in ``findings``' order), reading no others."""
@@ -261,6 +269,80 @@ class Index:
             db.execute("INSERT OR REPLACE INTO meta VALUES ('findings', ?)", (str(graphs),))
         self.meta["findings"] = str(graphs)
         self._findings, self._ids, self._recorded, self._unread = list(findings), None, [], False
+
+
+class Recorded:
+    """The corpus findings the index holds now, read (and made into ``Finding`` objects) only when asked for.
+
+    After an edit a build needs to know only whether they hold a violation; reading the
+    whole table cost 0.2 s at 10,000 synthetic articles (35,000 rows). The read transaction
+    begun here is a snapshot (SQLite's WAL): a later build's writes leave what ``findings``
+    returns as it was when this was made. It ends when the rows are read or this is dropped.
+    Made under the cache's lock, after the build's last write to the table.
+    """
+
+    def __init__(self, path: Path) -> None:
+        db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+        self._db: sqlite3.Connection | None = db
+        self._findings: list[Finding] | None = None
+        wal = db.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+        db.execute("BEGIN")
+        (self.violations,) = db.execute("SELECT count(*) FROM corpus WHERE severity = 'Violation'").fetchone()
+        if not wal:  # outside WAL mode an open reader would block the next build's writes: read now
+            self.findings()
+
+    def findings(self) -> list[Finding]:
+        """The rows in ``Index.findings``' order (read once)."""
+        if self._findings is None:
+            assert self._db is not None
+            rows = self._db.execute(f"SELECT {_COLUMNS} FROM corpus ORDER BY {_ORDER}").fetchall()
+            self._db.execute("COMMIT")
+            self._db.close()
+            self._db, self._findings = None, [Finding(*r) for r in rows]
+        return self._findings
+
+
+class LazyReport(Report):
+    """A report whose corpus findings (``index.Recorded``) are read from the cache's index when first asked for.
+
+    ``findings`` is what ``Report(head + corpus + tail)`` holds; ``conforms`` needs only the
+    count of recorded violations. Equal to any ``Report`` with the same findings and raw graphs.
+    """
+
+    def __init__(self, head: list[Finding], corpus: Recorded, tail: list[Finding] | None = None) -> None:
+        self._parts = (head, corpus, tail or [])
+        self._findings: list[Finding] | None = None
+        self.raw: list[Graph] = []
+
+    @property
+    def findings(self) -> list[Finding]:
+        if self._findings is None:
+            head, corpus, tail = self._parts
+            self._findings = head + corpus.findings() + tail
+        return self._findings
+
+    @findings.setter
+    def findings(self, value: list[Finding]) -> None:
+        self._findings = value
+
+    @property
+    def conforms(self) -> bool:
+        if self._findings is not None:
+            return super().conforms
+        head, corpus, tail = self._parts
+        return corpus.violations == 0 and all(f.severity != "Violation" for part in (head, tail) for f in part)
+
+    def extended(self, more: list[Finding]) -> Report:
+        """This report with ``more`` after its findings (a new report; this one is left as it is)."""
+        if self._findings is not None:
+            return Report(self._findings + more)
+        head, corpus, tail = self._parts
+        return LazyReport(head, corpus, tail + more)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Report) and (self.findings, self.raw) == (other.findings, other.raw)
+
+    __hash__ = None  # type: ignore[assignment]
 
 
 _BATCH = 500  # focus nodes per DELETE: under SQLite's oldest limit of 999 parameters

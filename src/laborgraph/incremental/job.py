@@ -39,8 +39,9 @@ from ..ontology import default_ontology_dir, load_terms, ontology_graph
 from ..validate import Finding, Report, default_shapes_dir, shapes_graph, validate_file, validate_graph
 from ..vocab import ONTOLOGY_GRAPH, REGISTRY_GRAPH
 from .cache import BulkFeed, Cache, Entry, StoreState, inputs_fingerprint, notice
-from .corpus import affected, merge, ontology_subset, run_checks, run_constraints
+from .corpus import affected, ontology_subset, run_checks, run_constraints
 from .fullpass import full_findings
+from .index import LazyReport
 from .layout import choose_layout, recover, write_combined, write_split
 from .lock import locked
 from .lookalike import cached_findings
@@ -58,6 +59,7 @@ class BuildResult:
     cache_hits: int = 0
     cache_misses: int = 0
     corpus_focus: int | None = None  # nodes the corpus rules were re-evaluated for; None: all of them
+    lookalikes: list[Finding] = field(default_factory=list)  # the look-alike entity warnings (in ``report`` too)
 
 
 def build(data_dir: Path, out_dir: Path, *, cache_dir: Path | None = None, jobs: int | None = None,
@@ -84,19 +86,23 @@ def build(data_dir: Path, out_dir: Path, *, cache_dir: Path | None = None, jobs:
     with locked(cache_dir, out_dir):
         recover(out_dir)
         checked = refresh(data_dir, cache_dir=cache_dir, jobs=jobs, progress=progress, reference=reference)
-        report = _with_lookalikes(checked.report, data_dir, cache_dir)
+        lookalikes = cached_findings(data_dir, cache_dir)
+        report = _with_lookalikes(checked.report, lookalikes)
         if not report.conforms:
             raise NotConforming(report.counts["Violation"])
         chosen = choose_layout(layout, checked.ordered)
         write = write_split if chosen is Layout.SPLIT else write_combined
         written = write(out_dir, checked.ordered)
     return BuildResult(checked.stats, report, written, chosen, checked.hits, checked.misses,
-                       checked.corpus_focus)
+                       checked.corpus_focus, lookalikes)
 
 
-def _with_lookalikes(report: Report, data_dir: Path, cache_dir: Path) -> Report:
-    """``report`` with the look-alike entity warnings of ``data_dir`` (what ``build`` and ``validate`` show)."""
-    return Report(report.findings + cached_findings(data_dir, cache_dir), report.raw)
+def _with_lookalikes(report: Report, lookalikes: list[Finding]) -> Report:
+    """``report`` with the look-alike entity warnings (``lookalike.cached_findings``): what ``build`` and
+    ``validate`` show."""
+    if isinstance(report, LazyReport):
+        return report.extended(lookalikes)
+    return Report(report.findings + lookalikes, report.raw)
 
 
 def validate_paths(paths: list[Path], cache_dir: Path = Path("build/.cache"), *, reference: bool = False,
@@ -109,7 +115,7 @@ def validate_paths(paths: list[Path], cache_dir: Path = Path("build/.cache"), *,
     for path in paths:
         if path.is_dir():
             found = refresh(path, cache_dir=cache_dir, reference=reference, progress=progress).report
-            part = _with_lookalikes(found, path, cache_dir)
+            part = _with_lookalikes(found, cached_findings(path, cache_dir))
         elif path.is_file():
             part = validate_file(path)
         else:
@@ -277,26 +283,28 @@ def _refresh(data_dir: Path, cache_dir: Path, jobs: int | None, keep_store: list
         ordered = sorted([(e.graph, e) for e in entries.values()] + [(e.graph, e) for e in shared])
         cache.save_index([e for _, e in ordered])
 
-        report = Report([f for e in entries.values() for f in e.findings] + shared[0].findings)
+        head = [f for e in entries.values() for f in e.findings] + shared[0].findings
         graphs = [(name, e.key, e.chunk_path("nt")) for name, e in ordered]
         corpus_findings, focus = _checked_store(cache, graphs, inputs, keep_store, jobs, feed)
     if cache.damaged:
         notice(f"{len(cache.damaged)} damaged cache entr{'y' if len(cache.damaged) == 1 else 'ies'} in {cache_dir} "
                f"rebuilt ({', '.join(sorted(cache.damaged)[:3])}{' ...' if len(cache.damaged) > 3 else ''})")
-    report.findings += corpus_findings
+    report = (Report(head + corpus_findings) if corpus_findings is not None
+              else LazyReport(head, cache.index.recorded()))
     cache.close()  # on an error, the connection closes when collected (SQLite has rolled back what it began)
     return Checked(ordered, report, _stats(entries.values(), registry, reg_graph, len(onto)),
                    len(entries) - len(misses), len(misses), focus)
 
 
-def _checked_store(cache: Cache, graphs: list[tuple[str, str, str]], inputs: str,
-                   keep_store: list[Any] | None, jobs: int, feed: BulkFeed) -> tuple[list[Finding], int | None]:
+def _checked_store(cache: Cache, graphs: list[tuple[str, str, str]], inputs: str, keep_store: list[Any] | None,
+                   jobs: int, feed: BulkFeed) -> tuple[list[Finding] | None, int | None]:
     """Update the corpus store (taking over what ``feed`` loaded) and evaluate the corpus rules;
-    a store found damaged on the way is rebuilt once."""
+    a store found damaged on the way is rebuilt once. The corpus findings are None when they are
+    what the index now records (an evaluation bound to what changed: ``index.Recorded`` reads them)."""
     for attempt in (1, 2):
         state, bare = None, False
         try:
-            state = cache.store(graphs, inputs, fresh=attempt == 2, feed=feed)
+            state = cache.store(graphs, inputs, fresh=attempt == 2, feed=feed, read_findings=False)
             corpus_findings, bound = _corpus_findings(state, [path for _, _, path in graphs],
                                                       cache.folder / "tmp" / "checkpoint", jobs)
             cache.save_findings(state, corpus_findings, bound)
@@ -320,17 +328,17 @@ def _checked_store(cache: Cache, graphs: list[tuple[str, str, str]], inputs: str
 
 
 def _corpus_findings(state: StoreState, paths: list[str], scratch: Path,
-                     jobs: int) -> tuple[list[Finding], tuple[set[str], list[Finding]] | None]:
+                     jobs: int) -> tuple[list[Finding] | None, tuple[set[str], list[Finding]] | None]:
     """The corpus-wide rules and QC checks: in full (``fullpass``: on an in-memory copy when it fits,
     several times faster than the on-disk store, and across ``jobs`` processes), or only where the
-    changed graphs reach; then also the nodes re-evaluated and their fresh findings."""
-    if state.touched is None or state.findings is None:
+    changed graphs reach: then the nodes re-evaluated and their fresh findings, and no list (the
+    index's rows of the other nodes, kept, and the fresh ones are the findings, in ``merge``'s order)."""
+    if state.touched is None or not state.recorded:
         return full_findings(paths, state.store, scratch, jobs), None
     shapes = shapes_graph(corpus=True)
     focus = affected(state.store, state.touched)
-    kept = [f for f in state.findings if f.focus not in focus]
     fresh = run_constraints(state.store, shapes, focus) + run_checks(state.store, focus)
-    return merge(kept, fresh), (focus, fresh)
+    return None, (focus, fresh)
 
 
 def _shared_entry(cache: Cache, slug: str, name: str, graph: Graph, inputs: str, reference: bool) -> Entry:
