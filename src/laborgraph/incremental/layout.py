@@ -158,15 +158,20 @@ def write_split(out_dir: Path, entries: list[tuple[str, Entry]]) -> list[Path]:
         known = {}
     present = set(os.listdir(folder))
     renames: list[tuple[Path, Path]] = []
-    current = {}
-    suffixes = list(SUFFIX.items())
+    current: dict[str, Any] = {}
+    syntaxes, exts = list(SUFFIX), list(SUFFIX.values())
     try:
         for name, entry in entries:  # per graph: 10,000 of them after each edit
             slug = entry.slug
-            files = {syntax: slug + ext for syntax, ext in suffixes}
-            row = current[slug] = {"graph": name, "key": entry.key, "files": files}
-            if known.get(slug) == row and present.issuperset(files.values()):
+            names = [slug + ext for ext in exts]
+            old = known.get(slug)
+            if (type(old) is dict and old.get("key") == entry.key and old.get("graph") == name and len(old) == 3
+                    and old.get("files") == dict(zip(syntaxes, names, strict=True))
+                    and present.issuperset(names)):
+                current[slug] = old  # as it was: an unchanged graph costs no new row
                 continue
+            files = dict(zip(syntaxes, names, strict=True))
+            current[slug] = {"graph": name, "key": entry.key, "files": files}
             for syntax, file in files.items():
                 renames.append((_split_temp(folder, file, syntax, name, entry), folder / file))
         deletes = [folder / file for slug in sorted(set(known) - set(current))
