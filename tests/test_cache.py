@@ -474,3 +474,19 @@ def test_an_edits_report_reads_the_corpus_findings_as_its_build_left_them(corpus
     assert _all(later.report.findings) != _all(reference.report.findings)
     assert lazy.report.findings == reference.report.findings and lazy.report == reference.report
     assert lazy.report.conforms and lazy.report.counts == reference.report.counts
+
+
+def test_a_deleted_split_output_is_written_again_by_the_next_build(corpus_dir, tmp_path):
+    """What the split layout's index says was written is checked against the folder: a missing file is rewritten."""
+    out = tmp_path / "out"
+    build(corpus_dir, out, layout="split")
+    graphs = out / "graphs"
+    before = {p.name: p.read_bytes() for p in graphs.iterdir()}
+    (graphs / "2024-08-05-fixturewire-far-east-count.ttl").unlink()
+    again = build(corpus_dir, out, layout="split")
+    assert sorted(p.name for p in again.written) == [f"2024-08-05-fixturewire-far-east-count.{ext}"
+                                                      for ext in ("jsonld", "nt", "trig", "ttl")]
+    assert {p.name: p.read_bytes() for p in graphs.iterdir()} == before
+    (graphs / "index.json").unlink()
+    assert len(build(corpus_dir, out, layout="split").written) == len(before) - 1  # every graph's files
+    assert {p.name: p.read_bytes() for p in graphs.iterdir()} == before

@@ -48,6 +48,7 @@ from .index import Index, finding_row
 
 FORMAT = "4"
 CHUNKS = ("trig", "ttl", "nt", "jsonld")
+_CHUNK_SET = set(CHUNKS)
 LEGACY = ("index.json", "store-manifest.json", "store-findings.json",  # the JSON index before ``index.py``
           "lookalikes-memo.json")  # the look-alike memo before ``lookalike.py`` (``entities-memo.json`` is
 # ``authoring.check.check_result``'s own memo when it is given no warnings: kept)
@@ -115,6 +116,18 @@ def article_key(inputs: str, digest: str) -> str:
     return hashlib.sha256(f"{inputs}\0{digest}".encode()).hexdigest()[:32]
 
 
+def _settled(path: str, recorded: Any, at: Any, now: int) -> bool:
+    """Whether ``path``'s size, mtime and inode are ``recorded`` and its mtime was more than ``RACY_NS``
+    before both ``at`` (when recorded) and ``now``: then its contents are trusted unread."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return False
+    mtime = st.st_mtime_ns
+    return (type(recorded) is list and recorded == [st.st_size, mtime, st.st_ino] and type(at) is int
+            and at - RACY_NS > mtime and now - RACY_NS > mtime)
+
+
 def _signature(path: str | Path) -> list[int] | None:
     try:
         st = os.stat(path)
@@ -177,15 +190,14 @@ class Cache:
         self.index.close()
 
     def _known(self, slug: str) -> dict[str, Any] | None:
-        """The index row of ``slug`` (decoded once), or None."""
+        """The index row of ``slug`` (decoded once; its key and graph are in ``index.entries``), or None."""
         if not self._rows and self.index.entries:  # all rows in one decoding: 10x fewer calls into json
             slugs, rows = list(self.index.entries), self.index.entries.values()
             try:
                 decoded = json.loads("[" + ",".join(text for _, _, text in rows) + "]")
             except ValueError:
                 decoded = [_decoded(text) for _, _, text in rows]
-            self._rows = {slug: {**d, "key": key, "graph": graph} for slug, d, (key, graph, _) in
-                          zip(slugs, decoded, rows, strict=True) if isinstance(d, dict)}
+            self._rows = {slug: d for slug, d in zip(slugs, decoded, strict=True) if type(d) is dict}
         return self._rows.get(slug)
 
     def _recorded_files(self, slug: str) -> Any:
@@ -245,10 +257,8 @@ class Cache:
         """The entry for ``key`` if it is there and every chunk matches its checksum; a damaged one is removed."""
         known = self._known(slug)
         folder = f"{self._articles}{os.sep}{slug}{os.sep}{key}"
-        if known is not None and known["key"] == key and os.path.isdir(folder):
-            entry = Entry(slug, key, known["graph"], [Finding(*f) for f in known["findings"]], known["stats"],
-                          folder, sums=known.get("sums"), sigs=known.get("sigs"), sigs_at=known.get("sigs_at", 0))
-            return self._checked(entry)
+        if known is not None and self.index.entries[slug][0] == key and os.path.isdir(folder):
+            return self._checked(self._recorded_entry(slug, key, known, folder))
         meta = os.path.join(folder, "meta.json")
         if not os.path.isfile(meta):
             self.misses += 1
@@ -261,6 +271,74 @@ class Cache:
         except (OSError, ValueError, KeyError, TypeError):
             entry = Entry(slug, key, "", [], {}, folder)
         return self._checked(entry)
+
+    def _recorded_entry(self, slug: str, key: str, known: dict[str, Any], folder: str) -> Entry:
+        return Entry(slug, key, self.index.entries[slug][1], [Finding(*f) for f in known["findings"]],
+                     known["stats"], folder, sums=known.get("sums"), sigs=known.get("sigs"),
+                     sigs_at=known.get("sigs_at", 0))
+
+    def lookup(self, folder: str, names: list[str], inputs: str) -> tuple[list[Entry], list[tuple[str, str]]]:
+        """``get(slug, key(path, inputs))`` for each mapping file name in ``folder``: the entries found, and
+        the (name, key) of each article to build.
+
+        The same rules as ``key`` and ``get`` in one loop, for the common case (both files and
+        every chunk as they were, long enough before they were recorded): after an edit at
+        10,000 articles ``key`` and ``get`` cost 0.25 s, mostly calls and lists around the 60,000
+        ``stat`` calls (an isdir each among them); anything else goes through them.
+        """
+        rows, entries, now = self.index.entries, self._rows, time.time_ns()
+        if not entries:
+            self._known("")
+        found: list[Entry] = []
+        missed: list[tuple[str, str]] = []
+        base = f"{self._articles}{os.sep}"
+        for name in names:
+            slug = name[:-5] if name.endswith(".yaml") and len(name) > 5 else Path(name).stem
+            path = f"{folder}{os.sep}{name}"
+            entry = self._quick(slug, path, rows.get(slug), self._rows.get(slug), inputs, now, base)
+            if entry is None:
+                key = self.key(path, inputs)
+                entry = self.get(slug, key)
+                if entry is None:
+                    missed.append((name, key))
+                    continue
+            found.append(entry)
+        return found, missed
+
+    def signatures(self, folder: str, names: list[str]) -> dict[str, list[int] | None]:
+        """Each mapping file's size, mtime and inode as ``key`` found it (stat now if it did not look)."""
+        seen = self._seen
+        return {name: seen[name[:-5]].get("mapping") if name[:-5] in seen else _signature(os.path.join(folder, name))
+                for name in names}
+
+    def _quick(self, slug: str, path: str, row: tuple[str, str, str] | None, known: dict[str, Any] | None,
+               inputs: str, now: int, base: str) -> Entry | None:
+        """The entry of ``lookup``'s common case, or None (then ``key`` and ``get`` decide)."""
+        if row is None or known is None:
+            return None
+        files, sigs, sums, at = known.get("files"), known.get("sigs"), known.get("sums"), known.get("sigs_at", 0)
+        if (type(files) is not dict or type(sigs) is not dict or type(sums) is not dict or sums.keys() != _CHUNK_SET
+                or type(at) is not int):
+            return None
+        recorded_at = files.get("at")
+        if not _settled(path, files.get("mapping"), recorded_at, now):
+            return None
+        text = files.get("text")
+        if text:
+            if not _settled(os.path.join(os.path.dirname(path), text), files.get("text_sig"), recorded_at, now):
+                return None
+        elif files.get("text_sig") is not None:
+            return None
+        key = article_key(inputs, files["digest"])
+        if row[0] != key:
+            return None
+        folder = f"{base}{slug}{os.sep}{key}"
+        for chunk in CHUNKS:
+            if not _settled(f"{folder}{os.sep}graph.{chunk}", sigs.get(chunk), at, at):
+                return None
+        self._seen[slug] = files
+        self.hits += 1
+        return self._recorded_entry(slug, key, known, folder)
 
     def _checked(self, entry: Entry) -> Entry | None:
         sigs = _intact(entry)
@@ -416,9 +494,9 @@ class Cache:
         """Drop entries of articles that are gone (deleted or renamed)."""
         folder = self.folder / "articles"
         if folder.is_dir():
-            for old in folder.iterdir():
-                if old.name not in keep:
-                    shutil.rmtree(old, ignore_errors=True)
+            for name in os.listdir(folder):  # names: a Path each cost 10,000 entries 0.02 s
+                if name not in keep:
+                    shutil.rmtree(folder / name, ignore_errors=True)
 
 
 def _decoded(text: str) -> Any:

@@ -68,12 +68,19 @@ _ENTITY = "e.name, e.pos, e.id, e.type, e.label, e.aliases, e.file, e.line, e.ar
 Row = tuple[str, int, str, str, str, str, str, int, str | None]  # name, pos, then NamedEntity's fields
 
 
-def cached_findings(data_dir: Path, cache_dir: Path) -> list[Finding]:
-    """``authoring.entities.lookalike_findings(data_dir)``, brought up to date in the cache's index."""
+Signatures = dict[str, "list[int] | None"]  # mapping file name -> size, mtime, inode (None: gone)
+
+
+def cached_findings(data_dir: Path, cache_dir: Path, signatures: Signatures | None = None) -> list[Finding]:
+    """``authoring.entities.lookalike_findings(data_dir)``, brought up to date in the cache's index.
+
+    ``signatures``: every mapping file's, as the build calling this found them (``Cache.signatures``),
+    so the folder is not listed and each file not examined a second time.
+    """
     with locked(cache_dir):
         try:
             with _tables(cache_dir) as db:
-                _update(db, data_dir)
+                _update(db, data_dir, signatures)
                 rows = db.execute(f"SELECT {_ENTITY}, f.message FROM ent_found f JOIN ent e"
                                   " ON e.name = f.name AND e.pos = f.pos").fetchall()
         except (sqlite3.Error, ValueError, TypeError):
@@ -145,7 +152,7 @@ def _drop(cache_dir: Path) -> None:
         db.commit()
 
 
-def _update(db: sqlite3.Connection, data_dir: Path) -> None:
+def _update(db: sqlite3.Connection, data_dir: Path, signatures: Signatures | None = None) -> None:
     """Scan the files that changed since their last scan; recompute the pools their entities touch."""
     now = time.time_ns()
     changed: dict[str, list[NamedEntity]] = {}
@@ -153,16 +160,12 @@ def _update(db: sqlite3.Connection, data_dir: Path) -> None:
     if [_entity(r) for r in _rows(db, REGISTRY)] != registry:
         changed[REGISTRY] = registry
     known = {r[0]: r[1:] for r in db.execute("SELECT name, size, mtime, ino, at FROM ent_files")}
-    folder = os.path.join(data_dir, ARTICLES_DIR)
-    names = article_names(data_dir)
     scanned, present = [], set()
-    for name in names:
-        try:
-            st = os.stat(os.path.join(folder, name))
-        except OSError:
+    for name, found_sig in (_signatures(data_dir) if signatures is None else signatures).items():
+        if found_sig is None:
             continue
         present.add(name)
-        sig = (st.st_size, st.st_mtime_ns, st.st_ino)
+        sig = tuple(found_sig)
         row = known.get(name)
         if row is not None and row[:3] == sig and row[3] - RACY_NS > sig[1]:
             continue
@@ -187,6 +190,19 @@ def _update(db: sqlite3.Connection, data_dir: Path) -> None:
         touched.update(p for p, _ in pools)
     for pool in sorted(touched):
         _recompute(db, pool)
+
+
+def _signatures(data_dir: Path) -> Signatures:
+    folder = os.path.join(data_dir, ARTICLES_DIR)
+    found: Signatures = {}
+    for name in article_names(data_dir):
+        try:
+            st = os.stat(os.path.join(folder, name))
+        except OSError:
+            found[name] = None
+            continue
+        found[name] = [st.st_size, st.st_mtime_ns, st.st_ino]
+    return found
 
 
 def _recompute(db: sqlite3.Connection, pool: str) -> None:
