@@ -48,7 +48,6 @@ from .index import Index, finding_row
 
 FORMAT = "4"
 CHUNKS = ("trig", "ttl", "nt", "jsonld")
-_CHUNK_SET = set(CHUNKS)
 LEGACY = ("index.json", "store-manifest.json", "store-findings.json",  # the JSON index before ``index.py``
           "lookalikes-memo.json")  # the look-alike memo before ``lookalike.py`` (``entities-memo.json`` is
 # ``authoring.check.check_result``'s own memo when it is given no warnings: kept)
@@ -114,18 +113,6 @@ def content_digest(mapping: Path) -> tuple[str, str | None]:
 def article_key(inputs: str, digest: str) -> str:
     """The entry key of one article: its mapping and text files' digest, and every shared input."""
     return hashlib.sha256(f"{inputs}\0{digest}".encode()).hexdigest()[:32]
-
-
-def _settled(path: str, recorded: Any, at: Any, now: int) -> bool:
-    """Whether ``path``'s size, mtime and inode are ``recorded`` and its mtime was more than ``RACY_NS``
-    before both ``at`` (when recorded) and ``now``: then its contents are trusted unread."""
-    try:
-        st = os.stat(path)
-    except OSError:
-        return False
-    mtime = st.st_mtime_ns
-    return (type(recorded) is list and recorded == [st.st_size, mtime, st.st_ino] and type(at) is int
-            and at - RACY_NS > mtime and now - RACY_NS > mtime)
 
 
 def _signature(path: str | Path) -> list[int] | None:
@@ -277,68 +264,11 @@ class Cache:
                      known["stats"], folder, sums=known.get("sums"), sigs=known.get("sigs"),
                      sigs_at=known.get("sigs_at", 0))
 
-    def lookup(self, folder: str, names: list[str], inputs: str) -> tuple[list[Entry], list[tuple[str, str]]]:
-        """``get(slug, key(path, inputs))`` for each mapping file name in ``folder``: the entries found, and
-        the (name, key) of each article to build.
-
-        The same rules as ``key`` and ``get`` in one loop, for the common case (both files and
-        every chunk as they were, long enough before they were recorded): after an edit at
-        10,000 articles ``key`` and ``get`` cost 0.25 s, mostly calls and lists around the 60,000
-        ``stat`` calls (an isdir each among them); anything else goes through them.
-        """
-        rows, entries, now = self.index.entries, self._rows, time.time_ns()
-        if not entries:
-            self._known("")
-        found: list[Entry] = []
-        missed: list[tuple[str, str]] = []
-        base = f"{self._articles}{os.sep}"
-        for name in names:
-            slug = name[:-5] if name.endswith(".yaml") and len(name) > 5 else Path(name).stem
-            path = f"{folder}{os.sep}{name}"
-            entry = self._quick(slug, path, rows.get(slug), self._rows.get(slug), inputs, now, base)
-            if entry is None:
-                key = self.key(path, inputs)
-                entry = self.get(slug, key)
-                if entry is None:
-                    missed.append((name, key))
-                    continue
-            found.append(entry)
-        return found, missed
-
     def signatures(self, folder: str, names: list[str]) -> dict[str, list[int] | None]:
         """Each mapping file's size, mtime and inode as ``key`` found it (stat now if it did not look)."""
         seen = self._seen
         return {name: seen[name[:-5]].get("mapping") if name[:-5] in seen else _signature(os.path.join(folder, name))
                 for name in names}
-
-    def _quick(self, slug: str, path: str, row: tuple[str, str, str] | None, known: dict[str, Any] | None,
-               inputs: str, now: int, base: str) -> Entry | None:
-        """The entry of ``lookup``'s common case, or None (then ``key`` and ``get`` decide)."""
-        if row is None or known is None:
-            return None
-        files, sigs, sums, at = known.get("files"), known.get("sigs"), known.get("sums"), known.get("sigs_at", 0)
-        if (type(files) is not dict or type(sigs) is not dict or type(sums) is not dict or sums.keys() != _CHUNK_SET
-                or type(at) is not int):
-            return None
-        recorded_at = files.get("at")
-        if not _settled(path, files.get("mapping"), recorded_at, now):
-            return None
-        text = files.get("text")
-        if text:
-            if not _settled(os.path.join(os.path.dirname(path), text), files.get("text_sig"), recorded_at, now):
-                return None
-        elif files.get("text_sig") is not None:
-            return None
-        key = article_key(inputs, files["digest"])
-        if row[0] != key:
-            return None
-        folder = f"{base}{slug}{os.sep}{key}"
-        for chunk in CHUNKS:
-            if not _settled(f"{folder}{os.sep}graph.{chunk}", sigs.get(chunk), at, at):
-                return None
-        self._seen[slug] = files
-        self.hits += 1
-        return self._recorded_entry(slug, key, known, folder)
 
     def _checked(self, entry: Entry) -> Entry | None:
         sigs = _intact(entry)

@@ -263,10 +263,14 @@ def _refresh(data_dir: Path, cache_dir: Path, jobs: int | None, keep_store: list
     misses: list[tuple[Path, str]] = []
     folder = data_dir / ARTICLES_DIR
     names = article_names(data_dir)
-    found, missed = cache.lookup(os.fspath(folder), names, keyed)
+    for name in names:  # strings: a Path each cost 10,000 articles 0.08 s
+        slug, key = name[:-5], cache.key(os.path.join(folder, name), keyed)
+        hit = cache.get(slug, key)
+        if hit is not None:
+            entries[slug] = hit
+        else:
+            misses.append((folder / name, key))
     signatures = cache.signatures(os.fspath(folder), names)
-    entries.update((e.slug, e) for e in found)
-    misses.extend((folder / name, key) for name, key in missed)
     # Changed articles are mapped, validated and serialized in batches by worker
     # processes; each result goes to the cache as it arrives, so memory stays bounded.
     WORKER_INPUTS.update(registry=registry, terms=terms, data_dir=data_dir, reg_graph=reg_graph,
