@@ -2,6 +2,7 @@
 
 import json
 import os
+import pickle
 import shutil
 import time
 from collections.abc import Callable
@@ -474,6 +475,7 @@ def test_an_edits_report_reads_the_corpus_findings_as_its_build_left_them(corpus
     assert _all(later.report.findings) != _all(reference.report.findings)
     assert lazy.report.findings == reference.report.findings and lazy.report == reference.report
     assert lazy.report.conforms and lazy.report.counts == reference.report.counts
+    assert pickle.loads(pickle.dumps(lazy.report)) == reference.report  # a plain Report, no connection
 
 
 def test_a_deleted_split_output_is_written_again_by_the_next_build(corpus_dir, tmp_path):

@@ -12,7 +12,8 @@ the manifest and the corpus findings by evaluating the corpus in full. So a file
 that is not a database, or is damaged (truncated, overwritten), is deleted and
 started again; everything is read once when the index is opened, so damage is
 found before anything is trusted. The cache's lock serialises builds; SQLite's own
-locking is a second guard.
+locking is a second guard. An edit's build reads none of the corpus findings it keeps:
+its report (``LazyReport``) reads them from a read snapshot (``Recorded``) when asked.
 
 >>> import tempfile
 >>> from pathlib import Path
@@ -341,6 +342,10 @@ class LazyReport(Report):
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, Report) and (self.findings, self.raw) == (other.findings, other.raw)
+
+    def __reduce__(self) -> tuple[type[Report], tuple[list[Finding], list[Graph]]]:
+        """Pickled or copied, a plain ``Report`` (the snapshot's connection goes with neither)."""
+        return Report, (self.findings, self.raw)
 
     __hash__ = None  # type: ignore[assignment]
 
