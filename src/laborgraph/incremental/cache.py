@@ -244,8 +244,11 @@ class Cache:
         """The entry for ``key`` if it is there and every chunk matches its checksum; a damaged one is removed."""
         known = self._known(slug)
         folder = f"{self._articles}{os.sep}{slug}{os.sep}{key}"
-        if known is not None and self.index.entries[slug][0] == key and os.path.isdir(folder):
-            return self._checked(self._recorded_entry(slug, key, known, folder))
+        if known is not None and self.index.entries[slug][0] == key:
+            entry = self._recorded_entry(slug, key, known, folder)
+            sigs = _intact(entry)  # the chunks' stat calls say the folder is there: no isdir for a hit
+            if sigs is not None or os.path.isdir(folder):
+                return self._judged(entry, sigs)
         meta = os.path.join(folder, "meta.json")
         if not os.path.isfile(meta):
             self.misses += 1
@@ -271,7 +274,10 @@ class Cache:
                 for name in names}
 
     def _checked(self, entry: Entry) -> Entry | None:
-        sigs = _intact(entry)
+        return self._judged(entry, _intact(entry))
+
+    def _judged(self, entry: Entry, sigs: dict[str, list[int]] | None) -> Entry | None:
+        """``entry`` if ``sigs`` (``_intact``'s answer) says its chunks are intact; else it is removed."""
         if sigs is not None:
             self.hits += 1
             if sigs is not entry.sigs:  # hashed again: remember the files as they are now
