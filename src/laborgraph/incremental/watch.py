@@ -1,0 +1,141 @@
+"""`laborgraph check --watch`: re-check an article each time its mapping or text file is saved.
+
+`laborgraph check FILE` spends most of a second at 10,000 articles on what does not change
+between two saves: importing rdflib, loading the parsed shared inputs, and computing every
+article's key to confirm no other article changed (20,000 file signatures). A process that
+stays up keeps the parsed inputs (``check.Kept``), and the operating system's file events
+(``watchfiles``: inotify on Linux) name the files that changed, so only those get a new key.
+
+Each check is ``check_article`` with what was kept: the same answer, and the same fallback
+to a full refresh when the cache does not describe the rest of the corpus (a registry edit,
+another article changed, no build yet). The cache's lock is taken per check, never while
+waiting, so `laborgraph build` can run in between; a build in between is noticed by
+``check_article`` (the cache index's files changed) and every key is computed again once.
+
+A change to a mapping (``articles/*.yaml``) names its article. A change to any other file
+in ``articles/`` (a text file) is attributed to the mapping of the same name when there is
+one, and every key is computed again: the watcher cannot tell which mappings read that
+text. A registry change, or one to ``articles/`` itself, re-checks the articles in view
+(the named FILEs, or the ones checked last). Files elsewhere in the data folder are not
+read by a build and are ignored.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+from ..load import ARTICLES_DIR, REGISTRY_FILE
+from .check import Checked, Kept, check_article
+
+STEP_MS = 25  # a batch of changes is reported once no new change came for this long (an editor's save: ~1 ms)
+TIMEOUT_MS = 200  # how often the watch loop looks up from waiting (``ready``, the stop event)
+
+
+class Event(Protocol):
+    """What stops the watch: ``threading.Event`` or anything with ``is_set``."""
+
+    def is_set(self) -> bool: ...
+
+
+class Ready(Protocol):
+    """Told once the watcher is watching: a change from then on is seen (``threading.Event``)."""
+
+    def set(self) -> None: ...
+
+
+@dataclass(frozen=True)
+class Rechecked:
+    """One article checked after a change: ``check_article``'s answer, and what it cost."""
+
+    mapping: Path
+    checked: Checked
+    seconds: float  # wall time of the check
+    cpu: float  # this process's CPU time in the check
+    rescanned: bool  # every article's key was computed from its files (first check, build in between ...)
+
+
+@dataclass(frozen=True)
+class Batch:
+    """One batch of file changes, sorted out."""
+
+    mappings: set[str]  # names in articles/ of the mappings that changed (perhaps deleted)
+    rescan: bool  # a change no mapping's name accounts for: every key is computed again
+    others: bool  # a change that concerns every article (registry, the articles folder itself)
+
+
+def sort_changes(paths: Iterable[str], data_dir: Path, cache_dir: Path) -> Batch:
+    """Which mappings the changed ``paths`` concern, and whether some change concerns more than those.
+
+    >>> b = sort_changes(["/d/articles/a.yaml", "/d/articles/b.txt", "/d/README.md"], Path("/d"), Path("/c"))
+    >>> sorted(b.mappings), b.rescan, b.others
+    (['a.yaml', 'b.yaml'], True, False)
+    """
+    data, cache = Path(data_dir).absolute(), Path(cache_dir).absolute()
+    articles, registry = data / ARTICLES_DIR, data / REGISTRY_FILE
+    mappings: set[str] = set()
+    rescan = others = False
+    for raw in paths:
+        path = Path(raw)
+        if path == cache or cache in path.parents:
+            continue  # the cache's own writes
+        if path.parent == articles:
+            if path.suffix == ".yaml" and not path.name.startswith("."):
+                mappings.add(path.name)
+            else:
+                rescan = True
+                mappings.add(f"{path.stem}.yaml")  # the usual pairing; checked only if that mapping exists
+        elif path in (registry, articles, data):
+            rescan = rescan or path != registry
+            others = True
+    return Batch(mappings, rescan, others)
+
+
+def watch_checks(data_dir: Path, *, cache_dir: Path, files: Iterable[Path] = (), stop_event: Event | None = None,
+                 ready: Ready | None = None) -> Iterator[Rechecked]:
+    """Check the changed articles (or only ``files``, when given) after each batch of changes under ``data_dir``.
+
+    Runs until ``stop_event`` is set (checked every ``TIMEOUT_MS``) or the generator is closed;
+    ``ready`` is told once changes are being watched. The first check computes every key.
+    """
+    import watchfiles  # here: `laborgraph check FILE` does not pay for it
+
+    data, named = _absolute(data_dir), [_absolute(f) for f in files]
+    cache = _absolute(cache_dir)
+    articles = data / ARTICLES_DIR
+    kept, view = Kept(), list(named)
+    for changes in watchfiles.watch(data, stop_event=stop_event, yield_on_timeout=True, rust_timeout=TIMEOUT_MS,
+                                    step=STEP_MS, raise_interrupt=True):
+        if ready is not None:
+            ready.set()
+        if not changes:
+            continue
+        batch = sort_changes((p for _, p in changes), data, cache)
+        kept.changed |= batch.mappings
+        if batch.rescan:
+            kept.keys = None
+        touched = [articles / n for n in sorted(batch.mappings) if (articles / n).is_file()]
+        if named:
+            targets = named if batch.mappings or batch.others else []
+        else:
+            targets = touched or ([m for m in view if m.is_file()] if batch.others else [])
+            view = targets or view
+        for mapping in targets:
+            yield _timed(mapping, data, cache, kept)
+
+
+def _absolute(path: Path) -> Path:
+    """The path made absolute as watchfiles reports paths (symlinks resolved, as inotify sees them)."""
+    return Path(path).resolve()
+
+
+def _timed(mapping: Path, data_dir: Path, cache_dir: Path, kept: Kept) -> Rechecked:
+    wall, cpu = time.perf_counter(), time.process_time()
+    checked = check_article(mapping, data_dir, cache_dir=cache_dir, kept=kept)
+    return Rechecked(mapping, checked, time.perf_counter() - wall, time.process_time() - cpu, kept.rescanned)
+
+
+__all__ = ["Batch", "Rechecked", "sort_changes", "watch_checks"]
