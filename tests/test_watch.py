@@ -1,0 +1,193 @@
+"""`laborgraph check --watch`: a real watcher on a copy of a fixture corpus gives check_article's answers."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import queue
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+from laborgraph.authoring.check import article_report, check_result
+from laborgraph.incremental import refresh
+from laborgraph.incremental.check import check_article
+from laborgraph.incremental.watch import Rechecked, watch_checks
+
+from .conftest import DATA, ROOT, SEED
+
+FIXTURES = ROOT / "tests" / "fixtures"
+WAIT = 60.0  # seconds a report may take on a busy machine (a full refresh included) before the test fails
+EPSILON = "2024-08-05-epsilon-pay"
+ALPHA = "2024-08-01-alpha-agency-count"
+ANONYMOUS = ("    source: epsilon-voice\n", "    source: epsilon-informant\n")  # a corpus rule's finding
+VIOLATION = ("        destination: russian-far-east\n", "        destination: dprk-authorities\n")
+
+
+def _corpus(name: str, tmp_path: Path) -> tuple[Path, Path]:
+    """A copy of a fixture corpus and a cache built for it."""
+    data = tmp_path / "corpus"
+    shutil.copytree(DATA if name == "seed" else FIXTURES / name, data)
+    cache = tmp_path / "cache"
+    refresh(data, cache_dir=cache)
+    return data, cache
+
+
+def _python(*args: str) -> list[str]:
+    """A laborgraph command in another process, on this source tree."""
+    return [sys.executable, "-c", "from laborgraph.cli import main; main()", *args]
+
+
+ENV = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), *sys.path])}
+
+
+class Watching:
+    """``watch_checks`` in a thread: each report, or the thread's exception, arrives on a queue."""
+
+    def __init__(self, data: Path, cache: Path, files: tuple[Path, ...]) -> None:
+        self.stop, self.ready, self.out = threading.Event(), threading.Event(), queue.Queue[object]()
+        self.thread = threading.Thread(target=self._run, args=(data, cache, files), daemon=True)
+
+    def _run(self, data: Path, cache: Path, files: tuple[Path, ...]) -> None:
+        try:
+            for done in watch_checks(data, cache_dir=cache, files=files, stop_event=self.stop, ready=self.ready):
+                self.out.put(done)
+        except BaseException as exc:
+            self.out.put(exc)
+            self.ready.set()
+
+    def next(self) -> Rechecked:
+        got = self.out.get(timeout=WAIT)
+        if isinstance(got, BaseException):
+            raise got
+        assert isinstance(got, Rechecked)
+        return got
+
+    def quiet(self) -> bool:
+        """No further report comes within a second."""
+        try:
+            self.out.get(timeout=1.0)
+        except queue.Empty:
+            return True
+        return False
+
+
+@contextlib.contextmanager
+def watching(data: Path, cache: Path, *files: Path) -> Iterator[Watching]:
+    w = Watching(data, cache, files)
+    w.thread.start()
+    assert w.ready.wait(WAIT), "the watcher did not start"
+    try:
+        yield w
+    finally:
+        w.stop.set()
+        w.thread.join(WAIT)
+    assert not w.thread.is_alive(), "the stop event did not end the watch"
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def _rows(report, mapping: Path, data: Path) -> list[tuple]:
+    return sorted((f.severity, f.file, f.line or 0, f.claim or "", f.shape, f.focus, f.message, f.value or "")
+                  for f in article_report(report, mapping, data).findings)
+
+
+def _as_full(done: Rechecked, data: Path, tmp_path: Path, name: str) -> None:
+    """The watcher's report is a cold full validation's, as far as its article is concerned."""
+    full = refresh(data, cache_dir=tmp_path / name).report
+    assert _rows(done.checked.report, done.mapping, data) == _rows(full, done.mapping, data)
+
+
+def test_an_edit_gives_check_articles_report_and_keeps_the_other_keys(tmp_path):
+    data, cache = _corpus("corroboration2", tmp_path)
+    mapping = data / "articles" / f"{EPSILON}.yaml"
+    before = _rows(check_article(mapping, data, cache_dir=cache).report, mapping, data)
+    with watching(data, cache) as w:
+        _edit(mapping, *ANONYMOUS)
+        first = w.next()
+        assert first.mapping == mapping.resolve() and first.checked.fast and first.rescanned
+        _edit(mapping, "\n", "\n# a comment\n")
+        second = w.next()
+        assert second.checked.fast and not second.rescanned  # only the edited mapping got a new key
+        assert w.quiet()  # the cache's writes (outside the data folder) and nothing else: no report
+    _as_full(second, data, tmp_path, "fresh")
+    again = check_article(mapping, data, cache_dir=cache)  # a separate check of the same state
+    assert _rows(again.report, mapping, data) == _rows(second.checked.report, mapping, data)
+    assert again.warnings == second.checked.warnings
+    assert _rows(second.checked.report, mapping, data) != before  # the edit changed the findings
+
+
+def test_an_edit_that_breaks_a_shape_is_reported_as_a_violation(tmp_path):
+    data, cache = _corpus("seed", tmp_path)
+    mapping = data / "articles" / f"{SEED}.yaml"
+    with watching(data, cache, mapping) as w:
+        _edit(mapping, *VIOLATION)
+        done = w.next()
+    result = check_result(done.checked.report, mapping, data, warnings=done.checked.warnings)
+    assert not result.conforms and "VIOLATION" in result.text
+    _as_full(done, data, tmp_path, "fresh")
+
+
+def test_a_text_file_edit_checks_its_article_and_a_registry_edit_the_full_refresh(tmp_path):
+    data, cache = _corpus("corroboration2", tmp_path)
+    mapping = data / "articles" / f"{EPSILON}.yaml"
+    with watching(data, cache) as w:
+        text = mapping.with_suffix(".txt")
+        text.write_text(text.read_text(encoding="utf-8") + "\nA line added.\n", encoding="utf-8")
+        done = w.next()
+        assert done.mapping == mapping.resolve() and done.rescanned and done.checked.fast
+        registry = data / "entities.yaml"
+        registry.write_text(registry.read_text(encoding="utf-8") + "\n# an edit\n", encoding="utf-8")
+        after = w.next()  # the article in view, checked again
+        assert after.mapping == mapping.resolve() and not after.checked.fast  # the shared inputs changed
+    _as_full(after, data, tmp_path, "fresh")
+
+
+def test_a_build_between_two_edits_is_noticed_and_the_answer_stays_right(tmp_path):
+    data, cache = _corpus("corroboration2", tmp_path)
+    mapping = data / "articles" / f"{EPSILON}.yaml"
+    with watching(data, cache, mapping) as w:
+        _edit(mapping, *ANONYMOUS)
+        assert w.next().checked.fast
+        built = subprocess.run(_python("-q", "build", "--data", str(data), "--out", str(tmp_path / "out"),
+                                       "--cache", str(cache)), env=ENV, timeout=WAIT, capture_output=True, text=True)
+        assert built.returncode == 1, built.stderr  # 1: the fixture has violations (the cache is written all the same)
+        _edit(mapping, "\n", "\n# after the build\n")
+        done = w.next()
+        assert done.checked.fast and done.rescanned  # the build wrote the cache: every key once more
+    _as_full(done, data, tmp_path, "fresh")
+
+
+def test_the_cli_reports_each_save_and_ctrl_c_exits_0(tmp_path):
+    data, cache = _corpus("corroboration2", tmp_path)
+    mapping = data / "articles" / f"{EPSILON}.yaml"
+    proc = subprocess.Popen(_python("check", "--watch", "--data", str(data), "--cache", str(cache)),
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=ENV)
+    watchdog = threading.Timer(WAIT, proc.kill)  # a hang closes the pipes: the reads below fail, not block
+    watchdog.start()
+    try:
+        assert proc.stderr is not None and proc.stdout is not None
+        assert "watching" in proc.stderr.readline()
+        _edit(mapping, *ANONYMOUS)
+        lines = []
+        while not (lines and lines[-1].startswith("checked ")):
+            line = proc.stdout.readline()
+            assert line, "the watcher stopped"
+            lines.append(line)
+        proc.send_signal(signal.SIGINT)
+        assert proc.wait(WAIT) == 0
+    finally:
+        watchdog.cancel()
+        if proc.poll() is None:
+            proc.kill()
+    assert lines[-1].startswith(f"checked {mapping.name} in ") and "fast" in lines[-1]
+    reference = check_result(check_article(mapping, data, cache_dir=cache).report, mapping, data)
+    assert "".join(lines[:-1]) == reference.text
