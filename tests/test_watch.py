@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from laborgraph.authoring.check import article_report, check_result
+from laborgraph.authoring.entities import duplicate_warnings
 from laborgraph.incremental import refresh
 from laborgraph.incremental.check import check_article
 from laborgraph.incremental.watch import Rechecked, watch_checks
@@ -125,15 +126,41 @@ def test_an_edit_gives_check_articles_report_and_keeps_the_other_keys(tmp_path):
     assert _rows(second.checked.report, mapping, data) != before  # the edit changed the findings
 
 
-def test_an_edit_that_breaks_a_shape_is_reported_as_a_violation(tmp_path):
+def test_an_edit_that_breaks_a_shape_is_reported_as_a_violation_and_a_lookalike_warned(tmp_path):
     data, cache = _corpus("seed", tmp_path)
     mapping = data / "articles" / f"{SEED}.yaml"
     with watching(data, cache, mapping) as w:
         _edit(mapping, *VIOLATION)
         done = w.next()
-    result = check_result(done.checked.report, mapping, data, warnings=done.checked.warnings)
-    assert not result.conforms and "VIOLATION" in result.text
-    _as_full(done, data, tmp_path, "fresh")
+        result = check_result(done.checked.report, mapping, data, warnings=done.checked.warnings)
+        assert not result.conforms and "VIOLATION" in result.text
+        _as_full(done, data, tmp_path, "fresh")
+        assert done.checked.warnings == []
+        _edit(mapping, "entities:\n", "entities:\n  russian-federation:\n    type: Country\n    label: russia\n")
+        lookalike = w.next()
+    assert not lookalike.rescanned  # the look-alike tables were brought up to date from this mapping alone
+    assert lookalike.checked.warnings == duplicate_warnings(data, only=mapping) != []
+
+
+def _declare(mapping: Path, eid: str, label: str) -> None:
+    _edit(mapping, "entities:\n", f"entities:\n  {eid}:\n    type: Organization\n    label: {label}\n")
+
+
+def test_a_lookalike_in_another_article_edited_under_the_watcher_is_warned(tmp_path):
+    data, cache = _corpus("corroboration2", tmp_path)
+    alpha, epsilon = (data / "articles" / f"{n}.yaml" for n in (ALPHA, EPSILON))
+    with watching(data, cache) as w:
+        zeta = data / "articles" / "2024-08-06-zeta-presence.yaml"
+        _edit(zeta, "\n", "\n# a comment\n")
+        assert w.next().rescanned  # the first check reads every file's signature
+        _declare(alpha, "sakhalin-builders-7", "Sakhalin Builders 7")
+        assert not w.next().rescanned
+        _declare(epsilon, "sakhalin-builders-seven", "Sakhalin Builders 7 LLC")
+        done = w.next()
+    assert done.mapping == epsilon.resolve() and not done.rescanned
+    # alpha's entity reached the look-alike tables when alpha was checked, from its name alone
+    assert done.checked.warnings == duplicate_warnings(data, only=epsilon)
+    assert "sakhalin-builders-7" in done.checked.warnings[0]
 
 
 def test_a_text_file_edit_checks_its_article_and_a_registry_edit_the_full_refresh(tmp_path):

@@ -47,7 +47,7 @@ from ..model import Registry
 from ..ontology import Terms, default_ontology_dir, load_terms, ontology_graph, use_parsed_ontology
 from ..validate import Finding, Report, default_shapes_dir, shapes_graph
 from ..vocab import ONTOLOGY_GRAPH, REGISTRY_GRAPH, article_graph_iri
-from .cache import Cache, Entry, inputs_fingerprint
+from .cache import Cache, Entry, article_key, content_digest, inputs_fingerprint
 from .corpus import affected, merge, ontology_subset, run_checks, run_constraints
 from .index import NAME
 from .lock import locked
@@ -116,13 +116,16 @@ def check_article(mapping: Path, data_dir: Path, *, cache_dir: Path, kept: Kept 
     with locked(cache_dir):
         if kept is not None and kept.stamp != _stamp(cache_dir):
             kept.keys = None  # another command wrote to the cache
+        changed = set(kept.changed) if kept is not None and kept.keys is not None else None
         report = _fast(mapping, data_dir, cache_dir, kept)
         fast = report is not None
         if report is None:
             if kept is not None:
                 kept.keys, kept.rescanned = None, True
             report = refresh(data_dir, cache_dir=cache_dir).report
-        checked = Checked(report, fast, check_warnings(mapping, data_dir, cache_dir))
+        if kept is None or kept.rescanned:
+            changed = None  # the look-alike tables too are brought up to date from every file's signature
+        checked = Checked(report, fast, check_warnings(mapping, data_dir, cache_dir, changed))
         if kept is not None:
             kept.stamp = _stamp(cache_dir)  # every connection to the index is closed by now
         return checked
@@ -190,7 +193,8 @@ def _wanted(cache: Cache, names: list[str], data_dir: Path, inputs: str, kept: K
         for n in names:
             iri = f"{graph}{n[:-5]}"
             known = None if n in kept.changed else prior.get(iri)  # a mapping added since: not known
-            wanted[iri] = known if known is not None else cache.key(os.path.join(folder, n), inputs)
+            # a changed file is hashed: ``cache.key`` would first decode every index row to find that out
+            wanted[iri] = known if known is not None else article_key(inputs, content_digest(Path(folder, n))[0])
     wanted[str(REGISTRY_GRAPH)] = wanted[str(ONTOLOGY_GRAPH)] = inputs[:32]
     if kept is not None:
         kept.keys, kept.inputs, kept.rescanned = wanted, inputs, prior is None
