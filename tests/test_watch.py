@@ -61,11 +61,13 @@ class Watching:
             self.out.put(exc)
             self.ready.set()
 
-    def next(self) -> Rechecked:
+    def next(self, refused: bool = False) -> Rechecked:
+        """The next report: a check's, or (``refused``) the bad input's."""
         got = self.out.get(timeout=WAIT)
         if isinstance(got, BaseException):
             raise got
         assert isinstance(got, Rechecked)
+        assert (got.checked is None) == refused, got.error
         return got
 
     def quiet(self) -> bool:
@@ -161,6 +163,29 @@ def test_a_lookalike_in_another_article_edited_under_the_watcher_is_warned(tmp_p
     # alpha's entity reached the look-alike tables when alpha was checked, from its name alone
     assert done.checked.warnings == duplicate_warnings(data, only=epsilon)
     assert "sakhalin-builders-7" in done.checked.warnings[0]
+
+
+def test_a_new_mapping_is_checked_and_a_deleted_one_noticed(tmp_path):
+    data, cache = _corpus("corroboration2", tmp_path)
+    epsilon = data / "articles" / f"{EPSILON}.yaml"
+    misnamed, copy = (data / "articles" / f"2024-08-0{d}-eta-copy.yaml" for d in (7, 5))
+    with watching(data, cache) as w:
+        _edit(epsilon, "\n", "\n# a comment\n")
+        assert w.next().rescanned
+        misnamed.write_text(epsilon.read_text(encoding="utf-8"), encoding="utf-8")
+        refused = w.next(refused=True)  # a file named by another date: refused, reported, and the watch goes on
+        assert refused.checked is None and "does not match the date 2024-08-07 in the file name" in refused.error
+        misnamed.rename(copy)
+        added = w.next()
+        assert added.mapping == copy.resolve() and added.checked.fast
+        assert added.rescanned  # after a refusal, every key is computed again
+        _as_full(added, data, tmp_path, "fresh")
+        copy.unlink()
+        _edit(epsilon, "\n", "\n# another comment\n")
+        after = w.next()
+        assert after.mapping == epsilon.resolve()
+        assert not after.checked.fast  # the store still holds the deleted article: the full refresh answers
+    _as_full(after, data, tmp_path, "fresh2")
 
 
 def test_a_text_file_edit_checks_its_article_and_a_registry_edit_the_full_refresh(tmp_path):

@@ -529,11 +529,15 @@ def _watch_checks(mappings: tuple[Path, ...], data_dir: Path | None, cache_dir: 
     ready = _Told(f"watching {data_dir} (Ctrl-C to stop)")
     try:
         for done in watch_checks(data_dir, cache_dir=cache_dir, files=mappings, ready=ready):
-            result = check_result(done.checked.report, done.mapping, data_dir, warnings=done.checked.warnings)
-            for line in result.warnings:
-                click.echo(f"warning: {line}", err=True)
-            click.echo(result.text, nl=False)
-            how = "fast" if done.checked.fast else "full refresh"
+            if done.checked is None:
+                click.echo(f"error: {done.error}", err=True)
+                how = "bad input"
+            else:
+                result = check_result(done.checked.report, done.mapping, data_dir, warnings=done.checked.warnings)
+                for line in result.warnings:
+                    click.echo(f"warning: {line}", err=True)
+                click.echo(result.text, nl=False)
+                how = "fast" if done.checked.fast else "full refresh"
             click.echo(f"checked {done.mapping.name} in {done.seconds:.3f} s (CPU {done.cpu:.3f} s, {how}"
                        f"{', every key' if done.rescanned else ''})")
     except KeyboardInterrupt:

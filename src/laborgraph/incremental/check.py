@@ -103,6 +103,7 @@ class Kept:
     inputs: str = ""
     stamp: tuple[tuple[int, int, int] | None, ...] | None = None
     changed: set[str] = field(default_factory=set)
+    names: list[str] | None = None  # the mappings' names in ``articles/`` at the last check
     rescanned: bool = True  # the last check computed every article's key from its files
 
 
@@ -146,7 +147,7 @@ def _stamp(cache_dir: Path) -> tuple[tuple[int, int, int] | None, ...]:
 
 def _fast(mapping: Path, data_dir: Path, cache_dir: Path, kept: Kept | None = None) -> Report | None:
     """The one-article path, or None when only a full refresh can answer exactly."""
-    names = article_names(data_dir)
+    names = _names(data_dir, kept)
     mine = data_dir / ARTICLES_DIR / mapping.name
     if mapping.name not in names or mine.resolve() != mapping.resolve() or not (cache_dir / "store").is_dir():
         return None
@@ -155,6 +156,24 @@ def _fast(mapping: Path, data_dir: Path, cache_dir: Path, kept: Kept | None = No
         return _recorded(cache, mine, names, data_dir, cache_dir, kept)
     finally:
         cache.close()
+
+
+def _names(data_dir: Path, kept: Kept | None) -> list[str]:
+    """``article_names``; with ``kept`` keys, the last check's names with the changed ones added or dropped
+    (listing 10,000 names costs 0.05 s)."""
+    if kept is None or kept.keys is None or kept.names is None:
+        names = article_names(data_dir)
+    else:
+        folder, now = os.path.join(data_dir, ARTICLES_DIR), set(kept.names)
+        for n in kept.changed:
+            if n.endswith(".yaml") and not n.startswith(".") and os.path.lexists(os.path.join(folder, n)):
+                now.add(n)
+            else:
+                now.discard(n)
+        names = sorted(now)
+    if kept is not None:
+        kept.names = names
+    return names
 
 
 def _recorded(cache: Cache, mine: Path, names: list[str], data_dir: Path, cache_dir: Path,

@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
+from ..errors import LaborgraphError
 from ..load import ARTICLES_DIR, REGISTRY_FILE
 from .check import Checked, Kept, check_article
 
@@ -49,10 +50,11 @@ class Ready(Protocol):
 
 @dataclass(frozen=True)
 class Rechecked:
-    """One article checked after a change: ``check_article``'s answer, and what it cost."""
+    """One article checked after a change: ``check_article``'s answer (or the bad input it refused), and its cost."""
 
     mapping: Path
-    checked: Checked
+    checked: Checked | None  # None: ``error`` says why
+    error: str  # the bad input (``LaborgraphError``) that `laborgraph check FILE` would exit 2 with, or ""
     seconds: float  # wall time of the check
     cpu: float  # this process's CPU time in the check
     rescanned: bool  # every article's key was computed from its files (first check, build in between ...)
@@ -134,8 +136,12 @@ def _absolute(path: Path) -> Path:
 
 def _timed(mapping: Path, data_dir: Path, cache_dir: Path, kept: Kept) -> Rechecked:
     wall, cpu = time.perf_counter(), time.process_time()
-    checked = check_article(mapping, data_dir, cache_dir=cache_dir, kept=kept)
-    return Rechecked(mapping, checked, time.perf_counter() - wall, time.process_time() - cpu, kept.rescanned)
+    checked, error = None, ""
+    try:
+        checked = check_article(mapping, data_dir, cache_dir=cache_dir, kept=kept)
+    except LaborgraphError as exc:  # a mapping being typed is often invalid for a while: the watch goes on
+        error, kept.keys = str(exc), None  # the check stopped half-way: every key is computed again next time
+    return Rechecked(mapping, checked, error, time.perf_counter() - wall, time.process_time() - cpu, kept.rescanned)
 
 
 __all__ = ["Batch", "Rechecked", "sort_changes", "watch_checks"]
