@@ -121,10 +121,15 @@ def test_an_edit_gives_check_articles_report_and_keeps_the_other_keys(tmp_path):
         second = w.next()
         assert second.checked.fast and not second.rescanned  # only the edited mapping got a new key
         assert w.quiet()  # the cache's writes (outside the data folder) and nothing else: no report
-    _as_full(second, data, tmp_path, "fresh")
+        _as_full(second, data, tmp_path, "fresh")
+        text = mapping.with_suffix(".txt")
+        text.write_text(text.read_text(encoding="utf-8") + "\nA line added.\n", encoding="utf-8")
+        third = w.next()  # the text's one reader, by its name
+        assert third.mapping == mapping.resolve() and third.checked.fast and not third.rescanned
+        _as_full(third, data, tmp_path, "fresh2")
     again = check_article(mapping, data, cache_dir=cache)  # a separate check of the same state
-    assert _rows(again.report, mapping, data) == _rows(second.checked.report, mapping, data)
-    assert again.warnings == second.checked.warnings
+    assert _rows(again.report, mapping, data) == _rows(third.checked.report, mapping, data)
+    assert again.warnings == third.checked.warnings
     assert _rows(second.checked.report, mapping, data) != before  # the edit changed the findings
 
 
@@ -188,19 +193,34 @@ def test_a_new_mapping_is_checked_and_a_deleted_one_noticed(tmp_path):
     _as_full(after, data, tmp_path, "fresh2")
 
 
-def test_a_text_file_edit_checks_its_article_and_a_registry_edit_the_full_refresh(tmp_path):
+def test_a_text_file_edit_checks_its_reader_and_a_registry_edit_the_full_refresh(tmp_path):
     data, cache = _corpus("corroboration2", tmp_path)
     mapping = data / "articles" / f"{EPSILON}.yaml"
+    shared = "shared-text.txt"  # read by two mappings: an edit of it concerns both
+    text = data / "articles" / shared
+    text.write_text("\n".join((data / "articles" / f"{n}.txt").read_text(encoding="utf-8") for n in (ALPHA, EPSILON)),
+                    encoding="utf-8")
+    for name in (ALPHA, EPSILON):
+        (data / "articles" / f"{name}.txt").unlink()
+        _edit(data / "articles" / f"{name}.yaml", f"text: {name}.txt", f"text: {shared}")
+    refresh(data, cache_dir=cache)
     with watching(data, cache) as w:
-        text = mapping.with_suffix(".txt")
+        _edit(mapping, "\n", "\n# a comment\n")
+        assert w.next().rescanned  # the first check computes every key
+        for probe in ("4913", f"{EPSILON}.yaml~", f".{EPSILON}.yaml.swp"):  # an editor's: read by no mapping
+            (data / "articles" / probe).write_text("x", encoding="utf-8")
+        assert w.quiet()
         text.write_text(text.read_text(encoding="utf-8") + "\nA line added.\n", encoding="utf-8")
-        done = w.next()
-        assert done.mapping == mapping.resolve() and done.rescanned and done.checked.fast
+        done = [w.next(), w.next()]
+        assert sorted(d.mapping.name for d in done) == sorted(f"{n}.yaml" for n in (ALPHA, EPSILON))
+        assert not done[0].checked.fast  # the other reader's key changed too: the full refresh answers
+        assert done[1].checked.fast and done[1].rescanned  # after a full refresh, every key is computed again
         registry = data / "entities.yaml"
         registry.write_text(registry.read_text(encoding="utf-8") + "\n# an edit\n", encoding="utf-8")
-        after = w.next()  # the article in view, checked again
-        assert after.mapping == mapping.resolve() and not after.checked.fast  # the shared inputs changed
-    _as_full(after, data, tmp_path, "fresh")
+        after = [w.next(), w.next()]  # the articles in view, checked again
+        assert not after[0].checked.fast  # the shared inputs changed
+    for d in (*done, *after):
+        _as_full(d, data, tmp_path, "fresh")
 
 
 def test_a_build_between_two_edits_is_noticed_and_the_answer_stays_right(tmp_path):
