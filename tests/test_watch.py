@@ -137,6 +137,9 @@ def test_an_edit_that_breaks_a_shape_is_reported_as_a_violation_and_a_lookalike_
     data, cache = _corpus("seed", tmp_path)
     mapping = data / "articles" / f"{SEED}.yaml"
     with watching(data, cache, mapping) as w:
+        start = w.next()  # a named file is checked when the watch starts
+        assert start.mapping == mapping.resolve() and start.checked.fast and start.rescanned
+        assert check_result(start.checked.report, mapping, data).conforms
         _edit(mapping, *VIOLATION)
         done = w.next()
         result = check_result(done.checked.report, mapping, data, warnings=done.checked.warnings)
@@ -227,6 +230,11 @@ def test_a_build_between_two_edits_is_noticed_and_the_answer_stays_right(tmp_pat
     data, cache = _corpus("corroboration2", tmp_path)
     mapping = data / "articles" / f"{EPSILON}.yaml"
     with watching(data, cache, mapping) as w:
+        assert w.next().rescanned  # the check at the start
+        (data / "articles" / f"{ALPHA}.yaml").write_text("# not a named file\n", encoding="utf-8")
+        assert w.quiet()  # only the named file is checked when it changes
+        (data / "articles" / f"{ALPHA}.yaml").write_text(
+            (FIXTURES / "corroboration2" / "articles" / f"{ALPHA}.yaml").read_text(encoding="utf-8"), encoding="utf-8")
         _edit(mapping, *ANONYMOUS)
         assert w.next().checked.fast
         built = subprocess.run(_python("-q", "build", "--data", str(data), "--out", str(tmp_path / "out"),

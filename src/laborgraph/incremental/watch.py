@@ -134,10 +134,12 @@ class TextReaders:
 
 def watch_checks(data_dir: Path, *, cache_dir: Path, files: Iterable[Path] = (), stop_event: Event | None = None,
                  ready: Ready | None = None) -> Iterator[Rechecked]:
-    """Check the changed articles (or only ``files``, when given) after each batch of changes under ``data_dir``.
+    """Check the changed articles after each batch of changes under ``data_dir``.
 
-    Runs until ``stop_event`` is set (checked every ``TIMEOUT_MS``) or the generator is closed;
-    ``ready`` is told once changes are being watched. The first check computes every key.
+    Given ``files``, only those are checked: once when the watch starts, then whenever one of
+    them (its mapping or text) changes. Runs until ``stop_event`` is set (checked every
+    ``TIMEOUT_MS``) or the generator is closed; ``ready`` is told once changes are being
+    watched. The first check computes every key.
     """
     import watchfiles  # here: `laborgraph check FILE` does not pay for it
 
@@ -145,10 +147,15 @@ def watch_checks(data_dir: Path, *, cache_dir: Path, files: Iterable[Path] = (),
     cache = _absolute(cache_dir)
     articles = data / ARTICLES_DIR
     kept, view, texts = Kept(), list(named), TextReaders(articles)
+    started = False
     for changes in watchfiles.watch(data, watch_filter=None, stop_event=stop_event, yield_on_timeout=True,
                                     rust_timeout=TIMEOUT_MS, step=STEP_MS, raise_interrupt=True):
         if ready is not None:
             ready.set()
+        if not started:
+            started = True
+            for mapping in named:  # the state they are in when the watch starts
+                yield _timed(mapping, data, cache, kept)
         if not changes:
             continue
         batch = sort_changes((p for _, p in changes), data, cache)
@@ -159,7 +166,7 @@ def watch_checks(data_dir: Path, *, cache_dir: Path, files: Iterable[Path] = (),
             kept.keys = None
         touched = [articles / n for n in sorted(mappings) if (articles / n).is_file()]
         if named:
-            targets = named if mappings or batch.others else []
+            targets = named if batch.others else [m for m in named if m.parent == articles and m.name in mappings]
         else:
             targets = touched or ([m for m in view if m.is_file()] if batch.others else [])
             view = targets or view
