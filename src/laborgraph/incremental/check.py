@@ -87,7 +87,7 @@ class Checked:
 
 @dataclass
 class Kept:
-    """What a checker that stays up keeps from one check to the next (``watch``).
+    """What a checker that stays up keeps from one check to the next of one data folder (``watch``).
 
     The caller adds to ``changed`` the name (in ``articles/``) of every mapping whose files
     may have changed since the last check, and sets ``keys`` to None when it cannot say

@@ -2,9 +2,10 @@
 
 `laborgraph check FILE` spends most of a second at 10,000 articles on what does not change
 between two saves: importing rdflib, loading the parsed shared inputs, and computing every
-article's key to confirm no other article changed (20,000 file signatures). A process that
-stays up keeps the parsed inputs (``check.Kept``), and the operating system's file events
-(``watchfiles``: inotify on Linux) name the files that changed, so only those get a new key.
+article's key to confirm no other article changed (20,000 file signatures, and 10,000 more
+for the look-alike tables). A process that stays up keeps the parsed inputs (``check.Kept``),
+and the operating system's file events (``watchfiles``: inotify on Linux) name the files
+that changed, so only those are read again.
 
 Each check is ``check_article`` with what was kept: the same answer, and the same fallback
 to a full refresh when the cache does not describe the rest of the corpus (a registry edit,
