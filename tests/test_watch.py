@@ -92,10 +92,18 @@ def watching(data: Path, cache: Path, *files: Path) -> Iterator[Watching]:
     assert not w.thread.is_alive(), "the stop event did not end the watch"
 
 
+def _save(path: Path, text: str) -> None:
+    """Written whole, then renamed into place from outside the data folder: one change, never half a file
+    (a write in place, descheduled on a busy machine between truncating and writing, could be seen half-way)."""
+    tmp = next(p for p in path.parents if p.name == "corpus").parent / f"saving-{path.name}"  # _corpus's
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)
+
+
 def _edit(path: Path, old: str, new: str) -> None:
     text = path.read_text(encoding="utf-8")
     assert old in text
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    _save(path, text.replace(old, new, 1))
 
 
 def _rows(report, mapping: Path, data: Path) -> list[tuple]:
@@ -123,7 +131,7 @@ def test_an_edit_gives_check_articles_report_and_keeps_the_other_keys(tmp_path):
         assert w.quiet()  # the cache's writes (outside the data folder) and nothing else: no report
         _as_full(second, data, tmp_path, "fresh")
         text = mapping.with_suffix(".txt")
-        text.write_text(text.read_text(encoding="utf-8") + "\nA line added.\n", encoding="utf-8")
+        _save(text, text.read_text(encoding="utf-8") + "\nA line added.\n")
         third = w.next()  # the text's one reader, by its name
         assert third.mapping == mapping.resolve() and third.checked.fast and not third.rescanned
         _as_full(third, data, tmp_path, "fresh2")
@@ -180,7 +188,7 @@ def test_a_new_mapping_is_checked_and_a_deleted_one_noticed(tmp_path):
     with watching(data, cache) as w:
         _edit(epsilon, "\n", "\n# a comment\n")
         assert w.next().rescanned
-        misnamed.write_text(epsilon.read_text(encoding="utf-8"), encoding="utf-8")
+        _save(misnamed, epsilon.read_text(encoding="utf-8"))
         refused = w.next(refused=True)  # a file named by another date: refused, reported, and the watch goes on
         assert refused.checked is None and "does not match the date 2024-08-07 in the file name" in refused.error
         misnamed.rename(copy)
@@ -213,13 +221,13 @@ def test_a_text_file_edit_checks_its_reader_and_a_registry_edit_the_full_refresh
         for probe in ("4913", f"{EPSILON}.yaml~", f".{EPSILON}.yaml.swp"):  # an editor's: read by no mapping
             (data / "articles" / probe).write_text("x", encoding="utf-8")
         assert w.quiet()
-        text.write_text(text.read_text(encoding="utf-8") + "\nA line added.\n", encoding="utf-8")
+        _save(text, text.read_text(encoding="utf-8") + "\nA line added.\n")
         done = [w.next(), w.next()]
         assert sorted(d.mapping.name for d in done) == sorted(f"{n}.yaml" for n in (ALPHA, EPSILON))
         assert not done[0].checked.fast  # the other reader's key changed too: the full refresh answers
         assert done[1].checked.fast and done[1].rescanned  # after a full refresh, every key is computed again
         registry = data / "entities.yaml"
-        registry.write_text(registry.read_text(encoding="utf-8") + "\n# an edit\n", encoding="utf-8")
+        _save(registry, registry.read_text(encoding="utf-8") + "\n# an edit\n")
         after = [w.next(), w.next()]  # the articles in view, checked again
         assert not after[0].checked.fast  # the shared inputs changed
     for d in (*done, *after):
