@@ -38,7 +38,9 @@ from ..load import ARTICLES_DIR, REGISTRY_FILE, article_names
 from ..load.mapping import mapping_text_name
 from .check import Checked, Kept, check_article
 
-STEP_MS = 25  # a batch of changes is reported once no new change came for this long (an editor's save: ~1 ms)
+# a batch of changes is reported once no new change came for one step (watchfiles' default): an editor's save
+# takes a millisecond, but a busy machine may pause it between truncating and writing; 50-100 ms of latency
+STEP_MS = 50
 TIMEOUT_MS = 200  # how often the watch loop looks up from waiting (``ready``, the stop event)
 
 
