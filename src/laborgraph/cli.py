@@ -484,7 +484,8 @@ def entities(query: str, data_dir: Path, limit: int) -> None:
 
 
 @main.command()
-@click.argument("mappings", nargs=-1, type=click.Path(path_type=Path, exists=True, dir_okay=False))
+@click.argument("mappings", nargs=-1, metavar="[MAPPING]...",
+                type=click.Path(path_type=Path, exists=True, dir_okay=False))
 @click.option("--data", "data_dir", type=click.Path(path_type=Path), default=None,
               help="The data folder (default: the one holding MAPPING's articles/ folder; with --watch and no "
                    "MAPPING, data or $LABORGRAPH_DATA).")
@@ -522,9 +523,10 @@ def _watch_checks(mappings: tuple[Path, ...], data_dir: Path | None, cache_dir: 
     """`check --watch`: one report and one timing line per check, until Ctrl-C."""
     from .authoring.check import check_result, data_dir_of
     from .incremental.watch import watch_checks
+    from .load import ARTICLES_DIR
 
     data_dir = data_dir_of(mappings[0], data_dir) if mappings else (data_dir or _default_data())
-    if not (data_dir / "articles").is_dir():
+    if not (data_dir / ARTICLES_DIR).is_dir():
         raise click.UsageError(f"{data_dir}: no articles/ folder to watch (give --data)")
     ready = _Told(f"watching {data_dir} (Ctrl-C to stop)")
     try:
