@@ -27,7 +27,7 @@ import json
 import os
 import sqlite3
 import time
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from pathlib import Path
 
 from ..authoring.entities import (
@@ -83,14 +83,18 @@ def cached_findings(data_dir: Path, cache_dir: Path) -> list[Finding]:
     return [lookalike_finding(_entity(r), r[-1]) for r in rows]
 
 
-def check_warnings(mapping: Path, data_dir: Path, cache_dir: Path) -> list[str]:
+def check_warnings(mapping: Path, data_dir: Path, cache_dir: Path, changed: Collection[str] | None = None) -> list[str]:
     """``authoring.entities.duplicate_warnings(data_dir, only=mapping)``: the other articles' entities
-    come from the cache's index (brought up to date), the mapping's own are read exactly."""
+    come from the cache's index (brought up to date), the mapping's own are read exactly.
+
+    ``changed``: the only mappings (names in ``articles/``) that may differ from what the tables
+    hold, as a file watcher knows it (``check.Kept``); the others' signatures are not read.
+    """
     mine = article_entities(mapping, data_dir, exact=True)
     with locked(cache_dir):
         try:
             with _tables(cache_dir) as db:
-                _update(db, data_dir)
+                _update(db, data_dir, changed)
                 pools = {p: _members(db, p) for p in dict.fromkeys(name_pool(e.label) for e in mine)}
         except (sqlite3.Error, ValueError, TypeError):
             _drop(cache_dir)
@@ -145,8 +149,9 @@ def _drop(cache_dir: Path) -> None:
         db.commit()
 
 
-def _update(db: sqlite3.Connection, data_dir: Path) -> None:
-    """Scan the files that changed since their last scan; recompute the pools their entities touch."""
+def _update(db: sqlite3.Connection, data_dir: Path, only: Collection[str] | None = None) -> None:
+    """Scan the files that changed since their last scan (of ``only``, when given); recompute the pools
+    their entities touch."""
     now = time.time_ns()
     changed: dict[str, list[NamedEntity]] = {}
     registry = registry_entities(data_dir)
@@ -154,7 +159,7 @@ def _update(db: sqlite3.Connection, data_dir: Path) -> None:
         changed[REGISTRY] = registry
     known = {r[0]: r[1:] for r in db.execute("SELECT name, size, mtime, ino, at FROM ent_files")}
     folder = os.path.join(data_dir, ARTICLES_DIR)
-    names = article_names(data_dir)
+    names = article_names(data_dir) if only is None else sorted(only)
     scanned, present = [], set()
     for name in names:
         try:
@@ -170,10 +175,11 @@ def _update(db: sqlite3.Connection, data_dir: Path) -> None:
         if row is None or [_entity(r) for r in _rows(db, name)] != found:
             changed[name] = found
         scanned.append((name, *sig, now))
-    for name in set(known) - present:
+    gone = (set(known) if only is None else set(known) & set(only)) - present
+    for name in gone:
         changed[name] = []
     db.executemany("INSERT OR REPLACE INTO ent_files VALUES (?, ?, ?, ?, ?)", scanned)
-    db.executemany("DELETE FROM ent_files WHERE name = ?", [(n,) for n in set(known) - present])
+    db.executemany("DELETE FROM ent_files WHERE name = ?", [(n,) for n in gone])
     touched: set[str] = set()
     for name, entities in changed.items():
         touched.update(p for (p,) in db.execute("SELECT DISTINCT pool FROM ent_pools WHERE name = ?", (name,)))
