@@ -30,6 +30,7 @@ from typing import Any
 from rdflib import Graph
 from rdflib.namespace import RDF
 
+from ..corroboration import bound_chains
 from ..validate import SH, Finding
 from ..vocab import as_iri, claim_of, sparql_prefixes
 
@@ -51,6 +52,7 @@ class Constraint:
     query: str
     message: str
     fix: str
+    bound: str  # ``query`` with its chain blocks in the form for a pre-bound ``$this`` (``bound_chains``)
 
 
 def _prefixes(shapes: Graph, node: Any) -> str:
@@ -71,8 +73,9 @@ def sparql_constraints(shapes: Graph) -> list[Constraint]:
             select = str(shapes.value(c, SH.select)).replace("$this", "?this")
             binding = "VALUES ?cls { " + " ".join(f"<{t}>" for t in targets) + " } ?this a ?cls ."
             select = re.sub(r"WHERE\s*\{", "WHERE { " + binding, select, count=1)
-            out.append(Constraint(str(c), targets, severity, _prefixes(shapes, c) + select,
-                                  str(shapes.value(c, SH.message) or ""), str(shapes.value(c, SH.description) or "")))
+            query = _prefixes(shapes, c) + select
+            out.append(Constraint(str(c), targets, severity, query, str(shapes.value(c, SH.message) or ""),
+                                  str(shapes.value(c, SH.description) or ""), bound_chains(query)))
     return out
 
 
@@ -119,10 +122,11 @@ def prebound(query: str, var: str, node: str) -> str:
 
 
 def _rows(store: Any, query: str, var: str, focus: set[str] | None, *,
-          prebind: bool = False) -> Iterator[tuple[list[str], Any]]:
+          prebind: str | None = None) -> Iterator[tuple[list[str], Any]]:
     """Rows of ``query`` over the corpus, or only those with ``?var`` bound to a node of ``focus``.
 
-    ``prebind`` (SHACL constraints) also substitutes the node into the query's text (``prebound``).
+    ``prebind`` (SHACL constraints: their ``bound`` text, the same rows as ``query``) is run per
+    node instead, with the node substituted into its text (``prebound``).
 
     A bound run is cheap for most rules; one whose bound run still evaluates a corpus-wide
     sub-select would cost that for each node. So when the first node's run says the rest
@@ -136,7 +140,7 @@ def _rows(store: Any, query: str, var: str, focus: set[str] | None, *,
     for i, node in enumerate(nodes):
         started = time.process_time()
         substitutions = {} if node is None else {pyoxigraph.Variable(var): pyoxigraph.NamedNode(node)}
-        text = prebound(query, var, node) if prebind and node is not None else query
+        text = prebound(prebind, var, node) if prebind is not None and node is not None else query
         result = store.query(text, use_default_graph_as_union=True, substitutions=substitutions)
         variables = [v.value for v in result.variables]
         rows = list(result)
@@ -212,7 +216,7 @@ def run_constraints(store: Any, shapes: Graph, focus: set[str] | None = None,
     chosen = _pick(sparql_constraints(shapes), only)
     hits = [(c, variables, row) for c in chosen
             for variables, row in _rows(store, c.query, "this", _instances(store, focus, c.targets, types),
-                                        prebind=True)]
+                                        prebind=c.bound)]
     claims = _claim_info(store, (_value(row["this"]) for _, _, row in hits))
     findings = []
     for c, variables, row in hits:
