@@ -32,7 +32,7 @@ from rdflib.namespace import RDF
 
 from ..corroboration import bound_chains
 from ..validate import SH, Finding
-from ..vocab import as_iri, claim_of, sparql_prefixes
+from ..vocab import LG, as_iri, claim_of, sparql_prefixes
 
 CLAIM_INFO = sparql_prefixes("lg") + """
 SELECT ?c ?id ?file ?line WHERE { ?c a lg:Claim ; lg:claimId ?id . OPTIONAL { ?c lg:mappingFile ?file }
@@ -41,7 +41,13 @@ SELECT ?c ?id ?file ?line WHERE { ?c a lg:Claim ; lg:claimId ?id . OPTIONAL { ?c
 # Nodes whose findings can change when a graph mentioning ?x changes, beyond ?x itself:
 # claims supporting a statement ?x or attributed to a source ?x, statements about ?x.
 NEIGHBOURS = sparql_prefixes("lg", "prov", "rdf") + """SELECT DISTINCT ?n WHERE { VALUES ?x { %s } %s }"""
-_HOPS = ("?n lg:supports ?x .", "?n prov:wasAttributedTo ?x ; a lg:Claim .", "?n rdf:subject ?x .")
+_HOPS = ("?n lg:supports ?x .", "?n rdf:subject ?x .")
+_ATTRIBUTED = "?n prov:wasAttributedTo ?x ; a lg:Claim ."
+# All the rules read of the node a claim is attributed to: its kind (SingleAnonymousSource) and whom
+# it is identified as or informed (the chains). Only a node stating one of these, or one no graph
+# describes any more, can change a finding through that step (see ``affected``).
+SOURCE_FACTS = frozenset(str(LG[p]) for p in ("sourceKind", "identifiedAs", "informed"))
+DESCRIBED = "SELECT DISTINCT ?x ?p WHERE { VALUES ?x { %s } ?x ?p ?o }"
 
 
 @dataclass(frozen=True)
@@ -80,13 +86,29 @@ def sparql_constraints(shapes: Graph) -> list[Constraint]:
 
 
 def affected(store: Any, touched: Iterable[str]) -> set[str]:
-    """Every node whose corpus findings may differ once graphs mentioning ``touched`` changed."""
+    """Every node whose corpus findings may differ once graphs mentioning ``touched`` changed.
+
+    The step from a node to the claims attributed to it is taken only from the nodes that can
+    change a finding through it: those stating a kind, an identity or whom they informed (all
+    the rules read of it), or described by no graph any more (a source whose article went). A
+    hub that states none of these, such as the analyst every coding of the corpus is attributed
+    to (10,004 of them at 10,000 synthetic articles: 0.12 s to walk), is not followed. What a
+    changed graph no longer states of a node that other graphs still describe is not seen
+    here: the builder states these facts only of the sources an article mints under its own
+    name (``vocab.source_iri``), whose claims are in that graph, so are touched themselves.
+    """
     nodes = set(touched)
     values = " ".join(f"<{n}>" for n in sorted(nodes))
-    if values:
-        for hop in _HOPS:
-            nodes.update(_value(r["n"]) for r in store.query(NEIGHBOURS % (values, hop),
-                                                              use_default_graph_as_union=True))
+    if not values:
+        return nodes
+    for hop in _HOPS:
+        nodes.update(_value(r["n"]) for r in store.query(NEIGHBOURS % (values, hop), use_default_graph_as_union=True))
+    facts = [(_value(r["x"]), _value(r["p"])) for r in store.query(DESCRIBED % values, use_default_graph_as_union=True)]
+    sources = {x for x, p in facts if p in SOURCE_FACTS}
+    followed = " ".join(f"<{n}>" for n in sorted(sources | (set(touched) - {x for x, _ in facts})))
+    if followed:
+        nodes.update(_value(r["n"]) for r in store.query(NEIGHBOURS % (followed, _ATTRIBUTED),
+                                                          use_default_graph_as_union=True))
     return nodes
 
 
