@@ -9,11 +9,13 @@ for these SELECT-based constraints. A test checks that the findings equal
 pySHACL's on the seed and on a multi-article fixture corpus.
 
 After an edit, only the findings that can change are recomputed (``affected``):
-the nodes the changed graphs mention, old and new, plus the claims that share a
-statement or source with them; each rule then runs once per such node, bound
-through Oxigraph's ``substitutions`` (a ``VALUES`` block is not pushed into
-``OPTIONAL`` by Oxigraph's planner, a bound variable is). A test checks that
-edit after edit the incremental findings equal a full evaluation.
+the nodes the changed graphs mention, old and new, plus the claims that support a
+statement among them or are attributed to a source among them, and the statements
+about them; each rule then runs once per such node, bound through Oxigraph's
+``substitutions`` (a ``VALUES`` block is not pushed into ``OPTIONAL`` by
+Oxigraph's planner, a bound variable is) and written into its text, chains in
+their bound form (``corroboration.bound_chains``). Tests check that edit after
+edit the incremental findings equal a full evaluation.
 """
 
 from __future__ import annotations
