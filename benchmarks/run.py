@@ -27,6 +27,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 import synth
+from watch_bench import watch_row
 
 from laborgraph.build import build_dataset
 from laborgraph.export import serialize
@@ -379,6 +380,10 @@ def bench(sizes: list[int], naive_up_to: int, rdflib_up_to: int, work: Path,
         row("edit one article, rebuild (`laborgraph build`, fresh process)", n, edit_cli, one_cli,
             "`laborgraph build` of a 1-article corpus, cold", "<= 2x", ratio(edit_cli, one_cli) <= 2)
         rows.append(check_row(data, out, n, cli))
+        print(json.dumps(rows[-1]), flush=True)
+        watched = watch_row(data, out, n, cli)
+        watched.pop("samples")
+        rows.append(watched)
         print(json.dumps(rows[-1]), flush=True)
         if growth_only:
             rows.append(growth_query_row(data, out, n, curve[-1]))

@@ -388,6 +388,21 @@ def test_a_full_pass_shared_out_among_processes_finds_what_one_process_finds(cor
     assert held > 1000  # the build's own store was read, not emptied
 
 
+def test_the_full_pass_runs_every_rule_and_check_once_the_longest_first():
+    from laborgraph.checks import load_checks
+    from laborgraph.incremental import fullpass
+    from laborgraph.incremental.corpus import sparql_constraints
+    from laborgraph.validate import shapes_graph
+
+    shapes = shapes_graph(corpus=True)
+    tasks = fullpass._longest_first(shapes)
+    rules, checks = sparql_constraints(shapes), load_checks()
+    every = [("rule", i) for i in range(len(rules))] + [("check", i) for i in range(len(checks))]
+    assert sorted(tasks) == sorted(every)
+    names = [rules[i].iri.rsplit("#", 1)[-1] if kind == "rule" else checks[i].name for kind, i in tasks]
+    assert names[:len(fullpass.LONGEST_FIRST)] == list(fullpass.LONGEST_FIRST)  # a renamed rule fails here
+
+
 def _quads(store) -> dict[str, set]:
     return {str(g.value): {(q.subject, q.predicate, q.object) for q in store.quads_for_pattern(None, None, None, g)}
             for g in store.named_graphs()}

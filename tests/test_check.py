@@ -206,7 +206,8 @@ def test_a_costly_rule_runs_once_over_the_corpus_not_once_per_focus_node(tmp_pat
 
 def test_a_rule_pre_bound_in_its_text_gives_the_rows_of_a_bound_run_for_every_claim(tmp_path):
     """SHACL pre-binding substitutes $this in nested selects too (the anonymous-source rule computes
-    chains only for the claims sharing a fact with it): the rows stay those of a substitution alone."""
+    chains only for the claims sharing a fact with it, in the chain's bound form): the rows stay
+    those of a substitution alone into the rule as written."""
     import pyoxigraph
 
     from laborgraph.incremental import corpus
@@ -220,7 +221,7 @@ def test_a_rule_pre_bound_in_its_text_gives_the_rows_of_a_bound_run_for_every_cl
     found = 0
     for rule in corpus.sparql_constraints(shapes_graph(corpus=True)):
         for claim in claims:
-            text = corpus.prebound(rule.query, "this", claim)
+            text = corpus.prebound(rule.bound, "this", claim)  # what a bound run evaluates
             assert "?this lg:" not in text
             assert f"<{claim}> lg:supports ?chainFact" in text or "chain" not in text  # the chains it needs
             bound = {pyoxigraph.Variable("this"): pyoxigraph.NamedNode(claim)}

@@ -17,9 +17,11 @@ from laborgraph.build import build_dataset
 from laborgraph.corroboration import (
     CHAIN_BEGIN,
     CHAIN_END,
+    CHAIN_PREFIXES,
     EDITION_BEGIN,
     EDITION_END,
     Measure,
+    chain_parts,
     chain_subquery,
     claim_chains,
     compare,
@@ -30,11 +32,13 @@ from laborgraph.corroboration import (
 from laborgraph.export.network import deployment_network, to_graphml
 from laborgraph.load import load_corpus
 from laborgraph.query import library, query_dataset, resolve_query
-from laborgraph.vocab import LG, PROV, RDF, SDO, article_iri, claim_iri, entity_iri
+from laborgraph.vocab import LG, PROV, RDF, SDO, article_iri, claim_iri, entity_iri, sparql_prefixes
 
-from .conftest import SEED
+from .conftest import DATA, SEED
 
 FIXTURES = Path(__file__).parent / "fixtures" / "corroboration2"
+CORROBORATION = Path(__file__).parent / "fixtures" / "corroboration"
+WIRE = "2024-08-05-fixturewire-far-east-count"
 DELTA = "2024-08-03-delta-own-report"
 
 
@@ -128,18 +132,58 @@ def _counts(ds):
 
 
 def test_every_library_chain_block_is_the_one_definition():
-    blocks = 0
+    blocks = limited = 0
     shapes = Path(__file__).parents[1] / "shapes" / "corpus" / "corroboration.ttl"
     for name, text in [(q.name, q.text) for q in library()] + [(shapes.name, shapes.read_text(encoding="utf-8"))]:
         for m in re.finditer(re.escape(CHAIN_BEGIN) + r"\n(.*?)\n\s*" + re.escape(CHAIN_END), text, re.S):
             body = "\n".join(line.strip() for line in m.group(1).splitlines())
-            claim = re.search(r"SELECT DISTINCT ([?$]\w+) \(MIN", body).group(1)  # type: ignore[union-attr]
-            chain = re.search(r"AS (\?\w+)\) WHERE", body).group(1)  # type: ignore[union-attr]
-            among = body.splitlines()[2] if body.splitlines()[2].startswith("{ SELECT") else ""  # claims it needs
+            claim, chain, among = chain_parts(body)  # among: the claims it needs, if limited
             expected = "\n".join(line.strip() for line in chain_subquery(claim, chain, among).splitlines())
             assert body == expected, name
             blocks += 1
+            limited += bool(among)
     assert blocks >= 5  # cq11, cq14 (three) and the anonymous-source warning
+    assert limited >= 1  # the anonymous-source warning computes only the chains it needs
+
+
+def test_a_limited_chain_bound_to_a_claim_finds_the_chains_of_the_claims_sharing_its_facts(tmp_path):
+    """Both limited forms, the plain one and the one for a pre-bound node, give each claim sharing a
+    fact with the bound one its chain as the unlimited definition gives it: on the seed with the
+    corroborating fixture articles, an exact copy of the wire article (twins: the first by IRI
+    stands for the edition: the copy's claims root at the wire) and a republication of it."""
+    folder = tmp_path / "corpus"
+    shutil.copytree(DATA, folder)
+    registry = folder / "entities.yaml"
+    registry.write_text(registry.read_text().replace("entities:\n", "entities:\n" + (
+        CORROBORATION / "entities-extra.yaml").read_text(), 1))
+    for path in (CORROBORATION / "articles").iterdir():
+        shutil.copy(path, folder / "articles" / path.name)
+    copy_article(folder, WIRE, "2024-08-05-fixturexcopy-far-east-count")  # a twin; the wire is the first by IRI
+    copy = folder / "articles" / "2024-08-05-fixturexcopy-far-east-count.yaml"  # another outlet, no informed
+    copy.write_text(copy.read_text().replace("outlet: fixture-wire", "outlet: fixture-news", 1)
+                    .replace("    informed: fixture-wire\n", "", 1))
+    copy_article(folder, WIRE, "2024-08-05-fixturerelay-far-east-count")
+    relay = folder / "articles" / "2024-08-05-fixturerelay-far-east-count.yaml"
+    relay.write_text(relay.read_text().replace("  mapped_by:", f"  republishes: {WIRE}\n  mapped_by:", 1))
+    (folder / "articles" / "2024-08-05-fixturerelay-far-east-count.txt").write_text(
+        (folder / "articles" / f"{WIRE}.txt").read_text() + "\n(Relayed.)\n")
+    store = build(folder).store
+    chains = claim_chains(store)
+    prefixes = sparql_prefixes(*CHAIN_PREFIXES)
+    shared = 0
+    for claim in sorted(chains):
+        among = f"<{claim}> lg:supports ?chainFact . ?claim lg:supports ?chainFact"
+        text = prefixes + f"SELECT DISTINCT ?claim WHERE {{ {among} }}"
+        sharing = {r["claim"].value for r in store.query(text, use_default_graph_as_union=True)}
+        for bound in (False, True):
+            text = prefixes + "SELECT ?claim ?chain WHERE " + chain_subquery(among=among, bound=bound)
+            found = {r["claim"].value: r["chain"].value for r in store.query(text, use_default_graph_as_union=True)}
+            assert found == {c: chains[c] for c in sharing}, (claim, bound)
+        shared += len(sharing) > 1
+    assert shared  # some claims share a fact with another: the limit keeps more than the claim itself
+    assert len(set(chains.values())) > 2  # several chains
+    copied = [c for c in chains if "fixturexcopy" in c]
+    assert copied and {chains[c] for c in copied} == {str(entity_iri("fixture-wire"))}  # its first twin's outlet
 
 
 def test_every_library_edition_block_is_the_one_definition():

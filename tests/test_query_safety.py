@@ -7,6 +7,8 @@ that the same text really would reach the network without the gate.
 
 import json
 import os
+import subprocess
+import sys
 import threading
 import urllib.error
 import urllib.request
@@ -269,11 +271,75 @@ def test_recorded_library_verdicts_are_what_the_gate_decides_now():
     """verdicts.json lists exactly the library's texts, each with the form the parsing gate gives it today
     (after editing a library query: `python scripts/record_query_verdicts.py`)."""
     from laborgraph.query import library
-    from laborgraph.query.safety import _checked, library_verdicts, record_verdicts
+    from laborgraph.query.safety import _checked, library_verdicts, record_verdicts, stale_verdicts
 
     texts = [q.text for q in library()]
     _checked.cache_clear()
     assert library_verdicts() and json.loads(record_verdicts(texts))["verdicts"] == library_verdicts()
+    assert stale_verdicts(texts, library_verdicts()) == []
+
+
+def test_a_stale_verdict_list_is_found_stale(tmp_path):
+    """One character changed in a library query, a form recorded wrongly, or a row no query has:
+    each makes the recorded list stale, so the test above (and `record_query_verdicts.py --check`) fails."""
+    from laborgraph.query import library
+    from laborgraph.query.safety import library_verdicts, stale_verdicts
+
+    for q in library():
+        (tmp_path / q.path.name).write_text(q.text, encoding="utf-8")
+    first = library(tmp_path)[0]
+    first.path.write_text(first.text.replace("SELECT", "SELECT DISTINCT", 1), encoding="utf-8")
+    edited = [q.text for q in library(tmp_path)]
+    recorded = library_verdicts()
+    assert len(stale_verdicts(edited, recorded)) == 2  # the edited text is not recorded; its old row is extra
+
+    texts = [q.text for q in library()]
+    digest, form = next(iter(recorded.items()))
+    wrong = "ASK" if form != "ASK" else "SELECT"
+    assert stale_verdicts(texts, {**recorded, digest: wrong}) == [f"{digest}: recorded {wrong}, the gate says {form}"]
+    assert stale_verdicts(texts, {**recorded, "0" * 64: "SELECT"}) == [
+        f"{'0' * 64}: recorded, but no library query has this text"]
+    script = ROOT / "scripts" / "record_query_verdicts.py"
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    ran = subprocess.run([sys.executable, str(script), "--check"], capture_output=True, text=True, env=env, check=False)
+    assert (ran.returncode, ran.stdout) == (0, "verdicts.json is current\n")
+
+
+# A fresh process runs the CLI and says whether rdflib's SPARQL parser was loaded, and how it exited.
+_FRESH_CLI = """import sys
+from laborgraph.cli import main
+sys.argv[0] = "laborgraph"
+try:
+    main()
+except SystemExit as exc:
+    code = exc.code
+print("parser" if "rdflib.plugins.sparql.parser" in sys.modules else "no parser", code, file=sys.stderr)
+"""
+
+
+def _fresh_cli(*args: str) -> tuple[str, str]:
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    ran = subprocess.run([sys.executable, "-c", _FRESH_CLI, *args], capture_output=True, text=True, env=env,
+                         timeout=120, check=False)
+    return ran.stdout, ran.stderr
+
+
+def test_a_library_query_through_the_cli_skips_the_parse():
+    """`laborgraph query cq01` on Oxigraph is recognised by its recorded verdict: rdflib's parser is never loaded."""
+    out, err = _fresh_cli("query", "--graph", str(TINY), "--format", "csv", "cq01")
+    assert err.splitlines()[-1] == "no parser 0" and out.startswith("deployment,")
+
+
+def test_a_library_query_with_one_change_through_the_cli_is_parsed_and_refused(tmp_path, tripwire):
+    """The same text with a SERVICE call added is no longer the recorded text: parsed, refused, never sent."""
+    from laborgraph.query import library
+
+    text = library()[0].text
+    hostile_text = text.replace("WHERE {", f"WHERE {{ service <{tripwire.url}> {{ ?x ?y ?z }}", 1)
+    assert hostile_text != text
+    (tmp_path / "cq01.rq").write_text(hostile_text, encoding="utf-8")
+    _, err = _fresh_cli("query", "--graph", str(TINY), str(tmp_path / "cq01.rq"))
+    assert "SERVICE is refused" in err and err.splitlines()[-1] == "parser 2"
 
 
 def test_a_recorded_verdict_holds_only_for_the_exact_text(tripwire):

@@ -482,27 +482,78 @@ def entities(query: str, data_dir: Path, limit: int) -> None:
 
 
 @main.command()
-@click.argument("mapping", type=click.Path(path_type=Path, exists=True, dir_okay=False))
+@click.argument("mappings", nargs=-1, metavar="[MAPPING]...",
+                type=click.Path(path_type=Path, exists=True, dir_okay=False))
 @click.option("--data", "data_dir", type=click.Path(path_type=Path), default=None,
-              help="The data folder (default: the one holding MAPPING's articles/ folder).")
+              help="The data folder (default: the one holding MAPPING's articles/ folder; with --watch and no "
+                   "MAPPING, data or $LABORGRAPH_DATA).")
+@click.option("--watch", is_flag=True,
+              help="Stay up: check each article again whenever its mapping or text file is saved "
+                   "(only the MAPPINGs given, if any); Ctrl-C stops.")
 @CACHE
 @_fails_cleanly
-def check(mapping: Path, data_dir: Path | None, cache_dir: Path) -> None:
+def check(mappings: tuple[Path, ...], data_dir: Path | None, watch: bool, cache_dir: Path) -> None:
     """Validate one article mapping and report it, fast: the rest of the corpus comes from the cache.
 
     Prints the article's findings and look-alike entity warnings; exit 0 when the
-    article conforms, 1 when it has violations, 2 on bad input.
+    article conforms, 1 when it has violations, 2 on bad input. With --watch, prints
+    that report and the time it took after each save, until Ctrl-C (exit 0).
     """
     from .authoring.check import check_result, data_dir_of
+
+    if watch:
+        _watch_checks(mappings, data_dir, cache_dir)
+        return
+    if len(mappings) != 1:
+        raise click.UsageError("give one MAPPING (or --watch)")
     from .incremental.check import check_article
 
-    data_dir = data_dir_of(mapping, data_dir)
-    checked = check_article(mapping, data_dir, cache_dir=cache_dir)
-    result = check_result(checked.report, mapping, data_dir, warnings=checked.warnings)
+    data_dir = data_dir_of(mappings[0], data_dir)
+    checked = check_article(mappings[0], data_dir, cache_dir=cache_dir)
+    result = check_result(checked.report, mappings[0], data_dir, warnings=checked.warnings)
     for line in result.warnings:
         click.echo(f"warning: {line}", err=True)
     click.echo(result.text, nl=False)
     sys.exit(0 if result.conforms else 1)
+
+
+def _watch_checks(mappings: tuple[Path, ...], data_dir: Path | None, cache_dir: Path) -> None:
+    """`check --watch`: one report and one timing line per check, until Ctrl-C."""
+    from .authoring.check import check_result, data_dir_of
+    from .incremental.watch import watch_checks
+    from .load import ARTICLES_DIR
+
+    data_dir = data_dir_of(mappings[0], data_dir) if mappings else (data_dir or _default_data())
+    if not (data_dir / ARTICLES_DIR).is_dir():
+        raise click.UsageError(f"{data_dir}: no articles/ folder to watch (give --data)")
+    ready = _Told(f"watching {data_dir} (Ctrl-C to stop)")
+    try:
+        for done in watch_checks(data_dir, cache_dir=cache_dir, files=mappings, ready=ready):
+            if done.checked is None:
+                click.echo(f"error: {done.error}", err=True)
+                how = "bad input"
+            else:
+                result = check_result(done.checked.report, done.mapping, data_dir, warnings=done.checked.warnings)
+                for line in result.warnings:
+                    click.echo(f"warning: {line}", err=True)
+                click.echo(result.text, nl=False)
+                how = "fast" if done.checked.fast else "full refresh"
+            click.echo(f"checked {done.mapping.name} in {done.seconds:.3f} s (CPU {done.cpu:.3f} s, {how}"
+                       f"{', every key' if done.rescanned else ''})")
+    except KeyboardInterrupt:
+        pass  # the way to stop: exit 0
+
+
+class _Told:
+    """Says ``line`` on stderr when first set (``watch_checks``' ready: changes are watched from then on)."""
+
+    def __init__(self, line: str) -> None:
+        self.line, self.done = line, False
+
+    def set(self) -> None:
+        if not self.done:
+            click.echo(self.line, err=True)
+            self.done = True
 
 
 @main.command()

@@ -19,6 +19,11 @@ Whenever the cache does not describe the rest of the corpus (no build yet, anoth
 or the registry changed, a ``--reference`` build), it falls back to ``refresh``: slower,
 never different. The cache is a trusted local folder, like ``.venv``: the pickle is only
 read from it after its checksum matches.
+
+A checker that stays up (``watch``, `laborgraph check --watch`) passes a ``Kept``: the
+parsed shared inputs stay in memory, and since the file watcher names the mappings that
+changed, only those get a new key; every other article keeps the key the last check
+computed (a key is a function of the files and the shared inputs alone).
 """
 
 from __future__ import annotations
@@ -27,7 +32,7 @@ import gc
 import hashlib
 import os
 import pickle
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from rdflib import Graph
@@ -42,8 +47,9 @@ from ..model import Registry
 from ..ontology import Terms, default_ontology_dir, load_terms, ontology_graph, use_parsed_ontology
 from ..validate import Finding, Report, default_shapes_dir, shapes_graph
 from ..vocab import ONTOLOGY_GRAPH, REGISTRY_GRAPH, article_graph_iri
-from .cache import Cache, Entry, inputs_fingerprint
+from .cache import Cache, Entry, article_key, content_digest, inputs_fingerprint
 from .corpus import affected, merge, ontology_subset, run_checks, run_constraints
+from .index import NAME
 from .lock import locked
 from .lookalike import check_warnings
 from .workers import WORKER_INPUTS, _build_batch
@@ -79,32 +85,99 @@ class Checked:
     warnings: list[str]  # the mapping's look-alike entities (``authoring.entities.duplicate_warnings``)
 
 
-def check_article(mapping: Path, data_dir: Path, *, cache_dir: Path) -> Checked:
-    """The findings of ``mapping`` (and every corpus finding) as ``refresh(data_dir).report`` would give them."""
+@dataclass
+class Kept:
+    """What a checker that stays up keeps from one check to the next of one data folder (``watch``).
+
+    The caller adds to ``changed`` the name (in ``articles/``) of every mapping whose files
+    may have changed since the last check, and sets ``keys`` to None when it cannot say
+    which did. Every other article keeps its key in ``keys``: a key depends on the files and
+    the shared inputs alone, and the shared inputs' fingerprint is computed anew each check.
+    When the cache's index files are not as the last check left them (``stamp``: a build
+    ran in between), every key is computed again once, from the files: cheap insurance
+    against a change the watcher did not report.
+    """
+
+    shared: Shared | None = None
+    keys: dict[str, str] | None = None  # graph IRI -> key, for ``inputs``, as of the last check
+    inputs: str = ""
+    stamp: tuple[tuple[int, int, int] | None, ...] | None = None
+    changed: set[str] = field(default_factory=set)
+    names: list[str] | None = None  # the mappings' names in ``articles/`` at the last check
+    rescanned: bool = True  # the last check computed every article's key from its files
+
+
+def check_article(mapping: Path, data_dir: Path, *, cache_dir: Path, kept: Kept | None = None) -> Checked:
+    """The findings of ``mapping`` (and every corpus finding) as ``refresh(data_dir).report`` would give them.
+
+    ``kept``: what a previous check kept (see ``Kept``); the answer is the same without it.
+    """
     from .job import refresh
 
     with locked(cache_dir):
-        report = _fast(mapping, data_dir, cache_dir)
+        if kept is not None and kept.stamp != _stamp(cache_dir):
+            kept.keys = None  # another command wrote to the cache
+        changed = set(kept.changed) if kept is not None and kept.keys is not None else None
+        report = _fast(mapping, data_dir, cache_dir, kept)
         fast = report is not None
         if report is None:
+            if kept is not None:
+                kept.keys, kept.rescanned = None, True
             report = refresh(data_dir, cache_dir=cache_dir).report
-        return Checked(report, fast, check_warnings(mapping, data_dir, cache_dir))
+        if kept is None or kept.rescanned:
+            changed = None  # the look-alike tables too are brought up to date from every file's signature
+        checked = Checked(report, fast, check_warnings(mapping, data_dir, cache_dir, changed))
+        if kept is not None:
+            kept.stamp = _stamp(cache_dir)  # every connection to the index is closed by now
+        return checked
 
 
-def _fast(mapping: Path, data_dir: Path, cache_dir: Path) -> Report | None:
+def _stamp(cache_dir: Path) -> tuple[tuple[int, int, int] | None, ...]:
+    """The cache index's files' size, mtime and inode: a write by another command changes one of them."""
+    out: list[tuple[int, int, int] | None] = []
+    for suffix in ("", "-wal"):
+        try:
+            st = os.stat(cache_dir / f"{NAME}{suffix}")
+        except OSError:
+            out.append(None)
+        else:
+            out.append((st.st_size, st.st_mtime_ns, st.st_ino))
+    return tuple(out)
+
+
+def _fast(mapping: Path, data_dir: Path, cache_dir: Path, kept: Kept | None = None) -> Report | None:
     """The one-article path, or None when only a full refresh can answer exactly."""
-    names = article_names(data_dir)
+    names = _names(data_dir, kept)
     mine = data_dir / ARTICLES_DIR / mapping.name
     if mapping.name not in names or mine.resolve() != mapping.resolve() or not (cache_dir / "store").is_dir():
         return None
     cache = Cache(cache_dir, whole_rows=False)
     try:
-        return _recorded(cache, mine, names, data_dir, cache_dir)
+        return _recorded(cache, mine, names, data_dir, cache_dir, kept)
     finally:
         cache.close()
 
 
-def _recorded(cache: Cache, mine: Path, names: list[str], data_dir: Path, cache_dir: Path) -> Report | None:
+def _names(data_dir: Path, kept: Kept | None) -> list[str]:
+    """``article_names``; with ``kept`` keys, the last check's names with the changed ones added or dropped
+    (listing 10,000 names costs 0.05 s)."""
+    if kept is None or kept.keys is None or kept.names is None:
+        names = article_names(data_dir)
+    else:
+        folder, now = os.path.join(data_dir, ARTICLES_DIR), set(kept.names)
+        for n in kept.changed:
+            if n.endswith(".yaml") and not n.startswith(".") and os.path.lexists(os.path.join(folder, n)):
+                now.add(n)
+            else:
+                now.discard(n)
+        names = sorted(now)
+    if kept is not None:
+        kept.names = names
+    return names
+
+
+def _recorded(cache: Cache, mine: Path, names: list[str], data_dir: Path, cache_dir: Path,
+              kept: Kept | None = None) -> Report | None:
     """The fast path on the cache's index, when its manifest and corpus findings describe the store."""
     index = cache.index
     inputs = inputs_fingerprint(data_dir / REGISTRY_FILE, default_ontology_dir(), default_shapes_dir(),
@@ -112,9 +185,7 @@ def _recorded(cache: Cache, mine: Path, names: list[str], data_dir: Path, cache_
     held = index.held
     if not index.manifest or index.inputs != inputs or index.findings_graphs != len(held):
         return None
-    graph, folder = str(article_graph_iri("")), os.path.join(data_dir, ARTICLES_DIR)  # strings: 10,000 of them
-    wanted = {f"{graph}{n[:-5]}": cache.key(os.path.join(folder, n), inputs) for n in names}
-    wanted[str(REGISTRY_GRAPH)] = wanted[str(ONTOLOGY_GRAPH)] = inputs[:32]
+    wanted = _wanted(cache, names, data_dir, inputs, kept)
     name = str(article_graph_iri(mine.stem))
     if {n for n in set(held) | set(wanted) if held.get(n) != wanted.get(n)} - {name}:
         return None  # something besides this article changed since the last build
@@ -126,7 +197,28 @@ def _recorded(cache: Cache, mine: Path, names: list[str], data_dir: Path, cache_
         entry = cache.get(mine.stem, wanted[name])
         if entry is not None:
             return Report(entry.findings + recorded)
-    return _rebuild_one(cache, mine, wanted, inputs, _shared(cache_dir, data_dir, inputs), (file, recorded))
+    return _rebuild_one(cache, mine, wanted, inputs, _shared(cache_dir, data_dir, inputs, kept), (file, recorded))
+
+
+def _wanted(cache: Cache, names: list[str], data_dir: Path, inputs: str, kept: Kept | None) -> dict[str, str]:
+    """Every graph's key as the files give it; with ``kept`` keys, computed only for the mappings it names."""
+    graph, folder = str(article_graph_iri("")), os.path.join(data_dir, ARTICLES_DIR)  # strings: 10,000 of them
+    prior = kept.keys if kept is not None and kept.inputs == inputs else None
+    if prior is None:
+        wanted = {f"{graph}{n[:-5]}": cache.key(os.path.join(folder, n), inputs) for n in names}
+    else:
+        assert kept is not None
+        wanted = {}
+        for n in names:
+            iri = f"{graph}{n[:-5]}"
+            known = None if n in kept.changed else prior.get(iri)  # a mapping added since: not known
+            # a changed file is hashed: ``cache.key`` would first decode every index row to find that out
+            wanted[iri] = known if known is not None else article_key(inputs, content_digest(Path(folder, n))[0])
+    wanted[str(REGISTRY_GRAPH)] = wanted[str(ONTOLOGY_GRAPH)] = inputs[:32]
+    if kept is not None:
+        kept.keys, kept.inputs, kept.rescanned = wanted, inputs, prior is None
+        kept.changed.clear()
+    return wanted
 
 
 def _rebuild_one(cache: Cache, path: Path, wanted: dict[str, str], inputs: str, shared: Shared,
@@ -166,7 +258,18 @@ def _rebuild_one(cache: Cache, path: Path, wanted: dict[str, str], inputs: str, 
     return Report(entry.findings + corpus)
 
 
-def _shared(cache_dir: Path, data_dir: Path, inputs: str) -> Shared:
+def _shared(cache_dir: Path, data_dir: Path, inputs: str, kept: Kept | None = None) -> Shared:
+    """The parsed shared inputs: those ``kept`` holds, else the cache's pickle, else parsed now and pickled."""
+    if kept is not None and kept.shared is not None and kept.shared.inputs == inputs:
+        use_parsed_ontology(kept.shared.ontology)
+        return kept.shared
+    shared = _stored_shared(cache_dir, data_dir, inputs)
+    if kept is not None:
+        kept.shared = shared
+    return shared
+
+
+def _stored_shared(cache_dir: Path, data_dir: Path, inputs: str) -> Shared:
     """The parsed shared inputs from the cache's pickle, or parsed now and pickled for next time."""
     path = cache_dir / SHARED
     try:
@@ -195,4 +298,4 @@ def _parse_shared(data_dir: Path, inputs: str) -> Shared:
                   shapes_graph(corpus=True))
 
 
-__all__ = ["Checked", "check_article"]
+__all__ = ["Checked", "Kept", "check_article"]

@@ -9,11 +9,13 @@ for these SELECT-based constraints. A test checks that the findings equal
 pySHACL's on the seed and on a multi-article fixture corpus.
 
 After an edit, only the findings that can change are recomputed (``affected``):
-the nodes the changed graphs mention, old and new, plus the claims that share a
-statement or source with them; each rule then runs once per such node, bound
-through Oxigraph's ``substitutions`` (a ``VALUES`` block is not pushed into
-``OPTIONAL`` by Oxigraph's planner, a bound variable is). A test checks that
-edit after edit the incremental findings equal a full evaluation.
+the nodes the changed graphs mention, old and new, plus the claims that support a
+statement among them or are attributed to a source among them, and the statements
+about them; each rule then runs once per such node, bound through Oxigraph's
+``substitutions`` (a ``VALUES`` block is not pushed into ``OPTIONAL`` by
+Oxigraph's planner, a bound variable is) and written into its text, chains in
+their bound form (``corroboration.bound_chains``). Tests check that edit after
+edit the incremental findings equal a full evaluation.
 """
 
 from __future__ import annotations
@@ -30,8 +32,9 @@ from typing import Any
 from rdflib import Graph
 from rdflib.namespace import RDF
 
+from ..corroboration import bound_chains
 from ..validate import SH, Finding
-from ..vocab import as_iri, claim_of, sparql_prefixes
+from ..vocab import LG, as_iri, claim_of, sparql_prefixes
 
 CLAIM_INFO = sparql_prefixes("lg") + """
 SELECT ?c ?id ?file ?line WHERE { ?c a lg:Claim ; lg:claimId ?id . OPTIONAL { ?c lg:mappingFile ?file }
@@ -40,7 +43,13 @@ SELECT ?c ?id ?file ?line WHERE { ?c a lg:Claim ; lg:claimId ?id . OPTIONAL { ?c
 # Nodes whose findings can change when a graph mentioning ?x changes, beyond ?x itself:
 # claims supporting a statement ?x or attributed to a source ?x, statements about ?x.
 NEIGHBOURS = sparql_prefixes("lg", "prov", "rdf") + """SELECT DISTINCT ?n WHERE { VALUES ?x { %s } %s }"""
-_HOPS = ("?n lg:supports ?x .", "?n prov:wasAttributedTo ?x ; a lg:Claim .", "?n rdf:subject ?x .")
+_HOPS = ("?n lg:supports ?x .", "?n rdf:subject ?x .")
+_ATTRIBUTED = "?n prov:wasAttributedTo ?x ; a lg:Claim ."
+# All the rules read of the node a claim is attributed to: its kind (SingleAnonymousSource) and whom
+# it is identified as or informed (the chains). Only a node stating one of these, or one no graph
+# describes any more, can change a finding through that step (see ``affected``).
+SOURCE_FACTS = frozenset(str(LG[p]) for p in ("sourceKind", "identifiedAs", "informed"))
+DESCRIBED = "SELECT DISTINCT ?x ?p WHERE { VALUES ?x { %s } ?x ?p ?o }"
 
 
 @dataclass(frozen=True)
@@ -51,6 +60,7 @@ class Constraint:
     query: str
     message: str
     fix: str
+    bound: str  # ``query`` with its chain blocks in the form for a pre-bound ``$this`` (``bound_chains``)
 
 
 def _prefixes(shapes: Graph, node: Any) -> str:
@@ -71,19 +81,36 @@ def sparql_constraints(shapes: Graph) -> list[Constraint]:
             select = str(shapes.value(c, SH.select)).replace("$this", "?this")
             binding = "VALUES ?cls { " + " ".join(f"<{t}>" for t in targets) + " } ?this a ?cls ."
             select = re.sub(r"WHERE\s*\{", "WHERE { " + binding, select, count=1)
-            out.append(Constraint(str(c), targets, severity, _prefixes(shapes, c) + select,
-                                  str(shapes.value(c, SH.message) or ""), str(shapes.value(c, SH.description) or "")))
+            query = _prefixes(shapes, c) + select
+            out.append(Constraint(str(c), targets, severity, query, str(shapes.value(c, SH.message) or ""),
+                                  str(shapes.value(c, SH.description) or ""), bound_chains(query)))
     return out
 
 
 def affected(store: Any, touched: Iterable[str]) -> set[str]:
-    """Every node whose corpus findings may differ once graphs mentioning ``touched`` changed."""
+    """Every node whose corpus findings may differ once graphs mentioning ``touched`` changed.
+
+    The step from a node to the claims attributed to it is taken only from the nodes that can
+    change a finding through it: those stating a kind, an identity or whom they informed (all
+    the rules read of it), or described by no graph any more (a source whose article went). A
+    hub that states none of these, such as the analyst every coding of the corpus is attributed
+    to (10,004 of them at 10,000 synthetic articles: 0.12 s to walk), is not followed. What a
+    changed graph no longer states of a node that other graphs still describe is not seen
+    here: the builder states these facts only of the sources an article mints under its own
+    name (``vocab.source_iri``), whose claims are in that graph, so are touched themselves.
+    """
     nodes = set(touched)
     values = " ".join(f"<{n}>" for n in sorted(nodes))
-    if values:
-        for hop in _HOPS:
-            nodes.update(_value(r["n"]) for r in store.query(NEIGHBOURS % (values, hop),
-                                                              use_default_graph_as_union=True))
+    if not values:
+        return nodes
+    for hop in _HOPS:
+        nodes.update(_value(r["n"]) for r in store.query(NEIGHBOURS % (values, hop), use_default_graph_as_union=True))
+    facts = [(_value(r["x"]), _value(r["p"])) for r in store.query(DESCRIBED % values, use_default_graph_as_union=True)]
+    sources = {x for x, p in facts if p in SOURCE_FACTS}
+    followed = " ".join(f"<{n}>" for n in sorted(sources | (set(touched) - {x for x, _ in facts})))
+    if followed:
+        nodes.update(_value(r["n"]) for r in store.query(NEIGHBOURS % (followed, _ATTRIBUTED),
+                                                          use_default_graph_as_union=True))
     return nodes
 
 
@@ -119,10 +146,11 @@ def prebound(query: str, var: str, node: str) -> str:
 
 
 def _rows(store: Any, query: str, var: str, focus: set[str] | None, *,
-          prebind: bool = False) -> Iterator[tuple[list[str], Any]]:
+          prebind: str | None = None) -> Iterator[tuple[list[str], Any]]:
     """Rows of ``query`` over the corpus, or only those with ``?var`` bound to a node of ``focus``.
 
-    ``prebind`` (SHACL constraints) also substitutes the node into the query's text (``prebound``).
+    ``prebind`` (SHACL constraints: their ``bound`` text, the same rows as ``query``) is run per
+    node instead, with the node substituted into its text (``prebound``).
 
     A bound run is cheap for most rules; one whose bound run still evaluates a corpus-wide
     sub-select would cost that for each node. So when the first node's run says the rest
@@ -136,7 +164,7 @@ def _rows(store: Any, query: str, var: str, focus: set[str] | None, *,
     for i, node in enumerate(nodes):
         started = time.process_time()
         substitutions = {} if node is None else {pyoxigraph.Variable(var): pyoxigraph.NamedNode(node)}
-        text = prebound(query, var, node) if prebind and node is not None else query
+        text = prebound(prebind, var, node) if prebind is not None and node is not None else query
         result = store.query(text, use_default_graph_as_union=True, substitutions=substitutions)
         variables = [v.value for v in result.variables]
         rows = list(result)
@@ -212,7 +240,7 @@ def run_constraints(store: Any, shapes: Graph, focus: set[str] | None = None,
     chosen = _pick(sparql_constraints(shapes), only)
     hits = [(c, variables, row) for c in chosen
             for variables, row in _rows(store, c.query, "this", _instances(store, focus, c.targets, types),
-                                        prebind=True)]
+                                        prebind=c.bound)]
     claims = _claim_info(store, (_value(row["this"]) for _, _, row in hits))
     findings = []
     for c, variables, row in hits:

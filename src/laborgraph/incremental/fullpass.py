@@ -15,6 +15,8 @@ the readers.
 
 from __future__ import annotations
 
+import ctypes
+import functools
 import os
 import shutil
 from concurrent.futures import ProcessPoolExecutor
@@ -28,6 +30,13 @@ from .corpus import fits_in_memory, order, rules_store, run_checks, run_constrai
 from .workers import start_worker
 
 PARALLEL_FROM = 200  # graphs: below this a pass takes well under a second, less than forking costs
+
+# The longest tasks first (CPU of each alone at 10,000 synthetic articles on the on-disk checkpoint: 19.1, 18.4,
+# 16.4, 6.1 and 3.9 s), so that two processes finish together and the two that hold the most memory
+# (SingleAnonymousSource about 400 MB, fact-without-claim about 290 MB) do not run side by side.
+# Tasks not named here run last, in their own order.
+LONGEST_FIRST = ("orphan-statement-violation", "SingleAnonymousSource-uncorroborated",
+                 "fact-without-claim-violation", "Claim-hedgedSoleSupport", "claim-quote-violation")
 
 _SHARED: dict[str, Any] = {}  # set before forking: the in-memory store or the checkpoint's folder, the shapes
 
@@ -45,8 +54,7 @@ def full_findings(paths: list[str], store: Any, scratch: Path, jobs: int) -> lis
     if jobs < 2 or len(paths) < PARALLEL_FROM:
         source = memory if memory is not None else store
         return order(run_constraints(source, shapes) + run_checks(source))
-    tasks = [("rule", i) for i in range(len(sparql_constraints(shapes)))] + [
-        ("check", i) for i in range(len(load_checks()))]
+    tasks = _longest_first(shapes)
     if memory is None:
         shutil.rmtree(scratch, ignore_errors=True)
         scratch.parent.mkdir(parents=True, exist_ok=True)
@@ -62,6 +70,30 @@ def full_findings(paths: list[str], store: Any, scratch: Path, jobs: int) -> lis
     return order(f for part in parts for f in part)
 
 
+def _longest_first(shapes: Any) -> list[tuple[str, int]]:
+    """Every rule and check as a task, in ``LONGEST_FIRST``'s order."""
+    named = [(c.iri.rsplit("#", 1)[-1], ("rule", i)) for i, c in enumerate(sparql_constraints(shapes))]
+    named += [(c.name, ("check", i)) for i, c in enumerate(load_checks())]
+    rank = {name: i for i, name in enumerate(LONGEST_FIRST)}
+    return [task for _, task in sorted(named, key=lambda item: rank.get(item[0], len(rank)))]
+
+
+def _release_memory() -> None:
+    """Hand the heap a finished task freed back to the system (glibc keeps it otherwise).
+
+    A process keeps what its largest rule held while it runs the next one: at 10,000
+    articles the pass's peak fell from 790 to 540 MB with this and ``LONGEST_FIRST``.
+    """
+    trim = getattr(_libc(), "malloc_trim", None)  # glibc only
+    if trim is not None:
+        trim(0)
+
+
+@functools.lru_cache(maxsize=1)
+def _libc() -> Any:
+    return ctypes.CDLL(None)
+
+
 def _task(task: tuple[str, int]) -> list[Finding]:
     """One rule or check, in a worker process, on the shared store or the checkpoint."""
     kind, index = task
@@ -72,6 +104,9 @@ def _task(task: tuple[str, int]) -> list[Finding]:
 
             _SHARED["opened"] = pyoxigraph.Store.read_only(str(_SHARED["checkpoint"]))
         store = _SHARED["opened"]
-    if kind == "rule":
-        return run_constraints(store, _SHARED["shapes"], only=[index])
-    return run_checks(store, only=[index])
+    try:
+        if kind == "rule":
+            return run_constraints(store, _SHARED["shapes"], only=[index])
+        return run_checks(store, only=[index])
+    finally:
+        _release_memory()

@@ -27,7 +27,7 @@ import json
 import os
 import sqlite3
 import time
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from pathlib import Path
 
 from ..authoring.entities import (
@@ -80,7 +80,7 @@ def cached_findings(data_dir: Path, cache_dir: Path, signatures: Signatures | No
     with locked(cache_dir):
         try:
             with _tables(cache_dir) as db:
-                _update(db, data_dir, signatures)
+                _update(db, data_dir, signatures=signatures)
                 rows = db.execute(f"SELECT {_ENTITY}, f.message FROM ent_found f JOIN ent e"
                                   " ON e.name = f.name AND e.pos = f.pos").fetchall()
         except (sqlite3.Error, ValueError, TypeError):
@@ -90,14 +90,18 @@ def cached_findings(data_dir: Path, cache_dir: Path, signatures: Signatures | No
     return [lookalike_finding(_entity(r), r[-1]) for r in rows]
 
 
-def check_warnings(mapping: Path, data_dir: Path, cache_dir: Path) -> list[str]:
+def check_warnings(mapping: Path, data_dir: Path, cache_dir: Path, changed: Collection[str] | None = None) -> list[str]:
     """``authoring.entities.duplicate_warnings(data_dir, only=mapping)``: the other articles' entities
-    come from the cache's index (brought up to date), the mapping's own are read exactly."""
+    come from the cache's index (brought up to date), the mapping's own are read exactly.
+
+    ``changed``: the only mappings (names in ``articles/``) that may differ from what the tables
+    hold, as a file watcher knows it (``check.Kept``); the others' signatures are not read.
+    """
     mine = article_entities(mapping, data_dir, exact=True)
     with locked(cache_dir):
         try:
             with _tables(cache_dir) as db:
-                _update(db, data_dir)
+                _update(db, data_dir, changed)
                 pools = {p: _members(db, p) for p in dict.fromkeys(name_pool(e.label) for e in mine)}
         except (sqlite3.Error, ValueError, TypeError):
             _drop(cache_dir)
@@ -152,8 +156,10 @@ def _drop(cache_dir: Path) -> None:
         db.commit()
 
 
-def _update(db: sqlite3.Connection, data_dir: Path, signatures: Signatures | None = None) -> None:
-    """Scan the files that changed since their last scan; recompute the pools their entities touch."""
+def _update(db: sqlite3.Connection, data_dir: Path, only: Collection[str] | None = None,
+            signatures: Signatures | None = None) -> None:
+    """Scan the files that changed since their last scan (of ``only``, when given; ``signatures``: the
+    build's, ``cached_findings``); recompute the pools their entities touch."""
     now = time.time_ns()
     changed: dict[str, list[NamedEntity]] = {}
     registry = registry_entities(data_dir)
@@ -161,7 +167,9 @@ def _update(db: sqlite3.Connection, data_dir: Path, signatures: Signatures | Non
         changed[REGISTRY] = registry
     known = {r[0]: r[1:] for r in db.execute("SELECT name, size, mtime, ino, at FROM ent_files")}
     scanned, present = [], set()
-    for name, found_sig in (_signatures(data_dir) if signatures is None else signatures).items():
+    if signatures is None:
+        signatures = _signatures(data_dir, article_names(data_dir) if only is None else sorted(only))
+    for name, found_sig in signatures.items():
         if found_sig is None:
             continue
         present.add(name)
@@ -173,10 +181,11 @@ def _update(db: sqlite3.Connection, data_dir: Path, signatures: Signatures | Non
         if row is None or [_entity(r) for r in _rows(db, name)] != found:
             changed[name] = found
         scanned.append((name, *sig, now))
-    for name in set(known) - present:
+    gone = (set(known) if only is None else set(known) & set(only)) - present
+    for name in gone:
         changed[name] = []
     db.executemany("INSERT OR REPLACE INTO ent_files VALUES (?, ?, ?, ?, ?)", scanned)
-    db.executemany("DELETE FROM ent_files WHERE name = ?", [(n,) for n in set(known) - present])
+    db.executemany("DELETE FROM ent_files WHERE name = ?", [(n,) for n in gone])
     touched: set[str] = set()
     for name, entities in changed.items():
         touched.update(p for (p,) in db.execute("SELECT DISTINCT pool FROM ent_pools WHERE name = ?", (name,)))
@@ -192,10 +201,10 @@ def _update(db: sqlite3.Connection, data_dir: Path, signatures: Signatures | Non
         _recompute(db, pool)
 
 
-def _signatures(data_dir: Path) -> Signatures:
+def _signatures(data_dir: Path, names: list[str]) -> Signatures:
     folder = os.path.join(data_dir, ARTICLES_DIR)
     found: Signatures = {}
-    for name in article_names(data_dir):
+    for name in names:
         try:
             st = os.stat(os.path.join(folder, name))
         except OSError:

@@ -2,32 +2,44 @@
 
 Every entry point here passes the text through :func:`.safety.check_query`
 first and gives the engine the checked (canonical) text, never the original.
+
+rdflib's SPARQL package (its parser and evaluator, about 0.1 s of CPU to import) is
+imported only by the rdflib engine: ``laborgraph query`` on Oxigraph with a library
+query never needs it.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
-
-from rdflib import Dataset, Graph
-from rdflib.plugins import sparql as rdflib_sparql
+from typing import TYPE_CHECKING, Any
 
 from ..errors import LaborgraphError
 from .results import QueryResult, ResultFormat, TooManyResults, format_ox, format_result
 from .safety import QuerySyntaxError, check_query, init_ns, located_error
 from .sandbox import run_forked
 
-rdflib_sparql.SPARQL_LOAD_GRAPHS = False  # never fetch FROM graphs (belt and braces)
+if TYPE_CHECKING:
+    from rdflib import Dataset, Graph
+
 DEFAULT_TIMEOUT = 10.0
+
+
+def _no_remote_graphs() -> None:
+    """Never let rdflib fetch FROM graphs (belt and braces: the gate refuses FROM already)."""
+    from rdflib.plugins import sparql as rdflib_sparql
+
+    rdflib_sparql.SPARQL_LOAD_GRAPHS = False
 
 
 def query_dataset(ds: Dataset) -> Dataset:
     """Let queries without GRAPH see every named graph."""
+    _no_remote_graphs()
     ds.default_union = True
     return ds
 
 
 def _evaluate(graph: Graph, query: Any, fmt: ResultFormat) -> QueryResult:
+    _no_remote_graphs()
     return format_result(graph.query(query), fmt)
 
 

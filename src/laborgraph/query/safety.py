@@ -152,6 +152,19 @@ def record_verdicts(texts: list[str]) -> str:
                        "verdicts": dict(sorted(rows.items()))}, indent=1) + "\n"
 
 
+def stale_verdicts(texts: list[str], recorded: dict[str, str]) -> list[str]:
+    """How ``recorded`` differs from the parsing gate's verdicts on ``texts`` now; empty when it is current.
+
+    A recorded hash that no text has would let that text skip the parse, so extra rows
+    are stale too, not only missing or changed ones.
+    """
+    now = json.loads(record_verdicts(texts))["verdicts"]
+    problems = [f"{digest}: recorded {recorded.get(digest)}, the gate says {form}"
+                for digest, form in now.items() if recorded.get(digest) != form]
+    problems += [f"{digest}: recorded, but no library query has this text" for digest in recorded if digest not in now]
+    return sorted(problems)
+
+
 _PARSING = threading.Lock()  # rdflib's pyparsing grammar is shared state: concurrent parses misread queries
 
 
