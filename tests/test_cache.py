@@ -507,3 +507,73 @@ def test_a_deleted_split_output_is_written_again_by_the_next_build(corpus_dir, t
     (graphs / "index.json").unlink()
     assert len(build(corpus_dir, out, layout="split").written) == len(before) - 1  # every graph's files
     assert {p.name: p.read_bytes() for p in graphs.iterdir()} == before
+
+
+def _snapshot_quads(store) -> list[str]:
+    import pyoxigraph as ox
+
+    return sorted(store.dump(format=ox.RdfFormat.N_QUADS).decode().splitlines())
+
+
+@pytest.mark.parametrize("change", ["none", "edit", "add", "remove", "registry", "damaged chunk", "entry gone",
+                                    "checked"])
+def test_the_query_store_skips_the_refresh_only_when_it_would_change_nothing(corpus_dir, tmp_path, monkeypatch,
+                                                                             change, capsys):
+    """`laborgraph query`'s snapshot equals a refresh's whatever changed; the refresh runs unless nothing did."""
+    from laborgraph.incremental import job, load_snapshot, with_query_store
+
+    cache_dir = tmp_path / "cache"
+    with_query_store(corpus_dir, len, cache_dir=cache_dir)  # the first: a full refresh fills the cache
+    articles = sorted((corpus_dir / "articles").glob("*.yaml"))
+    fixture = corpus_dir / "articles" / "2024-08-05-fixturewire-far-east-count.yaml"
+    if change == "edit":
+        fixture.write_text(fixture.read_text().replace("Fixture: 1,000 to 1,200 workers",
+                                                       "Fixture: a thousand workers"))
+    elif change == "add":
+        shutil.copy(fixture, fixture.with_name("2024-08-05-a-copy.yaml"))
+    elif change == "remove":
+        articles[-1].unlink()
+    elif change == "registry":
+        registry = corpus_dir / "entities.yaml"
+        registry.write_text(registry.read_text() + "\n# a comment changes the file\n")
+    elif change == "damaged chunk":
+        chunk = next((cache_dir / "articles").glob("*/*/graph.nt"))
+        chunk.write_bytes(chunk.read_bytes()[:-40])
+    elif change == "entry gone":  # a user cleaning the cache by hand: no damage, but no graph either
+        shutil.rmtree(next((cache_dir / "articles").glob("2024-08-05-fixturewire-far-east-count/*")))
+    elif change == "checked":  # `laborgraph check` of an edit: the store is current, the snapshot follows it
+        from laborgraph.incremental.check import check_article
+
+        fixture.write_text(fixture.read_text().replace("Fixture: 1,000 to 1,200 workers",
+                                                       "Fixture: a thousand workers"))
+        assert check_article(fixture, corpus_dir, cache_dir=cache_dir).fast
+    calls: list[int] = []
+    real = job.refresh
+    monkeypatch.setattr(job, "refresh", lambda *a, **k: calls.append(1) or real(*a, **k))
+    got = with_query_store(corpus_dir, _snapshot_quads, cache_dir=cache_dir, store="memory")
+    assert calls == ([] if change in ("none", "checked") else [1])
+    assert got == _snapshot_quads(load_snapshot(check(corpus_dir, cache_dir=tmp_path / "fresh").ordered))
+    assert ("damaged cache entry" in capsys.readouterr().err) == (change == "damaged chunk")
+
+
+def test_the_query_store_on_an_unchanged_cache_still_goes_to_disk_above_the_memory_limit(corpus_dir, tmp_path,
+                                                                                        monkeypatch):
+    """The triple count read from the index is a refresh's count: `auto` picks the same store."""
+    from laborgraph.incremental import snapshot, with_query_store
+
+    cache_dir = tmp_path / "cache"
+    with_query_store(corpus_dir, len, cache_dir=cache_dir)
+    with snapshot.locked(cache_dir):
+        _, triples = snapshot.current_entries(corpus_dir, cache_dir)
+    counted = check(corpus_dir, cache_dir=cache_dir).stats
+    assert triples == counted.triples + counted.ontology_triples
+    monkeypatch.setattr(snapshot, "MEMORY_QUERY_TRIPLES", triples - 1)
+    disk = with_query_store(corpus_dir, lambda store: type(store).__name__ + str(len(store)), cache_dir=cache_dir)
+    monkeypatch.setattr(snapshot, "MEMORY_QUERY_TRIPLES", triples)
+    memory = with_query_store(corpus_dir, lambda store: type(store).__name__ + str(len(store)), cache_dir=cache_dir)
+    assert disk == memory  # the same quads either way; which store served is checked below
+    seen = []
+    monkeypatch.setattr(snapshot, "MEMORY_QUERY_TRIPLES", triples - 1)
+    monkeypatch.setattr(snapshot, "load_snapshot", lambda ordered: seen.append(1))
+    with_query_store(corpus_dir, len, cache_dir=cache_dir)
+    assert seen == []

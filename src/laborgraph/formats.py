@@ -74,7 +74,7 @@ class Layout(enum.StrEnum):
 
 
 class QueryStore(enum.StrEnum):
-    """Where ``laborgraph query`` runs (see ``incremental.job.with_query_store``)."""
+    """Where ``laborgraph query`` runs (see ``incremental.snapshot.with_query_store``)."""
 
     AUTO = "auto"  # memory up to incremental.job.MEMORY_QUERY_TRIPLES, disk above
     MEMORY = "memory"  # an in-memory Oxigraph snapshot loaded from the cache's chunks

@@ -12,21 +12,13 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from .job import (
-                      BuildResult,
-                      build,
-                      load_snapshot,
-                      memory_store,
-                      refresh,
-                      validate_paths,
-                      with_corpus_store,
-                      with_entries,
-                      with_query_store,
-    )
+    from .job import BuildResult, build, refresh, validate_paths, with_corpus_store, with_entries
     from .layout import graph_documents, stream_document, write_document
+    from .snapshot import load_snapshot, memory_store, with_query_store
 
-_HOME = {**dict.fromkeys(("BuildResult", "build", "load_snapshot", "memory_store", "refresh", "validate_paths",
-                          "with_corpus_store", "with_entries", "with_query_store"), "job"),
+_HOME = {**dict.fromkeys(("BuildResult", "build", "refresh", "validate_paths", "with_corpus_store", "with_entries"),
+                         "job"),
+         **dict.fromkeys(("load_snapshot", "memory_store", "with_query_store"), "snapshot"),
          **dict.fromkeys(("graph_documents", "stream_document", "write_document"), "layout")}
 
 

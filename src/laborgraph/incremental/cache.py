@@ -447,6 +447,12 @@ def notice(line: str) -> None:
     print(f"note: {line}", file=sys.stderr, flush=True)
 
 
+def damaged_notice(slugs: list[str], cache_dir: Path) -> None:
+    """The notice for entries whose files no longer matched their checksums (removed; rebuilt next)."""
+    notice(f"{len(slugs)} damaged cache entr{'y' if len(slugs) == 1 else 'ies'} in {cache_dir} "
+           f"rebuilt ({', '.join(sorted(slugs)[:3])}{' ...' if len(slugs) > 3 else ''})")
+
+
 class BulkFeed:
     """Graphs bulk-loaded into a new (or emptied) corpus store as the workers send them.
 

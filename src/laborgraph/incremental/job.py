@@ -31,14 +31,14 @@ from ..build import registry_graph
 from ..checks import default_checks_dir
 from ..errors import LaborgraphError, NotConforming
 from ..export.stats import Stats
-from ..formats import Layout, QueryStore
+from ..formats import Layout
 from ..load import REGISTRY_FILE, article_names, load_corpus
 from ..load.context import ARTICLES_DIR
 from ..model import Registry
 from ..ontology import default_ontology_dir, load_terms, ontology_graph
 from ..validate import Finding, Report, default_shapes_dir, shapes_graph, validate_file, validate_graph
 from ..vocab import ONTOLOGY_GRAPH, REGISTRY_GRAPH
-from .cache import BulkFeed, Cache, Entry, StoreState, inputs_fingerprint, notice
+from .cache import BulkFeed, Cache, Entry, StoreState, damaged_notice, inputs_fingerprint, notice
 from .corpus import affected, ontology_subset, run_checks, run_constraints
 from .fullpass import full_findings
 from .index import LazyReport
@@ -180,61 +180,7 @@ def with_entries(data_dir: Path, fn: Callable[[list[tuple[str, Entry]]], T], *, 
         return fn(refresh(data_dir, cache_dir=cache_dir, jobs=jobs, progress=progress).ordered)
 
 
-def memory_store(data_dir: Path, *, cache_dir: Path, jobs: int | None = None) -> Any:
-    """An in-memory Oxigraph store of everything a build writes, loaded from the cache's chunks.
-
-    What ``laborgraph query`` (by default) and ``serve`` run on: the cache is brought up
-    to date first, so an edit costs the rebuild of that article, and no snapshot
-    file is kept that an edit would have to rewrite.
-    """
-    with locked(cache_dir):
-        return load_snapshot(refresh(data_dir, cache_dir=cache_dir, jobs=jobs).ordered)
-
-
 FEED_FROM = 250  # changed articles from which a new store is loaded while they are built (``BulkFeed``)
-MEMORY_QUERY_TRIPLES = 10_000_000  # above this, `query` stays on disk: the snapshot would need several GB
-
-
-def with_query_store(data_dir: Path, fn: Callable[[Any], T], *, cache_dir: Path,
-                     store: QueryStore | str = QueryStore.AUTO, jobs: int | None = None) -> T:
-    """``fn(store)`` on the store ``laborgraph query`` uses, the cache brought up to date first.
-
-    "memory" loads an in-memory snapshot from the cache's chunks (about 1.5 s of CPU
-    per million triples here) and queries it several times faster than the on-disk
-    RocksDB store; "disk" queries the cache's on-disk store, which needs no load and
-    no memory for the whole graph; "auto" picks memory up to ``MEMORY_QUERY_TRIPLES``.
-    """
-    store = QueryStore(store)
-    if store is QueryStore.DISK:
-        return with_corpus_store(data_dir, fn, cache_dir=cache_dir, jobs=jobs)
-    with locked(cache_dir):
-        checked = refresh(data_dir, cache_dir=cache_dir, jobs=jobs)
-        if store is QueryStore.AUTO and checked.stats.triples + checked.stats.ontology_triples > MEMORY_QUERY_TRIPLES:
-            return with_corpus_store(data_dir, fn, cache_dir=cache_dir, jobs=jobs)
-        snapshot = load_snapshot(checked.ordered)
-    return fn(snapshot)
-
-
-def load_snapshot(ordered: Iterable[tuple[str, Entry]]) -> Any:
-    """A pyoxigraph in-memory Store of the entries' graphs, each N-Triples chunk loaded into its graph.
-
-    The chunks are parsed leniently (IRIs and language tags not validated again):
-    ``refresh`` has just loaded each of them, strictly, into the corpus store (or did
-    when its key last changed), and the cache checked that its bytes are still those.
-    Measured at 1,000 synthetic articles (422,000 quads): about 0.65 s of CPU (0.85 s
-    parsed strictly); the same when the chunks are rewritten as one N-Quads stream
-    (``bulk_load`` is slower), and no faster from two threads loading halves: parsing
-    and inserting into the store's indexes is the cost, not the number of calls.
-    """
-    import pyoxigraph
-
-    store = pyoxigraph.Store()
-    for name, entry in ordered:
-        store.load(path=entry.chunk_path("nt"), format=pyoxigraph.RdfFormat.N_TRIPLES,
-                   to_graph=pyoxigraph.NamedNode(name), lenient=True)
-    return store
-
-
 def refresh(data_dir: Path, *, cache_dir: Path, jobs: int | None = None,
             keep_store: list[Any] | None = None, progress: Callable[[int, int], None] | None = None,
             reference: bool = False) -> Checked:
@@ -299,8 +245,7 @@ def _refresh(data_dir: Path, cache_dir: Path, jobs: int | None, keep_store: list
         graphs = [(name, e.key, e.chunk_path("nt")) for name, e in ordered]
         corpus_findings, focus = _checked_store(cache, graphs, inputs, keep_store, jobs, feed)
     if cache.damaged:
-        notice(f"{len(cache.damaged)} damaged cache entr{'y' if len(cache.damaged) == 1 else 'ies'} in {cache_dir} "
-               f"rebuilt ({', '.join(sorted(cache.damaged)[:3])}{' ...' if len(cache.damaged) > 3 else ''})")
+        damaged_notice(cache.damaged, cache_dir)
     report = (Report(head + corpus_findings) if corpus_findings is not None
               else LazyReport(head, cache.index.recorded()))
     cache.close()  # on an error, the connection closes when collected (SQLite has rolled back what it began)
