@@ -181,6 +181,8 @@ def with_entries(data_dir: Path, fn: Callable[[list[tuple[str, Entry]]], T], *, 
 
 
 FEED_FROM = 250  # changed articles from which a new store is loaded while they are built (``BulkFeed``)
+
+
 def refresh(data_dir: Path, *, cache_dir: Path, jobs: int | None = None,
             keep_store: list[Any] | None = None, progress: Callable[[int, int], None] | None = None,
             reference: bool = False) -> Checked:
