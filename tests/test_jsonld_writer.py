@@ -125,7 +125,8 @@ def test_indented_writer_is_the_standard_librarys_text():
 
     from rdflib import Literal
 
-    from laborgraph.export.rdf import _json_key, dumps_indented
+    from laborgraph.export.jsontext import dumps_indented
+    from laborgraph.export.jsontext import json_key as _json_key
 
     leaves = ["a", 'é\n"\\\u2028\x01', "", 0, -5, 10**20, 1.5, float("nan"), float("inf"), True, False, None,
               Literal("lit"), 3.0, 1e-7]

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import functools
 import json
-import json.encoder
 import os
 import tempfile
 from collections.abc import Callable, Iterable
@@ -26,10 +25,12 @@ from typing import Any, BinaryIO
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, XSD
 
-from ..errors import LaborgraphError
 from ..formats import Format
 from ..ontology import ontology_graph
+from ..triples import Triples
 from ..vocab import PREFIXES, as_iri, bind_prefixes
+from .jsontext import dumps_indented, json_key
+from .linefmt import nt_line, ntriples
 
 
 def union(ds: Dataset) -> Graph:
@@ -43,38 +44,13 @@ def union(ds: Dataset) -> Graph:
 
 
 DEFAULT_GRAPH = URIRef("urn:x-rdflib:default")
-_NT_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
-
-
-def _nt_term(term: object) -> str:
-    """One term in N-Triples syntax (rdflib's ``n3()`` may emit Turtle long strings)."""
-    if isinstance(term, Literal):
-        text = f'"{str(term).translate(_NT_ESCAPES)}"'
-        if term.language:
-            return f"{text}@{term.language}"
-        if term.datatype is not None and term.datatype != XSD.string:
-            return f"{text}^^<{term.datatype}>"
-        return text
-    if isinstance(term, URIRef):
-        return f"<{term}>"
-    raise LaborgraphError(f"cannot write {term!r} as N-Triples: laborgraph graphs have no blank nodes")
-
-
-def _nt_line(terms: Iterable[object]) -> str:
-    return " ".join(_nt_term(t) for t in terms) + " .\n"
-
-
-def ntriples(g: Graph) -> str:
-    return "".join(sorted({_nt_line(t) for t in g}))
-
-
 def nquads(ds: Dataset) -> str:
     lines = set()
     for ctx in ds.graphs():
         name = ctx.identifier
         for s, p, o in ctx:
             terms = (s, p, o) if name == DEFAULT_GRAPH else (s, p, o, name)
-            lines.add(_nt_line(terms))
+            lines.add(nt_line(terms))
     return "".join(sorted(lines))
 
 
@@ -128,73 +104,16 @@ def _sort_json(value: object) -> object:
     if isinstance(value, dict):
         return {k: _sort_json(v) for k, v in value.items()}
     if isinstance(value, list):
-        return sorted((_sort_json(v) for v in value), key=_json_key)
+        return sorted((_sort_json(v) for v in value), key=json_key)
     return value
 
 
-def _json_key(value: object) -> str:
-    """``json.dumps(value, sort_keys=True, ensure_ascii=False)``; text (most values) straight to the C escaper."""
-    if type(value) is str:
-        return _quote(value)
-    return json.dumps(value, sort_keys=True, ensure_ascii=False)
-
-
-_quote: Callable[[str], str] = json.encoder.encode_basestring  # the C escaper when built
-_SCALARS: dict[object, str] = {True: "true", False: "false", None: "null"}
-
-
-def dumps_indented(value: object) -> str:
-    """``json.dumps(value, indent=2, ensure_ascii=False, sort_keys=True)``, the same text.
-
-    With an indent the standard library encodes in Python generators (its C encoder
-    takes no indent): 40% of a JSON-LD chunk. This writes the same layout directly,
-    for text keys and JSON values (anything else goes to ``json.dumps``).
-    """
-    out: list[str] = []
-    _write(value, out, "\n")
-    return "".join(out)
-
-
-def _write(value: Any, out: list[str], nl: str) -> None:
-    kind = type(value)
-    if kind is str:
-        out.append(_quote(value))
-    elif kind is dict and value:
-        inner = nl + "  "
-        items = value.items()
-        if not all(type(k) is str for k, _ in items):
-            out.append(json.dumps(value, indent=2, ensure_ascii=False, sort_keys=True).replace("\n", nl))
-            return
-        sep = "{" + inner
-        for k, v in sorted(items, key=_first):
-            out.append(sep + _quote(k) + ": ")
-            _write(v, out, inner)
-            sep = "," + inner
-        out.append(nl + "}")
-    elif kind is list and value:
-        inner = nl + "  "
-        sep = "[" + inner
-        for v in value:
-            out.append(sep)
-            _write(v, out, inner)
-            sep = "," + inner
-        out.append(nl + "]")
-    elif kind is bool or value is None:
-        out.append(_SCALARS[value])
-    elif kind is int:
-        out.append(int.__repr__(value))
-    else:  # floats (NaN, Infinity), empty containers, subclasses: the standard library's spelling
-        out.append(json.dumps(value, indent=2, ensure_ascii=False, sort_keys=True).replace("\n", nl))
-
-
-def _first(item: tuple[str, object]) -> str:
-    return item[0]
-
-
-def jsonld_nodes(g: Graph) -> list[dict[str, object]]:
+def jsonld_nodes(g: Graph | Triples) -> list[dict[str, object]]:
     """The graph's node objects, compacted with our context, in a stable order."""
     nodes = _compact(g)
     if nodes is None:  # lists, blank nodes or quads: rdflib's serializer, parsed back
+        if isinstance(g, Triples):
+            g = g.graph()
         raw = json.loads(g.serialize(format="json-ld", context=_context(), auto_compact=True))
         body = {k: v for k, v in raw.items() if k != "@context"}
         nodes = body.get("@graph", [body] if body else [])
@@ -209,7 +128,7 @@ def _parsed_context() -> Any:
     return Context(_context())
 
 
-def _compact(g: Graph) -> list[dict[str, Any]] | None:
+def _compact(g: Graph | Triples) -> list[dict[str, Any]] | None:
     """What rdflib's JSON-LD converter makes of ``g`` with our context (its rules, in its
     triple order), with each term decision made once per predicate and datatype; None
     where it would need rdflib's own code (RDF lists, blank nodes, datasets).
@@ -217,12 +136,18 @@ def _compact(g: Graph) -> list[dict[str, Any]] | None:
     rdflib's converter asked the context again for every triple and looked for an
     ``rdf:first`` under every object: 14 ms of an article's 20 ms of JSON-LD.
     """
-    if g.context_aware or (None, RDF.first, None) in g:
+    if isinstance(g, Triples):  # the builder's index: the order rdflib's store gives, read directly
+        if any(RDF.first in by_p for by_p in g.spo.values()):
+            return None
+        subjects: Iterable[Any] = g.spo
+    elif g.context_aware or (None, RDF.first, None) in g:
         return None
+    else:
+        subjects = set(g.subjects())
     ctx = _parsed_context()
     plans: dict[tuple[object, ...], tuple[Any, ...] | None] = {}
     nodemap: dict[str, dict[str, Any]] = {}
-    for s in set(g.subjects()):
+    for s in subjects:
         if not isinstance(s, URIRef):
             return None
         node_id = _shrink(ctx, s)
@@ -326,7 +251,7 @@ def jsonld_header() -> str:
 JSONLD_FOOTER = "\n]\n}\n"
 
 
-def jsonld_chunk(g: Graph, name: str) -> str:
+def jsonld_chunk(g: Graph | Triples, name: str) -> str:
     """One named graph as ``{"@id": name, "@graph": [...]}``, so a JSON-LD reader keeps
     which article (or the registry, or the ontology) each triple comes from; "" when empty."""
     nodes = jsonld_nodes(g)
