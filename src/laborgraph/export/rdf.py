@@ -128,6 +128,10 @@ def _parsed_context() -> Any:
     return Context(_context())
 
 
+_NIL = str(RDF.nil)
+_NO_PLAN = ("", "")  # a sentinel, told apart by identity
+
+
 def _compact(g: Graph | Triples) -> list[dict[str, Any]] | None:
     """What rdflib's JSON-LD converter makes of ``g`` with our context (its rules, in its
     triple order), with each term decision made once per predicate and datatype; None
@@ -156,10 +160,15 @@ def _compact(g: Graph | Triples) -> list[dict[str, Any]] | None:
         node: dict[str, Any] = {ctx.id_key: node_id}
         nodemap[node_id] = node
         for p, o in g.predicate_objects(s):
-            if not isinstance(o, URIRef | Literal) or o == RDF.nil:
+            if isinstance(o, Literal):
+                sig: tuple[object, ...] = (p, o.datatype, o.language)
+            elif isinstance(o, URIRef) and not (str.__eq__(o, _NIL) if type(o) is URIRef else o == RDF.nil):
+                sig = (p,)  # (``o == RDF.nil`` for a plain IRI, without rdflib's Python-level __eq__)
+            else:
                 return None
-            sig = (p, o.datatype, o.language) if isinstance(o, Literal) else (p,)
-            plan = plans[sig] if sig in plans else plans.setdefault(sig, _plan(ctx, p, o))
+            plan = plans.get(sig, _NO_PLAN)
+            if plan is _NO_PLAN:
+                plan = plans[sig] = _plan(ctx, p, o)
             if plan is None:
                 return None
             key, how = plan
