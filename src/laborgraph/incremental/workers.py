@@ -12,7 +12,7 @@ import contextlib
 import ctypes
 import os
 import signal
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from multiprocessing import get_context
@@ -95,7 +95,7 @@ def _build_batch(items: list[tuple[Path, str]]) -> list[Built]:
                   chunks[slug]) for slug, (key, article) in articles.items()]
 
 
-def _findings(graphs: dict[str, Triples], docs: list[str]) -> list[Finding]:
+def _findings(graphs: Mapping[str, Graph | Triples], docs: list[str]) -> list[Finding]:
     """Per-article findings of a batch: the compiled shapes, or pySHACL with ``reference``."""
     parts = [WORKER_INPUTS["reg_graph"], WORKER_INPUTS["onto"], *graphs.values()]
     if WORKER_INPUTS.get("reference"):
@@ -110,7 +110,7 @@ def _findings(graphs: dict[str, Triples], docs: list[str]) -> list[Finding]:
                               shapes=WORKER_INPUTS.get("shapes")).findings  # `check` passes them unpickled
 
 
-def _validate_batch(graphs: dict[str, Triples], docs: list[str]) -> dict[str, list[Finding]]:
+def _validate_batch(graphs: Mapping[str, Graph | Triples], docs: list[str]) -> dict[str, list[Finding]]:
     findings = _findings(graphs, docs)
     by_slug: dict[str, list[Finding]] = {s: [] for s in graphs}
     for f in findings:
