@@ -18,7 +18,8 @@ PACKAGE = Path(laborgraph.__file__).parent
 ROOT = PACKAGE.parents[1]
 
 LAYERS: list[tuple[str, set[str]]] = [
-    ("base", {"errors", "formats", "vocab", "resources", "model", "ontology", "rdfinput", "tables", "progress"}),
+    ("base", {"errors", "formats", "vocab", "resources", "model", "ontology", "rdfinput", "tables", "progress",
+              "triples"}),
     ("load", {"load"}),
     ("build", {"build"}),
     ("validate", {"validate", "checks", "corroboration", "shaclfast"}),

@@ -4,6 +4,7 @@ from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import OWL, PROV, RDF, RDFS, SDO, SKOS, XSD
 
 from laborgraph.build import article_graph
+from laborgraph.load import load_corpus
 from laborgraph.load.quotes import normalise
 from laborgraph.vocab import LG, LGC, OA, article_graph_iri, claim_iri, local_entity_iri
 
@@ -127,3 +128,39 @@ def test_a_bad_language_tag_is_an_input_error(edit_seed):
     path = edit_seed("  language: en\n", "  language: English (UK)\n")
     with pytest.raises(LaborgraphError, match=r"\.yaml:9: language 'English \(UK\)' is not a language tag"):
         load_corpus(path.parents[1])
+
+
+def test_builder_triples_are_the_graphs_in_its_order(corpus, tmp_path):
+    """``article_triples`` (what build workers fill) holds the graph's triples in the order rdflib's
+    store gives them, so the JSON-LD writer (which follows that order) writes the same chunk."""
+    from laborgraph.build import article_triples
+    from laborgraph.incremental.workers import graph_chunks
+
+    from .test_shaclfast import _synth
+
+    synthetic = load_corpus(_synth(tmp_path / "synth", 8, 4)).articles
+    for article in [*corpus.articles, *synthetic]:
+        graph, triples = article_graph(article), article_triples(article)
+        assert list(triples) == list(graph) and len(triples) == len(graph) > 0
+        for s in graph.subjects(unique=True):
+            assert list(triples.predicate_objects(s)) == list(graph.predicate_objects(s))
+        name = str(article_graph_iri(article.slug))
+        assert graph_chunks(triples, name) == graph_chunks(graph, name)
+        assert set(triples.graph()) == set(graph)
+
+
+def test_builder_triples_write_literals_as_rdflib_keeps_them():
+    """Equal to rdflib is not always spelled the same (language tags compare case-blind): each
+    literal is written as added, as the graph writes it."""
+    from laborgraph.export import ntriples
+    from laborgraph.triples import Triples
+
+    s, p = URIRef("https://example.org/s"), URIRef("https://example.org/p")
+    added = [(s, p, Literal("x", lang="EN")), (URIRef("https://example.org/t"), p, Literal("x", lang="en")),
+             (s, p, Literal("1", datatype=XSD.integer)), (s, p, Literal("01", datatype=XSD.integer)),
+             (s, p, URIRef("https://example.org/o")), (s, p, Literal("https://example.org/o"))]
+    triples = Triples()
+    for triple in added:
+        triples.add(triple)
+    assert ntriples(triples) == ntriples(triples.graph())
+    assert len(ntriples(triples).splitlines()) == len(triples.graph())

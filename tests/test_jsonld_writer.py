@@ -116,3 +116,33 @@ def test_blank_nodes_go_through_the_serializer():
     g.add((URIRef("https://example.org/a"), RDF.value, BNode("x1")))
     assert _compact(g) is None
     assert jsonld(g) == _through_the_serializer(g)
+
+
+def test_indented_writer_is_the_standard_librarys_text():
+    """``dumps_indented`` against ``json.dumps(indent=2, ensure_ascii=False, sort_keys=True)``
+    on random nestings of every JSON value, text subclasses and escapes included."""
+    import random
+
+    from rdflib import Literal
+
+    from laborgraph.export.jsontext import dumps_indented
+    from laborgraph.export.jsontext import json_key as _json_key
+
+    leaves = ["a", 'é\n"\\\u2028\x01', "", 0, -5, 10**20, 1.5, float("nan"), float("inf"), True, False, None,
+              Literal("lit"), 3.0, 1e-7]
+    rng = random.Random(7)
+
+    def value(depth: int = 0) -> object:
+        r = rng.random()
+        if depth > 3 or r < 0.4:
+            return rng.choice(leaves)
+        if r < 0.7:
+            return {rng.choice(["b", "a", "@id", "é", "A"]): value(depth + 1) for _ in range(rng.randint(0, 4))}
+        return [value(depth + 1) for _ in range(rng.randint(0, 4))]
+
+    for _ in range(3000):
+        v = value()
+        assert dumps_indented(v) == json.dumps(v, indent=2, ensure_ascii=False, sort_keys=True), v
+        assert _json_key(v) == json.dumps(v, sort_keys=True, ensure_ascii=False), v
+    numeric_keys = {"b": [{2: 3, 1: [1]}]}
+    assert dumps_indented(numeric_keys) == json.dumps(numeric_keys, indent=2, ensure_ascii=False, sort_keys=True)

@@ -16,17 +16,18 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from rdflib import Graph
+from rdflib import Graph, Literal
+from rdflib.namespace import SDO, XSD
 
 from laborgraph import shaclfast
-from laborgraph.build import article_graph, registry_graph
+from laborgraph.build import article_graph, article_triples, registry_graph
 from laborgraph.export import ntriples
 from laborgraph.incremental import workers
 from laborgraph.incremental.corpus import ontology_subset
 from laborgraph.load import article_paths, load_article, load_corpus
 from laborgraph.ontology import load_terms, ontology_graph
 from laborgraph.validate import validate_graph
-from laborgraph.vocab import REGISTRY_GRAPH
+from laborgraph.vocab import LG, REGISTRY_GRAPH, article_iri
 
 from .conftest import DATA, ROOT
 
@@ -70,11 +71,16 @@ def test_shape_fixture(fixture, seed_graph):
         assert reference, "a violating fixture that the reference accepts compares nothing"
 
 
-def _batch_findings(data: Path, *, reference: bool) -> list:
-    """What a build's worker finds for every article of ``data``, validated as one batch."""
+def _batch_findings(data: Path, *, reference: bool, build=article_triples, spoil: bool = False) -> list:
+    """What a build's worker finds for every article of ``data``, validated as one batch
+    (``spoil``: each article with an impossible date and a negative length, to be found and located)."""
     registry = load_corpus(data, registry_only=True).registry
     terms = load_terms()
-    graphs = {p.stem: article_graph(load_article(p, registry, data, terms)) for p in article_paths(data)}
+    graphs = {p.stem: build(load_article(p, registry, data, terms)) for p in article_paths(data)}
+    if spoil:
+        for slug, g in graphs.items():
+            g.add((article_iri(slug), SDO.datePublished, Literal("2024-13-45", datatype=XSD.date)))
+            g.add((article_iri(slug), LG.textLength, Literal("-3", datatype=XSD.nonNegativeInteger)))
     workers.WORKER_INPUTS.update(registry=registry, terms=terms, data_dir=data, reg_graph=registry_graph(registry),
                                  onto=ontology_subset(ontology_graph()), reference=reference)
     try:
@@ -111,6 +117,19 @@ def test_corpus_batches(corpus, tmp_path):
         data = _synth(tmp_path / "corpus", 30 if seed == 1 else 45, seed)
     reference = _batch_findings(data, reference=True)
     _same(reference, _batch_findings(data, reference=False))
+
+
+@pytest.mark.parametrize("spoil", [False, True])
+def test_builder_triples_give_the_graphs_findings(spoil, tmp_path):
+    """Workers validate the builder's index (``article_triples``), not rdflib graphs: the same findings,
+    located at the same files and lines."""
+    data = _with_corroboration(tmp_path / "corpus")
+    as_graphs = _batch_findings(data, reference=False, build=article_graph, spoil=spoil)
+    assert _batch_findings(data, reference=False, spoil=spoil) == as_graphs
+    if spoil:
+        located = [(f.file, f.line) for f in as_graphs if "textLength" in (f.path or "")]
+        assert {file for file, _ in located} == {f"articles/{p.name}" for p in article_paths(data)}
+        assert all(isinstance(line, int) for _, line in located)
 
 
 def test_bad_data_gives_the_same_findings(tmp_path):

@@ -58,3 +58,16 @@ def test_every_concept_has_notation_label_and_definition():
     assert len(concepts) > 30
     for c in concepts:
         assert g.value(c, SKOS.notation) and g.value(c, SKOS.prefLabel) and g.value(c, SKOS.definition)
+
+
+def test_declared_terms_are_class_attributes_and_undeclared_ones_still_fail():
+    """Terms are stored on the namespace classes (no ``__getattr__`` per use); the namespaces stay closed."""
+    from rdflib import URIRef
+
+    from laborgraph.vocab import LG, OA
+
+    for ns in (LG, OA):
+        for name in ns.__annotations__:
+            assert vars(ns)[name] == URIRef(str(ns._NS) + name) and type(vars(ns)[name]) is URIRef
+    with pytest.raises(AttributeError):
+        _ = LG.notATermOfTheOntology

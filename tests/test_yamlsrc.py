@@ -72,3 +72,21 @@ def test_libyaml_reads_every_fixture_as_the_pure_python_loader_does(path):
             yaml.load(text, Loader=yamlsrc._CLoader)
         return
     _same(yaml.load(text, Loader=yamlsrc._CLoader), slow)
+
+
+@pytest.mark.parametrize("text", [
+    "a: 1\nb:\n  - x\n  - {c: d, e: [1, 2]}\nf: &anchor g\n",  # no alias can occur: libyaml's composer
+    "a: '*not an alias*'\nb:\n  - x\n  - {c: d}\n",  # a star: the Python composer, which refuses aliases
+])
+def test_both_composers_give_the_same_lines(text):
+    import yaml
+
+    from laborgraph.load import yamlsrc
+
+    assert yamlsrc._CLoader is not None
+    loader = yamlsrc._CLoader(text)
+    try:
+        assert loader.may_alias == ("*" in text)  # type: ignore[attr-defined]
+    finally:
+        loader.dispose()
+    _same(yaml.load(text, Loader=yamlsrc._CLoader), yaml.load(text, Loader=yamlsrc._Loader))

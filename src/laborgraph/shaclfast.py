@@ -37,6 +37,7 @@ from rdflib.graph import ReadOnlyGraphAggregate
 from rdflib.namespace import OWL, RDF, RDFS, XSD
 
 from .errors import LaborgraphError
+from .triples import Triples
 from .validate import SH, Finding, Report, _locate, shapes_graph
 from .vocab import as_iri
 
@@ -315,20 +316,35 @@ class _Data:
     answers ``objects`` with one or two probes.
     """
 
-    def __init__(self, graphs: Sequence[Graph]) -> None:
-        self.graphs = graphs
+    def __init__(self, graphs: Sequence[Graph | Triples]) -> None:
+        self.graphs = [g for g in graphs if isinstance(g, Graph)]
+        self.built = [g for g in graphs if isinstance(g, Triples)]
         self.supers: dict[Any, set[Any]] = {}
-        self.owners: dict[Any, list[Graph]] = {}
+        self.owners: dict[Any, list[Graph | Triples]] = {}
+        self.by_object: dict[Any, dict[Any, set[Any]]] = {}  # the builder's triples: predicate -> object -> subjects
         for g in graphs:
-            for subject in set(g.subjects()):
+            for subject in g.spo if isinstance(g, Triples) else set(g.subjects()):
                 self.owners.setdefault(subject, []).append(g)
 
     def objects(self, s: Any, p: URIRef) -> Iterator[Any]:
         for g in self.owners.get(s, ()):
-            yield from g.objects(s, p)
+            if isinstance(g, Triples):
+                yield from g.spo[s].get(p, ())
+            else:
+                yield from g.objects(s, p)
 
     def subjects(self, p: URIRef, o: Any) -> set[Any]:
-        return {s for g in self.graphs for s in g.subjects(p, o)}
+        found = {s for g in self.graphs for s in g.subjects(p, o)}
+        if self.built:
+            if p not in self.by_object:
+                index: dict[Any, set[Any]] = {}
+                for g in self.built:
+                    for subject, by_p in g.spo.items():
+                        for obj in by_p.get(p, ()):
+                            index.setdefault(obj, set()).add(subject)
+                self.by_object[p] = index
+            found |= self.by_object[p].get(o, set())
+        return found
 
     def _superclasses(self, cls: Any) -> set[Any]:
         if cls not in self.supers:
@@ -423,7 +439,7 @@ def _rdflib_node(term: Any) -> Any:
     return BNode(term.value) if isinstance(term, ox.BlankNode) else URIRef(term.value)
 
 
-def validate(graphs: Sequence[Graph], store: Any, *, default_file: str = "(graph)",
+def validate(graphs: Sequence[Graph | Triples], store: Any, *, default_file: str = "(graph)",
              shapes: CompiledShapes | None = None) -> Report:
     """Findings for the union of ``graphs`` (articles, registry, ontology); ``store`` holds the same triples.
 
@@ -433,14 +449,13 @@ def validate(graphs: Sequence[Graph], store: Any, *, default_file: str = "(graph
     """
     shapes = shapes or compiled()
     lookup = _Data(graphs)
-    data = graphs[0] if len(graphs) == 1 else ReadOnlyGraphAggregate(list(graphs))
     located: dict[Any, tuple[str, int | None, str | None]] = {}
     findings: list[Finding] = []
 
     def finding(focus: Any, value: str | None, severity: str, message: str, fix: str, shape: str, component: str,
                 path: str | None) -> Finding:
         if focus not in located:
-            located[focus] = _locate(data, focus, default_file)
+            located[focus] = _locate(_union(graphs), focus, default_file)
         file, line, claim = located[focus]
         return Finding(severity=severity, message=message, fix=fix, file=file, line=line, claim=claim,
                        focus=str(focus), shape=shape, component=component, path=path, value=value)
@@ -454,6 +469,12 @@ def validate(graphs: Sequence[Graph], store: Any, *, default_file: str = "(graph
                              str(SH.SPARQLConstraintComponent), None)
                      for focus, value, message in _sparql_results(store, c)]
     return Report(sorted(findings, key=_order))
+
+
+def _union(graphs: Sequence[Graph | Triples]) -> Graph:
+    """The graphs as one read-only rdflib graph, for locating findings (the builder's triples as a graph)."""
+    plain = [g.graph() if isinstance(g, Triples) else g for g in graphs]
+    return plain[0] if len(plain) == 1 else ReadOnlyGraphAggregate(plain)
 
 
 def _order(f: Finding) -> tuple[str, ...]:

@@ -268,6 +268,17 @@ class OA(DefinedNamespace):
     end: URIRef
 
 
+def _terms_as_attributes(ns: type[DefinedNamespace]) -> None:
+    """Each declared term stored on the class: rdflib resolves a ``DefinedNamespace`` term in its
+    metaclass's ``__getattr__`` on every use, minting a new, IRI-checked URIRef each time (the
+    builder looks up hundreds an article). Undeclared names still go there, and still fail."""
+    for name in ns.__annotations__:
+        setattr(ns, name, ns._NS[name])
+
+
+_terms_as_attributes(LG)
+_terms_as_attributes(OA)
+
 # Concepts are data (ontology/concepts.ttl), so their namespace stays open.
 LGC = Namespace("https://w3id.org/laborgraph/concept/")
 

@@ -1,6 +1,7 @@
 """Stage 4: graph -> outputs: RDF syntaxes (``rdf``), networks (``network``), the view (``viz``),
 counts (``stats``) and the ontology reference (``docs``)."""
 
+from .linefmt import ntriples
 from .rdf import (
     JSONLD_FOOTER,
     jsonld,
@@ -9,7 +10,6 @@ from .rdf import (
     jsonld_dataset,
     jsonld_header,
     nquads,
-    ntriples,
     serialize,
     temp_beside,
     trig,

@@ -25,10 +25,12 @@ from typing import Any, BinaryIO
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, XSD
 
-from ..errors import LaborgraphError
 from ..formats import Format
 from ..ontology import ontology_graph
+from ..triples import Triples
 from ..vocab import PREFIXES, as_iri, bind_prefixes
+from .jsontext import dumps_indented, json_key
+from .linefmt import nt_line, ntriples
 
 
 def union(ds: Dataset) -> Graph:
@@ -42,38 +44,13 @@ def union(ds: Dataset) -> Graph:
 
 
 DEFAULT_GRAPH = URIRef("urn:x-rdflib:default")
-_NT_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
-
-
-def _nt_term(term: object) -> str:
-    """One term in N-Triples syntax (rdflib's ``n3()`` may emit Turtle long strings)."""
-    if isinstance(term, Literal):
-        text = f'"{str(term).translate(_NT_ESCAPES)}"'
-        if term.language:
-            return f"{text}@{term.language}"
-        if term.datatype is not None and term.datatype != XSD.string:
-            return f"{text}^^<{term.datatype}>"
-        return text
-    if isinstance(term, URIRef):
-        return f"<{term}>"
-    raise LaborgraphError(f"cannot write {term!r} as N-Triples: laborgraph graphs have no blank nodes")
-
-
-def _nt_line(terms: Iterable[object]) -> str:
-    return " ".join(_nt_term(t) for t in terms) + " .\n"
-
-
-def ntriples(g: Graph) -> str:
-    return "".join(sorted({_nt_line(t) for t in g}))
-
-
 def nquads(ds: Dataset) -> str:
     lines = set()
     for ctx in ds.graphs():
         name = ctx.identifier
         for s, p, o in ctx:
             terms = (s, p, o) if name == DEFAULT_GRAPH else (s, p, o, name)
-            lines.add(_nt_line(terms))
+            lines.add(nt_line(terms))
     return "".join(sorted(lines))
 
 
@@ -127,15 +104,16 @@ def _sort_json(value: object) -> object:
     if isinstance(value, dict):
         return {k: _sort_json(v) for k, v in value.items()}
     if isinstance(value, list):
-        items = [_sort_json(v) for v in value]
-        return sorted(items, key=lambda v: json.dumps(v, sort_keys=True, ensure_ascii=False))
+        return sorted((_sort_json(v) for v in value), key=json_key)
     return value
 
 
-def jsonld_nodes(g: Graph) -> list[dict[str, object]]:
+def jsonld_nodes(g: Graph | Triples) -> list[dict[str, object]]:
     """The graph's node objects, compacted with our context, in a stable order."""
     nodes = _compact(g)
     if nodes is None:  # lists, blank nodes or quads: rdflib's serializer, parsed back
+        if isinstance(g, Triples):
+            g = g.graph()
         raw = json.loads(g.serialize(format="json-ld", context=_context(), auto_compact=True))
         body = {k: v for k, v in raw.items() if k != "@context"}
         nodes = body.get("@graph", [body] if body else [])
@@ -150,7 +128,11 @@ def _parsed_context() -> Any:
     return Context(_context())
 
 
-def _compact(g: Graph) -> list[dict[str, Any]] | None:
+_NIL = str(RDF.nil)
+_NO_PLAN = ("", "")  # a sentinel, told apart by identity
+
+
+def _compact(g: Graph | Triples) -> list[dict[str, Any]] | None:
     """What rdflib's JSON-LD converter makes of ``g`` with our context (its rules, in its
     triple order), with each term decision made once per predicate and datatype; None
     where it would need rdflib's own code (RDF lists, blank nodes, datasets).
@@ -158,12 +140,18 @@ def _compact(g: Graph) -> list[dict[str, Any]] | None:
     rdflib's converter asked the context again for every triple and looked for an
     ``rdf:first`` under every object: 14 ms of an article's 20 ms of JSON-LD.
     """
-    if g.context_aware or (None, RDF.first, None) in g:
+    if isinstance(g, Triples):  # the builder's index: the order rdflib's store gives, read directly
+        if any(RDF.first in by_p for by_p in g.spo.values()):
+            return None
+        subjects: Iterable[Any] = g.spo
+    elif g.context_aware or (None, RDF.first, None) in g:
         return None
+    else:
+        subjects = set(g.subjects())
     ctx = _parsed_context()
     plans: dict[tuple[object, ...], tuple[Any, ...] | None] = {}
     nodemap: dict[str, dict[str, Any]] = {}
-    for s in set(g.subjects()):
+    for s in subjects:
         if not isinstance(s, URIRef):
             return None
         node_id = _shrink(ctx, s)
@@ -172,10 +160,15 @@ def _compact(g: Graph) -> list[dict[str, Any]] | None:
         node: dict[str, Any] = {ctx.id_key: node_id}
         nodemap[node_id] = node
         for p, o in g.predicate_objects(s):
-            if not isinstance(o, URIRef | Literal) or o == RDF.nil:
+            if isinstance(o, Literal):
+                sig: tuple[object, ...] = (p, o.datatype, o.language)
+            elif isinstance(o, URIRef) and not (str.__eq__(o, _NIL) if type(o) is URIRef else o == RDF.nil):
+                sig = (p,)  # (``o == RDF.nil`` for a plain IRI, without rdflib's Python-level __eq__)
+            else:
                 return None
-            sig = (p, o.datatype, o.language) if isinstance(o, Literal) else (p,)
-            plan = plans[sig] if sig in plans else plans.setdefault(sig, _plan(ctx, p, o))
+            plan = plans.get(sig, _NO_PLAN)
+            if plan is _NO_PLAN:
+                plan = plans[sig] = _plan(ctx, p, o)
             if plan is None:
                 return None
             key, how = plan
@@ -267,13 +260,13 @@ def jsonld_header() -> str:
 JSONLD_FOOTER = "\n]\n}\n"
 
 
-def jsonld_chunk(g: Graph, name: str) -> str:
+def jsonld_chunk(g: Graph | Triples, name: str) -> str:
     """One named graph as ``{"@id": name, "@graph": [...]}``, so a JSON-LD reader keeps
     which article (or the registry, or the ontology) each triple comes from; "" when empty."""
     nodes = jsonld_nodes(g)
     if not nodes:
         return ""
-    return json.dumps({"@id": name, "@graph": nodes}, indent=2, ensure_ascii=False, sort_keys=True)
+    return dumps_indented({"@id": name, "@graph": nodes})
 
 
 def jsonld_dataset(ds: Dataset) -> str:

@@ -12,7 +12,7 @@ import contextlib
 import ctypes
 import os
 import signal
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from multiprocessing import get_context
@@ -22,10 +22,11 @@ from typing import Any
 from rdflib import Graph
 
 from .. import shaclfast
-from ..build import article_graph
+from ..build import article_triples
 from ..export import jsonld_chunk, ntriples
 from ..load import load_article
 from ..model import Article
+from ..triples import Triples
 from ..validate import Finding, validate_graph
 from ..vocab import PREFIXES, article_graph_iri, article_slug_of
 from .lock import forget_inherited
@@ -38,7 +39,7 @@ BATCH = 24  # articles validated per call
 _TURTLE_PREFIXES = {p: str(ns) for p, ns in PREFIXES.items() if p != "lgid"}
 
 
-def graph_chunks(graph: Graph, name: str) -> dict[str, str]:
+def graph_chunks(graph: Graph | Triples, name: str) -> dict[str, str]:
     """One named graph in each output syntax, ready to be concatenated.
 
     Turtle comes from pyoxigraph's writer fed the sorted N-Triples (about 20x
@@ -87,14 +88,14 @@ def _build_batch(items: list[tuple[Path, str]]) -> list[Built]:
     """Map, validate (one pySHACL call for the batch) and serialize a batch of articles."""
     registry, terms, data_dir = WORKER_INPUTS["registry"], WORKER_INPUTS["terms"], WORKER_INPUTS["data_dir"]
     articles = {path.stem: (key, load_article(path, registry, data_dir, terms)) for path, key in items}
-    graphs = {slug: article_graph(article) for slug, (_, article) in articles.items()}
+    graphs = {slug: article_triples(article) for slug, (_, article) in articles.items()}
     chunks = {slug: graph_chunks(graphs[slug], str(article_graph_iri(slug))) for slug in graphs}
     found = _validate_batch(graphs, [c["nt"] for c in chunks.values()])
     return [Built(slug, key, str(article_graph_iri(slug)), found[slug], _article_stats(article, len(graphs[slug])),
                   chunks[slug]) for slug, (key, article) in articles.items()]
 
 
-def _findings(graphs: dict[str, Graph], docs: list[str]) -> list[Finding]:
+def _findings(graphs: Mapping[str, Graph | Triples], docs: list[str]) -> list[Finding]:
     """Per-article findings of a batch: the compiled shapes, or pySHACL with ``reference``."""
     parts = [WORKER_INPUTS["reg_graph"], WORKER_INPUTS["onto"], *graphs.values()]
     if WORKER_INPUTS.get("reference"):
@@ -109,7 +110,7 @@ def _findings(graphs: dict[str, Graph], docs: list[str]) -> list[Finding]:
                               shapes=WORKER_INPUTS.get("shapes")).findings  # `check` passes them unpickled
 
 
-def _validate_batch(graphs: dict[str, Graph], docs: list[str]) -> dict[str, list[Finding]]:
+def _validate_batch(graphs: Mapping[str, Graph | Triples], docs: list[str]) -> dict[str, list[Finding]]:
     findings = _findings(graphs, docs)
     by_slug: dict[str, list[Finding]] = {s: [] for s in graphs}
     for f in findings:
