@@ -53,7 +53,7 @@ def full_findings(paths: list[str], store: Any, scratch: Path, jobs: int) -> lis
     memory = rules_store(paths) if fits_in_memory(paths) else None
     if jobs < 2 or len(paths) < PARALLEL_FROM:
         source = memory if memory is not None else store
-        return order(run_constraints(source, shapes) + run_checks(source))
+        return order(run_constraints(source, shapes) + run_checks(source, on_disk=memory is None))
     tasks = _longest_first(shapes)
     if memory is None:
         shutil.rmtree(scratch, ignore_errors=True)
@@ -107,6 +107,6 @@ def _task(task: tuple[str, int]) -> list[Finding]:
     try:
         if kind == "rule":
             return run_constraints(store, _SHARED["shapes"], only=[index])
-        return run_checks(store, only=[index])
+        return run_checks(store, only=[index], on_disk=_SHARED["memory"] is None)
     finally:
         _release_memory()
