@@ -82,7 +82,7 @@ def _split_store(graph: Graph, graphs: int):
 @pytest.mark.parametrize("graphs", [1, 3])
 def test_the_scanning_forms_find_what_the_checks_find(seed_union, graphs):
     """A full pass on disk runs ``scanning_form``s: the same rows, however facts, statements and supports are split."""
-    from laborgraph.incremental.corpus import SCANS, scanning_form
+    from laborgraph.incremental.forms import SCANS, scanning_form
 
     g = Graph()
     for triple in seed_union:

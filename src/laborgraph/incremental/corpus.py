@@ -35,6 +35,7 @@ from rdflib.namespace import RDF
 from ..corroboration import bound_chains
 from ..validate import SH, Finding
 from ..vocab import LG, as_iri, claim_of, sparql_prefixes
+from .forms import full_form, scanning_form
 
 CLAIM_INFO = sparql_prefixes("lg") + """
 SELECT ?c ?id ?file ?line WHERE { ?c a lg:Claim ; lg:claimId ?id . OPTIONAL { ?c lg:mappingFile ?file }
@@ -61,6 +62,7 @@ class Constraint:
     message: str
     fix: str
     bound: str  # ``query`` with its chain blocks in the form for a pre-bound ``$this`` (``bound_chains``)
+    full: str  # ``query`` in the form for a run over every focus node (``full_form``): the same rows
 
 
 def _prefixes(shapes: Graph, node: Any) -> str:
@@ -83,7 +85,8 @@ def sparql_constraints(shapes: Graph) -> list[Constraint]:
             select = re.sub(r"WHERE\s*\{", "WHERE { " + binding, select, count=1)
             query = _prefixes(shapes, c) + select
             out.append(Constraint(str(c), targets, severity, query, str(shapes.value(c, SH.message) or ""),
-                                  str(shapes.value(c, SH.description) or ""), bound_chains(query)))
+                                  str(shapes.value(c, SH.description) or ""), bound_chains(query),
+                                  full_form(str(c).rsplit("#", 1)[-1], query)))
     return out
 
 
@@ -239,7 +242,8 @@ def run_constraints(store: Any, shapes: Graph, focus: set[str] | None = None,
     types: dict[str, set[str]] = {}
     chosen = _pick(sparql_constraints(shapes), only)
     hits = [(c, variables, row) for c in chosen
-            for variables, row in _rows(store, c.query, "this", _instances(store, focus, c.targets, types),
+            for variables, row in _rows(store, c.full if focus is None else c.query, "this",
+                                        _instances(store, focus, c.targets, types),
                                         prebind=c.bound)]
     claims = _claim_info(store, (_value(row["this"]) for _, _, row in hits))
     findings = []
@@ -306,58 +310,6 @@ def _check_focus(store: Any, check: Any, focus: set[str] | None) -> set[str] | N
     return {_value(row["focus"]) for row in rows}
 
 
-# The forms of the QC checks that read an on-disk store by scans (``scanning_form``): each replaces one
-# fragment of the check's text (compared with its whitespace collapsed) by one with the same rows.
-_STATEMENT = "{ SELECT ?statement WHERE { ?statement a rdf:Statement } }"
-SCANS = {
-    "orphan-statement-violation": (
-        ("?statement a rdf:Statement . FILTER NOT EXISTS { ?evidence lg:supports ?statement }",
-         _STATEMENT + " MINUS { ?evidence lg:supports ?statement }"),
-        ("?statement a rdf:Statement ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o . "
-         "FILTER NOT EXISTS { ?s ?p ?o }",
-         _STATEMENT + " { SELECT ?statement ?s WHERE { ?statement rdf:subject ?s } }"
-         " { SELECT ?statement ?p WHERE { ?statement rdf:predicate ?p } }"
-         " { SELECT ?statement ?o WHERE { ?statement rdf:object ?o } }"
-         # only the triples of nodes some statement is about: the only ones that can match
-         " MINUS { { SELECT DISTINCT ?s WHERE { ?described rdf:subject ?s } } ?s ?p ?o }")),
-    "fact-without-claim-violation": (
-        ("OPTIONAL { ?st rdf:subject ?subject ; rdf:predicate ?predicate ; rdf:object ?object . "
-         "?support lg:supports ?st . } FILTER (!BOUND(?support))",
-         "MINUS { { SELECT ?st ?subject WHERE { ?st rdf:subject ?subject } }"
-         " { SELECT ?st ?predicate WHERE { ?st rdf:predicate ?predicate } }"
-         " { SELECT ?st ?object WHERE { ?st rdf:object ?object } }"
-         " { SELECT DISTINCT ?st WHERE { ?support lg:supports ?st } } }"),),
-}
-
-
-def _collapsed(query: str) -> str:
-    """``query`` without its comment lines, its whitespace runs made one space."""
-    return " ".join(" ".join(line for line in query.splitlines() if not line.lstrip().startswith("#")).split())
-
-
-def scanning_form(check: Any) -> str | None:
-    """``check``'s query in the form an on-disk store answers fastest in full, or None if it has none.
-
-    Oxigraph joins a triple pattern to the rows before it by a lookup per row, and a
-    lookup in RocksDB costs about 10 us: the orphan-statement and fact-without-claim
-    checks made several per reified statement (15 and 18 s of CPU at 10,000 synthetic
-    articles). Each pattern in a sub-select of its own is read by one scan and joined
-    by hashing, and ``FILTER NOT EXISTS`` or ``OPTIONAL ... !BOUND`` over patterns whose
-    variables the row binds is ``MINUS`` (the same rows: the row binds the variables they
-    share). In memory a lookup is cheap and these forms are slower, and bound to a few
-    nodes they would still read the whole corpus: only a full pass on disk uses them.
-    None when a fragment is no longer in the check's text (the check then runs as written).
-    """
-    if check.name not in SCANS:
-        return None
-    text = _collapsed(check.query)
-    for old, new in SCANS[check.name]:
-        if old not in text:
-            return None
-        text = text.replace(old, new)
-    return text
-
-
 def run_checks(store: Any, focus: set[str] | None = None, only: Iterable[int] | None = None, *,
                on_disk: bool = False) -> list[Finding]:
     """The QC queries (queries/checks/) on the store; every row is a violation.
@@ -410,4 +362,4 @@ def ontology_subset(onto: Graph) -> Graph:
 
 
 __all__ = ["affected", "fits_in_memory", "merge", "order", "rules_store", "run_checks", "run_constraints",
-           "scanning_form", "sparql_constraints"]
+           "sparql_constraints"]

@@ -1,0 +1,86 @@
+"""The forms the full pass runs (``corpus.full_form``, ``corpus.scanning_form``) find what the rules as written find."""
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from laborgraph.build import build_dataset
+from laborgraph.incremental.corpus import sparql_constraints
+from laborgraph.incremental.forms import FULL
+from laborgraph.load import load_corpus
+from laborgraph.query import oxigraph_store
+from laborgraph.validate import shapes_graph
+
+from .conftest import DATA
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURES = Path(__file__).parent / "fixtures" / "corroboration"
+
+
+def _fixture_corpus(data: Path) -> None:
+    """The seed plus the corroboration fixture articles (a copy, a relay and anonymous claims corroborated or not)."""
+    shutil.copytree(DATA, data)
+    registry = data / "entities.yaml"
+    registry.write_text(registry.read_text().replace("entities:\n", "entities:\n" +
+                                                     (FIXTURES / "entities-extra.yaml").read_text(), 1))
+    for path in (FIXTURES / "articles").iterdir():
+        shutil.copy(path, data / "articles" / path.name)
+
+
+def _synthetic_corpus(data: Path) -> None:
+    """A synthetic corpus: republications, copies, relays and anonymous sources across 60 articles."""
+    subprocess.run([sys.executable, str(ROOT / "benchmarks" / "synth.py"), "--articles", "60", "--seed", "5",
+                    "--out", str(data)], check=True, timeout=300)
+
+
+@pytest.mark.parametrize("make", [_fixture_corpus, _synthetic_corpus], ids=["fixtures", "synthetic"])
+def test_each_rules_full_form_is_in_use_and_finds_what_the_rule_finds(tmp_path, make):
+    make(tmp_path / "corpus")
+    store = oxigraph_store(build_dataset(load_corpus(tmp_path / "corpus")))
+    constraints = {c.iri.rsplit("#", 1)[-1]: c for c in sparql_constraints(shapes_graph(corpus=True))}
+    assert set(FULL) <= set(constraints)
+
+    def rows(query: str) -> list[tuple[str, ...]]:
+        return sorted(tuple(str(v) for v in row) for row in store.query(query, use_default_graph_as_union=True))
+
+    for name in FULL:
+        c = constraints[name]
+        assert c.full != c.query, f"{name}'s text no longer holds the fragments its full form replaces"
+        expected = rows(c.query)
+        assert expected, name  # some claims are reported ...
+        assert rows(c.full) == expected, name
+    rule = constraints["SingleAnonymousSource-uncorroborated"]
+    reported = [row[0] for row in rows(rule.query)]
+    _corroborate(store, reported)
+    still = rows(rule.query)
+    assert (reported[0],) not in still and still  # corroborated by another outlet; the others remain
+    for name in FULL:
+        c = constraints[name]
+        assert rows(c.full) == rows(c.query), name
+
+
+LG = "https://w3id.org/laborgraph/ns#"
+PROV = "http://www.w3.org/ns/prov#"
+
+
+def _corroborate(store, reported: list[str]) -> None:
+    """Claims in a graph of their own supporting the facts of three reported claims: from an outlet of
+    their own (the first is then corroborated), from a copy of the claim's own article (the same chain:
+    still reported), and from a republication of it (the same chain)."""
+    assert len(reported) >= 3
+    for i, (claim, how) in enumerate(zip(reported, ("outlet", "copy", "republication"), strict=False)):
+        article = next(iter(store.query(f"SELECT ?a ?d WHERE {{ {claim} <{PROV}wasDerivedFrom> ?a . "
+                                        f"OPTIONAL {{ ?a <{LG}textDigest> ?d }} }}",
+                                        use_default_graph_as_union=True)))
+        other = f"<urn:x:article{i}>"
+        link = {"outlet": f"{other} <https://schema.org/publisher> <urn:x:outlet{i}> .",
+                "copy": f"{other} <{LG}textDigest> {article['d']} ." if article["d"] is not None else "",
+                "republication": f"{other} <{LG}republishes> {article['a']} ."}[how]
+        store.update(f"""INSERT {{ GRAPH <urn:x:graph{i}> {{
+            <urn:x:claim{i}> a <{LG}Claim> ; <{PROV}wasDerivedFrom> {other} ;
+                <{PROV}wasAttributedTo> <urn:x:source{i}> ;
+                <{LG}supports> ?st .
+            {link} }} }} WHERE {{ GRAPH ?g {{ {claim} <{LG}supports> ?st }} }}""")
