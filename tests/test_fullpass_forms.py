@@ -9,7 +9,7 @@ import pytest
 
 from laborgraph.build import build_dataset
 from laborgraph.incremental.corpus import sparql_constraints
-from laborgraph.incremental.forms import FULL
+from laborgraph.incremental.forms import FULL, SCANS, scanning_form
 from laborgraph.load import load_corpus
 from laborgraph.query import oxigraph_store
 from laborgraph.validate import shapes_graph
@@ -37,7 +37,7 @@ def _synthetic_corpus(data: Path) -> None:
 
 
 @pytest.mark.parametrize("make", [_fixture_corpus, _synthetic_corpus], ids=["fixtures", "synthetic"])
-def test_each_rules_full_form_is_in_use_and_finds_what_the_rule_finds(tmp_path, make):
+def test_each_rules_full_and_scanning_forms_are_in_use_and_find_what_the_rule_finds(tmp_path, make):
     make(tmp_path / "corpus")
     store = oxigraph_store(build_dataset(load_corpus(tmp_path / "corpus")))
     constraints = {c.iri.rsplit("#", 1)[-1]: c for c in sparql_constraints(shapes_graph(corpus=True))}
@@ -46,20 +46,29 @@ def test_each_rules_full_form_is_in_use_and_finds_what_the_rule_finds(tmp_path, 
     def rows(query: str) -> list[tuple[str, ...]]:
         return sorted(tuple(str(v) for v in row) for row in store.query(query, use_default_graph_as_union=True))
 
-    for name in FULL:
+    scanned = set(SCANS) & set(constraints)
+    assert scanned  # some rule has a scanning form
+
+    def forms(name: str) -> list[str]:
         c = constraints[name]
-        assert c.full != c.query, f"{name}'s text no longer holds the fragments its full form replaces"
-        expected = rows(c.query)
+        return [text for text in (c.full, scanning_form(name, c.query)) if text is not None and text != c.query]
+
+    for name in set(FULL) | scanned:
+        assert forms(name), f"{name}'s text no longer holds the fragments its forms replace"
+        expected = rows(constraints[name].query)
         assert expected, name  # some claims are reported ...
-        assert rows(c.full) == expected, name
+        assert all(rows(text) == expected for text in forms(name)), name
     rule = constraints["SingleAnonymousSource-uncorroborated"]
     reported = [row[0] for row in rows(rule.query)]
     _corroborate(store, reported)
+    hedged = rows(constraints["Claim-hedgedSoleSupport"].query)[0][0]
+    store.update(f"INSERT {{ GRAPH <urn:x:again> {{ {hedged} <{LG}supports> ?st }} }} "
+                 f"WHERE {{ GRAPH ?g {{ {hedged} <{LG}supports> ?st }} }}")  # its support stated twice
     still = rows(rule.query)
     assert (reported[0],) not in still and still  # corroborated by another outlet; the others remain
-    for name in FULL:
-        c = constraints[name]
-        assert rows(c.full) == rows(c.query), name
+    for name in set(FULL) | scanned:
+        expected = rows(constraints[name].query)
+        assert all(rows(text) == expected for text in forms(name)), name
 
 
 LG = "https://w3id.org/laborgraph/ns#"

@@ -235,14 +235,22 @@ def _instances(store: Any, focus: set[str] | None, targets: tuple[str, ...],
     return {n for n in focus if types.get(n, set()) & wanted}
 
 
+def _text(c: Constraint, focus: set[str] | None, on_disk: bool) -> str:
+    """The form of ``c`` to run: as written for ``focus`` nodes, else its full or (on disk) scanning form."""
+    if focus is not None:
+        return c.query
+    return (scanning_form(c.iri.rsplit("#", 1)[-1], c.query) if on_disk else None) or c.full
+
+
 def run_constraints(store: Any, shapes: Graph, focus: set[str] | None = None,
-                    only: Iterable[int] | None = None) -> list[Finding]:
+                    only: Iterable[int] | None = None, *, on_disk: bool = False) -> list[Finding]:
     """Evaluate every SPARQL constraint of ``shapes`` over the store (or for ``focus`` nodes only);
-    ``only`` picks constraints by their position in ``sparql_constraints(shapes)``."""
+    ``only`` picks constraints by their position in ``sparql_constraints(shapes)``. ``on_disk``
+    (a full pass on an on-disk store) runs their ``scanning_form`` where they have one."""
     types: dict[str, set[str]] = {}
     chosen = _pick(sparql_constraints(shapes), only)
     hits = [(c, variables, row) for c in chosen
-            for variables, row in _rows(store, c.full if focus is None else c.query, "this",
+            for variables, row in _rows(store, _text(c, focus, on_disk), "this",
                                         _instances(store, focus, c.targets, types),
                                         prebind=c.bound)]
     claims = _claim_info(store, (_value(row["this"]) for _, _, row in hits))
@@ -324,7 +332,7 @@ def run_checks(store: Any, focus: set[str] | None = None, only: Iterable[int] | 
     for check in _pick(load_checks(), only):
         first = re.search(r"SELECT\s+(?:DISTINCT\s+)?\?(\w+)", check.query)
         assert first is not None, check.name
-        query = (scanning_form(check) or check.query) if on_disk and focus is None else check.query
+        query = (scanning_form(check.name, check.query) or check.query) if on_disk and focus is None else check.query
         for _, row in _rows(store, query, first.group(1), _check_focus(store, check, focus)):
             hits.append((check, [_value(t) if t is not None else "" for t in row]))
     claims = _claim_info(store, filter(None, (claim_of(values[0]) for _, values in hits)))
