@@ -93,3 +93,21 @@ def _corroborate(store, reported: list[str]) -> None:
                 <{PROV}wasAttributedTo> <urn:x:source{i}> ;
                 <{LG}supports> ?st .
             {link} }} }} WHERE {{ GRAPH ?g {{ {claim} <{LG}supports> ?st }} }}""")
+
+
+def test_the_claims_file_and_line_read_by_scans_are_those_read_by_lookups(tmp_path):
+    from laborgraph.incremental.corpus import CLAIM_INFO, CLAIM_INFO_SCANNING
+
+    _fixture_corpus(tmp_path / "corpus")
+    store = oxigraph_store(build_dataset(load_corpus(tmp_path / "corpus")))
+    store.update(f"""INSERT DATA {{ GRAPH <urn:x:graph> {{
+        <urn:x:bare> a <{LG}Claim> ; <{LG}claimId> "bare" .
+        <urn:x:twice> a <{LG}Claim> ; <{LG}claimId> "twice" ; <{LG}mappingFile> "a.yaml" , "b.yaml" .
+        <urn:x:unnamed> a <{LG}Claim> ; <{LG}mappingLine> 3 . }} }}""")
+
+    def rows(query: str) -> list[tuple[str, ...]]:
+        return sorted(tuple(str(v) for v in row) for row in store.query(query, use_default_graph_as_union=True))
+
+    expected = rows(CLAIM_INFO)
+    assert len(expected) > 10 and any(row[0] == "<urn:x:bare>" and row[2] == "None" for row in expected)
+    assert rows(CLAIM_INFO_SCANNING) == expected

@@ -40,6 +40,12 @@ from .forms import full_form, scanning_form
 CLAIM_INFO = sparql_prefixes("lg") + """
 SELECT ?c ?id ?file ?line WHERE { ?c a lg:Claim ; lg:claimId ?id . OPTIONAL { ?c lg:mappingFile ?file }
                                   OPTIONAL { ?c lg:mappingLine ?line } }"""
+# The same rows read by scans and joined by hashing (``forms``): on disk, for every claim at 10,000
+# synthetic articles 2.1 -> 1.0 s of CPU (and 100 MB more while it runs).
+CLAIM_INFO_SCANNING = sparql_prefixes("lg") + """
+SELECT ?c ?id ?file ?line WHERE { { SELECT ?c WHERE { ?c a lg:Claim } } { SELECT ?c ?id WHERE { ?c lg:claimId ?id } }
+                                  OPTIONAL { { SELECT ?c ?file WHERE { ?c lg:mappingFile ?file } } }
+                                  OPTIONAL { { SELECT ?c ?line WHERE { ?c lg:mappingLine ?line } } } }"""
 
 # Nodes whose findings can change when a graph mentioning ?x changes, beyond ?x itself:
 # claims supporting a statement ?x or attributed to a source ?x, statements about ?x.
@@ -181,11 +187,12 @@ def _rows(store: Any, query: str, var: str, focus: set[str] | None, *,
             return
 
 
-def _claim_info(store: Any, focus: Iterable[str]) -> dict[str, Any]:
-    """File, line and claim id of each focus node that is a claim."""
+def _claim_info(store: Any, focus: Iterable[str], on_disk: bool = False) -> dict[str, Any]:
+    """File, line and claim id of each focus node that is a claim (``on_disk``: read by scans when for all)."""
     nodes = set(focus)
     scope = None if len(nodes) > 500 else nodes  # one pass over all claims beats a query per node
-    return {c: row for _, row in _rows(store, CLAIM_INFO, "c", scope) if (c := _value(row["c"])) in nodes}
+    query = CLAIM_INFO_SCANNING if scope is None and on_disk else CLAIM_INFO
+    return {c: row for _, row in _rows(store, query, "c", scope) if (c := _value(row["c"])) in nodes}
 
 
 def _key(f: Finding) -> tuple[str, str, str, str, str, int]:
@@ -253,7 +260,7 @@ def run_constraints(store: Any, shapes: Graph, focus: set[str] | None = None,
             for variables, row in _rows(store, _text(c, focus, on_disk), "this",
                                         _instances(store, focus, c.targets, types),
                                         prebind=c.bound)]
-    claims = _claim_info(store, (_value(row["this"]) for _, _, row in hits))
+    claims = _claim_info(store, (_value(row["this"]) for _, _, row in hits), on_disk)
     findings = []
     for c, variables, row in hits:
         focus_node = _value(row["this"])
@@ -335,7 +342,7 @@ def run_checks(store: Any, focus: set[str] | None = None, only: Iterable[int] | 
         query = (scanning_form(check.name, check.query) or check.query) if on_disk and focus is None else check.query
         for _, row in _rows(store, query, first.group(1), _check_focus(store, check, focus)):
             hits.append((check, [_value(t) if t is not None else "" for t in row]))
-    claims = _claim_info(store, filter(None, (claim_of(values[0]) for _, values in hits)))
+    claims = _claim_info(store, filter(None, (claim_of(values[0]) for _, values in hits)), on_disk)
     out = []
     for check, values in hits:
         focus_node = values[0]
