@@ -101,6 +101,15 @@ def test_the_scanning_forms_find_what_the_checks_find(seed_union, graphs):
                       x:st5 a rdf:Statement ; rdf:subject x:s ; rdf:predicate x:q ; rdf:object x:o3 .
                       x:st6 a rdf:Statement ; rdf:subject x:s ; rdf:predicate x:q ; rdf:object x:o4 .
                       x:note lg:supports x:st6 . }""")
+    # claims without a quote, or with a quote span located by no position selector, in graphs of their own or not
+    g.update("""PREFIX lg: <https://w3id.org/laborgraph/ns#> PREFIX prov: <http://www.w3.org/ns/prov#>
+        PREFIX oa: <http://www.w3.org/ns/oa#> PREFIX x: <urn:x:>
+        INSERT DATA { x:article lg:textLength 10 .
+                      x:c1 a lg:Claim ; prov:wasDerivedFrom x:article ; lg:quoteSpan x:span1 ; lg:quote "q" .
+                      x:span1 oa:hasSelector x:quoteSelector . x:quoteSelector a oa:TextQuoteSelector .
+                      x:c2 a lg:Claim ; prov:wasDerivedFrom x:article ; lg:quoteSpan x:span2 .
+                      x:span2 oa:hasSelector x:position . x:position a oa:TextPositionSelector .
+                      x:c3 a lg:Claim ; prov:wasDerivedFrom x:unmeasured ; lg:quoteSpan x:span3 ; lg:quote "q" . }""")
     store = _split_store(g, graphs)
     checks = {c.name: c for c in load_checks()}
     for name in set(SCANS) & set(checks):
