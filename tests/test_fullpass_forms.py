@@ -111,3 +111,32 @@ def test_the_claims_file_and_line_read_by_scans_are_those_read_by_lookups(tmp_pa
     expected = rows(CLAIM_INFO)
     assert len(expected) > 10 and any(row[0] == "<urn:x:bare>" and row[2] == "None" for row in expected)
     assert rows(CLAIM_INFO_SCANNING) == expected
+
+
+def test_a_full_pass_on_disk_finds_the_same_with_and_without_the_scanning_forms(tmp_path, monkeypatch):
+    from laborgraph.incremental import corpus, fullpass, with_corpus_store
+    from laborgraph.incremental import refresh as check
+
+    data, cache_dir, scratch = tmp_path / "corpus", tmp_path / "cache", tmp_path / "tmp" / "checkpoint"
+    _fixture_corpus(data)
+    paths = [entry.chunk_path("nt") for _, entry in check(data, cache_dir=cache_dir).ordered]
+    monkeypatch.setattr(corpus, "RULES_IN_MEMORY_BYTES", 1000)  # the on-disk store
+    used: list[str] = []
+
+    def spy(name: str, query: str) -> str | None:
+        used.append(name)
+        return scanning_form(name, query)
+
+    monkeypatch.setattr(corpus, "scanning_form", spy)
+
+    def both(store):
+        scanned = fullpass.full_findings(paths, store, scratch, jobs=1)
+        asked = sorted(set(used))
+        used.clear()
+        monkeypatch.setattr(fullpass, "SCANS_UP_TO_BYTES", 0)  # too large a corpus for them
+        return scanned, asked, fullpass.full_findings(paths, store, scratch, jobs=1)
+
+    scanned, asked, plain = with_corpus_store(data, both, cache_dir=cache_dir, jobs=1)
+    assert set(SCANS) <= set(asked) and used == []
+    assert len(scanned) > 10
+    assert scanned == plain

@@ -14,7 +14,8 @@ the readers.
 
 Each rule runs in the form that reads the whole corpus fastest (``forms``): on the
 on-disk checkpoint, sub-selects joined by hashing instead of a RocksDB lookup per row
-(at 10,000 articles 64 -> 32 s of CPU for the pass, the same findings).
+(at 10,000 articles 68 -> 30 s of CPU for the pass, the same findings; peak PSS 550 -> 940 MB, so only
+up to ``SCANS_UP_TO_BYTES`` of N-Triples).
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from ..validate import Finding, shapes_graph
 from .corpus import fits_in_memory, order, rules_store, run_checks, run_constraints, sparql_constraints
 from .workers import start_worker
 
+SCANS_UP_TO_BYTES = 1024 * 2**20  # N-Triples read by the scanning forms at most (about 13,000 synthetic articles)
 PARALLEL_FROM = 200  # graphs: below this a pass takes well under a second, less than forking costs
 
 # The longest tasks first, so that two processes finish together. CPU and peak RSS of each alone at 10,000
@@ -55,16 +57,16 @@ def full_findings(paths: list[str], store: Any, scratch: Path, jobs: int) -> lis
     """
     shapes = shapes_graph(corpus=True)
     memory = rules_store(paths) if fits_in_memory(paths) else None
+    scans = memory is None and _scans_fit(paths)
     if jobs < 2 or len(paths) < PARALLEL_FROM:
         source = memory if memory is not None else store
-        on_disk = memory is None
-        return order(run_constraints(source, shapes, on_disk=on_disk) + run_checks(source, on_disk=on_disk))
+        return order(run_constraints(source, shapes, on_disk=scans) + run_checks(source, on_disk=scans))
     tasks = _longest_first(shapes)
     if memory is None:
         shutil.rmtree(scratch, ignore_errors=True)
         scratch.parent.mkdir(parents=True, exist_ok=True)
         store.backup(str(scratch))
-    _SHARED.update(memory=memory, checkpoint=scratch, shapes=shapes)
+    _SHARED.update(memory=memory, checkpoint=scratch, shapes=shapes, scans=scans)
     try:
         with ProcessPoolExecutor(max_workers=min(jobs, len(tasks)), mp_context=get_context("fork"),
                                  initializer=start_worker, initargs=(os.getpid(),)) as pool:
@@ -73,6 +75,16 @@ def full_findings(paths: list[str], store: Any, scratch: Path, jobs: int) -> lis
         _SHARED.clear()
         shutil.rmtree(scratch, ignore_errors=True)
     return order(f for part in parts for f in part)
+
+
+def _scans_fit(paths: list[str]) -> bool:
+    """Whether the rules' scanning forms (``forms``) may read a corpus of these graphs on disk.
+
+    They hold rows in memory that lookups would not: at 10,000 synthetic articles (782 MB
+    of N-Triples) the pass's peak PSS rose from about 550 to 940 MB for 67 -> 30 s of CPU,
+    and it grows with the corpus. Above ``SCANS_UP_TO_BYTES`` the rules run as written.
+    """
+    return sum(os.stat(path).st_size for path in paths) <= SCANS_UP_TO_BYTES
 
 
 def _longest_first(shapes: Any) -> list[tuple[str, int]]:
@@ -111,7 +123,7 @@ def _task(task: tuple[str, int]) -> list[Finding]:
         store = _SHARED["opened"]
     try:
         if kind == "rule":
-            return run_constraints(store, _SHARED["shapes"], only=[index], on_disk=_SHARED["memory"] is None)
-        return run_checks(store, only=[index], on_disk=_SHARED["memory"] is None)
+            return run_constraints(store, _SHARED["shapes"], only=[index], on_disk=_SHARED["scans"])
+        return run_checks(store, only=[index], on_disk=_SHARED["scans"])
     finally:
         _release_memory()
