@@ -3,7 +3,7 @@
 from pathlib import Path
 
 import pytest
-from rdflib import Graph
+from rdflib import BNode, Graph, Literal
 
 from laborgraph.checks import default_checks_dir, load_checks, run_checks
 from laborgraph.export import union
@@ -60,3 +60,65 @@ def test_each_rows_first_column_matches_the_checks_focus_pattern(check, seed_uni
     assert matching == set(firsts)
     # and the pattern is a filter, not everything: a node of another kind does not match
     assert not list(g.query(check.focus_query(["https://example.org/not-a-node"])))
+
+
+def _split_store(graph: Graph, graphs: int):
+    """``graph``'s triples shared out among ``graphs`` named graphs of an Oxigraph store, every 7th in two."""
+    import pyoxigraph
+
+    store = pyoxigraph.Store()
+    triples = sorted(graph, key=lambda t: tuple(str(x) for x in t))
+    quads = []
+    for i, triple in enumerate(triples):
+        s, p, o = (pyoxigraph.NamedNode(str(x)) if not isinstance(x, Literal) else
+                   pyoxigraph.Literal(str(x), datatype=pyoxigraph.NamedNode(str(x.datatype)) if x.datatype else None,
+                                      language=x.language) for x in triple)
+        for g in {i % graphs, (i + 1) % graphs} if i % 7 == 0 else {i % graphs}:
+            quads.append(pyoxigraph.Quad(s, p, o, pyoxigraph.NamedNode(f"urn:x:graph:{g}")))
+    store.extend(quads)
+    return store
+
+
+@pytest.mark.parametrize("graphs", [1, 3])
+def test_the_scanning_forms_find_what_the_checks_find(seed_union, graphs):
+    """A full pass on disk runs ``scanning_form``s: the same rows, however facts, statements and supports are split."""
+    from laborgraph.incremental.forms import SCANS, scanning_form
+
+    g = Graph()
+    for triple in seed_union:
+        if not isinstance(triple[0], BNode) and not isinstance(triple[2], BNode):
+            g.add(triple)
+    for name in set(SCANS) & {c.name for c in load_checks()}:
+        g.update((FIXTURES / f"{name}.ru").read_text())
+    # facts of one node, stated by typed and untyped statements, supported or not, their triple held or not
+    g.update("""PREFIX lg: <https://w3id.org/laborgraph/ns#> PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
+        PREFIX x: <urn:x:>
+        INSERT DATA { x:s x:q x:o , x:o2 , x:o3 . x:note lg:about x:s ; lg:supports x:st2 .
+                      x:st2 a rdf:Statement ; rdf:subject x:s ; rdf:predicate x:q ; rdf:object x:o .
+                      x:st3 a rdf:Statement ; rdf:subject x:s ; rdf:predicate x:q ; rdf:object x:o2 .
+                      x:st4 rdf:subject x:s ; rdf:predicate x:q ; rdf:object x:o2 .
+                      x:note lg:supports x:st4 .
+                      x:st5 a rdf:Statement ; rdf:subject x:s ; rdf:predicate x:q ; rdf:object x:o3 .
+                      x:st6 a rdf:Statement ; rdf:subject x:s ; rdf:predicate x:q ; rdf:object x:o4 .
+                      x:note lg:supports x:st6 . }""")
+    # claims without a quote, or with a quote span located by no position selector, in graphs of their own or not
+    g.update("""PREFIX lg: <https://w3id.org/laborgraph/ns#> PREFIX prov: <http://www.w3.org/ns/prov#>
+        PREFIX oa: <http://www.w3.org/ns/oa#> PREFIX x: <urn:x:>
+        INSERT DATA { x:article lg:textLength 10 .
+                      x:c1 a lg:Claim ; prov:wasDerivedFrom x:article ; lg:quoteSpan x:span1 ; lg:quote "q" .
+                      x:span1 oa:hasSelector x:quoteSelector . x:quoteSelector a oa:TextQuoteSelector .
+                      x:c2 a lg:Claim ; prov:wasDerivedFrom x:article ; lg:quoteSpan x:span2 .
+                      x:span2 oa:hasSelector x:position . x:position a oa:TextPositionSelector .
+                      x:c3 a lg:Claim ; prov:wasDerivedFrom x:unmeasured ; lg:quoteSpan x:span3 ; lg:quote "q" . }""")
+    store = _split_store(g, graphs)
+    checks = {c.name: c for c in load_checks()}
+    for name in set(SCANS) & set(checks):
+        scanning = scanning_form(name, checks[name].query)
+        assert scanning is not None, f"{name}'s text no longer holds the fragments its scanning form replaces"
+
+        def rows(query: str) -> list[tuple[str, ...]]:
+            return sorted(tuple(str(v) for v in row) for row in store.query(query, use_default_graph_as_union=True))
+
+        expected = rows(checks[name].query)
+        assert len(expected) >= 2, name  # the fixtures make it fire
+        assert rows(scanning) == expected, name
