@@ -234,6 +234,29 @@ def test_a_text_file_edit_checks_its_reader_and_a_registry_edit_the_full_refresh
         _as_full(d, data, tmp_path, "fresh")
 
 
+def test_a_text_link_pointed_elsewhere_is_followed_to_its_new_target(tmp_path):
+    """A mapping's text is a symbolic link; once it points at another file, edits of that file are checked."""
+    data, cache = _corpus("corroboration2", tmp_path)
+    articles = data / "articles"
+    mapping, text = articles / f"{EPSILON}.yaml", articles / f"{EPSILON}.txt"
+    first, second = articles / "first-target.txt", articles / "second-target.txt"
+    first.write_text(text.read_text(encoding="utf-8"), encoding="utf-8")
+    second.write_text(text.read_text(encoding="utf-8"), encoding="utf-8")
+    text.unlink()
+    text.symlink_to(first.name)
+    refresh(data, cache_dir=cache)
+    with watching(data, cache) as w:
+        _save(first, first.read_text(encoding="utf-8") + "\n")  # the readers' table is read now
+        assert w.next().mapping == mapping
+        link = tmp_path / "link.txt"
+        link.symlink_to(second.name)
+        os.replace(link, text)  # the link now points at the second file
+        assert w.next().mapping == mapping
+        _save(second, " ".join(reversed(second.read_text(encoding="utf-8").split())))  # no quote is found now
+        broken = w.next(refused=True)
+    assert broken.mapping == mapping and "quote not found" in broken.error
+
+
 def test_a_build_between_two_edits_is_noticed_and_the_answer_stays_right(tmp_path):
     data, cache = _corpus("corroboration2", tmp_path)
     mapping = data / "articles" / f"{EPSILON}.yaml"

@@ -163,7 +163,9 @@ def watch_checks(data_dir: Path, *, cache_dir: Path, files: Iterable[Path] = (),
             continue
         batch = sort_changes((p for _, p in changes), data, cache)
         texts.changed(batch.mappings)
-        mappings = batch.mappings.union(*(texts.readers(t) for t in batch.texts))
+        found = set().union(*(texts.readers(t) for t in batch.texts))
+        texts.changed(found - batch.mappings)  # a text that is a link may point elsewhere now: its target read again
+        mappings = batch.mappings | found
         kept.changed |= mappings
         if batch.rescan:
             kept.keys = None
