@@ -85,8 +85,8 @@ def watch_samples(data: Path, cache: Path, cli: list[str], repeat: int = 5, time
                                       strict=True):
                     samples[key].append(value)
             time.sleep(0.5)  # an analyst does not save twice within a batch
-        proc.send_signal(signal.SIGINT)
-        samples["exit_code"] = proc.wait(timeout)
+        proc.send_signal(signal.SIGTERM)  # not SIGINT: a benchmark started in the background has it ignored
+        samples["exit_code"] = proc.wait(30)
     finally:
         if proc.poll() is None:
             proc.kill()

@@ -13,6 +13,8 @@ import threading
 from collections.abc import Iterator
 from pathlib import Path
 
+import pytest
+
 from laborgraph.authoring.check import article_report, check_result
 from laborgraph.authoring.entities import duplicate_warnings
 from laborgraph.incremental import refresh
@@ -277,7 +279,8 @@ def test_a_build_between_two_edits_is_noticed_and_the_answer_stays_right(tmp_pat
     _as_full(done, data, tmp_path, "fresh")
 
 
-def test_the_cli_reports_each_save_and_ctrl_c_exits_0(tmp_path):
+@pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM])
+def test_the_cli_reports_each_save_and_ctrl_c_or_sigterm_exits_0(tmp_path, stop):
     data, cache = _corpus("corroboration2", tmp_path)
     mapping = data / "articles" / f"{EPSILON}.yaml"
     proc = subprocess.Popen(_python("check", "--watch", "--data", str(data), "--cache", str(cache)),
@@ -293,7 +296,7 @@ def test_the_cli_reports_each_save_and_ctrl_c_exits_0(tmp_path):
             line = proc.stdout.readline()
             assert line, "the watcher stopped"
             lines.append(line)
-        proc.send_signal(signal.SIGINT)
+        proc.send_signal(stop)
         assert proc.wait(WAIT) == 0
     finally:
         watchdog.cancel()

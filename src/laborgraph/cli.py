@@ -527,6 +527,7 @@ def _watch_checks(mappings: tuple[Path, ...], data_dir: Path | None, cache_dir: 
     if not (data_dir / ARTICLES_DIR).is_dir():
         raise click.UsageError(f"{data_dir}: no articles/ folder to watch (give --data)")
     ready = _Told(f"watching {data_dir} (Ctrl-C to stop)")
+    _stop_on_sigterm()
     try:
         for done in watch_checks(data_dir, cache_dir=cache_dir, files=mappings, ready=ready):
             if done.checked is None:
@@ -542,6 +543,17 @@ def _watch_checks(mappings: tuple[Path, ...], data_dir: Path | None, cache_dir: 
                        f"{', every key' if done.rescanned else ''})")
     except KeyboardInterrupt:
         pass  # the way to stop: exit 0
+
+
+def _stop_on_sigterm() -> None:
+    """SIGTERM ends the watch as Ctrl-C does, with exit 0: how a supervisor or a script stops it (a job a
+    shell script starts in the background inherits SIGINT ignored, so Ctrl-C's signal cannot)."""
+    import signal
+
+    def stop(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, stop)
 
 
 class _Told:
