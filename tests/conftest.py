@@ -24,6 +24,19 @@ from laborgraph.vocab import REGISTRY_GRAPH, article_graph_iri
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "tests" / "fixtures" / "seed"
 SEED = "2024-07-15-dailynk-military-construction-workers-russia"
+CORROBORATION = ROOT / "tests" / "fixtures" / "corroboration"
+
+
+def seed_with_corroboration(out: Path) -> Path:
+    """A copy of the seed corpus at ``out`` with the corroboration fixture's entities and articles added
+    (a copy, a relay and anonymous claims corroborated or not)."""
+    shutil.copytree(DATA, out)
+    registry = out / "entities.yaml"
+    registry.write_text(registry.read_text().replace("entities:\n", "entities:\n" +
+                                                     (CORROBORATION / "entities-extra.yaml").read_text(), 1))
+    for path in (CORROBORATION / "articles").iterdir():
+        shutil.copy(path, out / "articles" / path.name)
+    return out
 
 
 # No example database: tests never write into the repository.

@@ -21,22 +21,13 @@ from laborgraph.load import load_corpus
 from laborgraph.query import oxigraph_store
 from laborgraph.validate import _plain, shapes_graph, validate_dataset, validate_graph
 
-from .conftest import DATA, SEED
-
-FIXTURES = Path(__file__).parent / "fixtures" / "corroboration"
+from .conftest import SEED, seed_with_corroboration
 
 
 @pytest.fixture
 def corpus_dir(tmp_path):
     """The seed plus the two corroboration fixture articles, in a scratch folder."""
-    data = tmp_path / "corpus"
-    shutil.copytree(DATA, data)
-    registry = data / "entities.yaml"
-    registry.write_text(registry.read_text().replace("entities:\n", "entities:\n" +
-                                                     (FIXTURES / "entities-extra.yaml").read_text(), 1))
-    for path in (FIXTURES / "articles").iterdir():
-        shutil.copy(path, data / "articles" / path.name)
-    return data
+    return seed_with_corroboration(tmp_path / "corpus")
 
 
 def outputs(folder: Path) -> dict[str, bytes]:

@@ -1,6 +1,5 @@
 """The forms the full pass runs (``corpus.full_form``, ``corpus.scanning_form``) find what the rules as written find."""
 
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -14,20 +13,14 @@ from laborgraph.load import load_corpus
 from laborgraph.query import oxigraph_store
 from laborgraph.validate import shapes_graph
 
-from .conftest import DATA
+from .conftest import seed_with_corroboration
 
 ROOT = Path(__file__).resolve().parents[1]
-FIXTURES = Path(__file__).parent / "fixtures" / "corroboration"
 
 
 def _fixture_corpus(data: Path) -> None:
     """The seed plus the corroboration fixture articles (a copy, a relay and anonymous claims corroborated or not)."""
-    shutil.copytree(DATA, data)
-    registry = data / "entities.yaml"
-    registry.write_text(registry.read_text().replace("entities:\n", "entities:\n" +
-                                                     (FIXTURES / "entities-extra.yaml").read_text(), 1))
-    for path in (FIXTURES / "articles").iterdir():
-        shutil.copy(path, data / "articles" / path.name)
+    seed_with_corroboration(data)
 
 
 def _synthetic_corpus(data: Path) -> None:

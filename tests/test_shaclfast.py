@@ -11,7 +11,6 @@ from __future__ import annotations
 import dataclasses
 import importlib.util
 import re
-import shutil
 from collections import Counter
 from pathlib import Path
 
@@ -29,10 +28,9 @@ from laborgraph.ontology import load_terms, ontology_graph
 from laborgraph.validate import validate_graph
 from laborgraph.vocab import LG, REGISTRY_GRAPH, article_iri
 
-from .conftest import DATA, ROOT
+from .conftest import ROOT, seed_with_corroboration
 
 SHAPE_FIXTURES = Path(__file__).parent / "shapes"
-CORROBORATION = Path(__file__).parent / "fixtures" / "corroboration"
 
 
 def _unordered(finding):
@@ -99,13 +97,7 @@ def _synth(out: Path, articles: int, seed: int) -> Path:
 
 
 def _with_corroboration(out: Path) -> Path:
-    shutil.copytree(DATA, out)
-    registry = out / "entities.yaml"
-    registry.write_text(registry.read_text().replace("entities:\n", "entities:\n" +
-                                                     (CORROBORATION / "entities-extra.yaml").read_text(), 1))
-    for path in (CORROBORATION / "articles").iterdir():
-        shutil.copy(path, out / "articles" / path.name)
-    return out
+    return seed_with_corroboration(out)
 
 
 @pytest.mark.parametrize("corpus", ["corroboration", "synthetic-1", "synthetic-2"])
