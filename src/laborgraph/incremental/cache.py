@@ -39,11 +39,13 @@ from typing import Any
 
 from ..errors import LaborgraphError, MappingError
 from ..export.rdf import BULK_GRAPHS, bulk_load_graphs
+from ..load.context import ARTICLES_DIR
 from ..load.files import read_bytes, text_limit
 from ..load.mapping import mapping_text_name, text_file_refusal
 from ..load.yamlsrc import MAX_BYTES
 from ..resources import package_dir
 from ..validate import Finding
+from ..vocab import ONTOLOGY_GRAPH, REGISTRY_GRAPH, article_graph_iri
 from .index import Index, finding_row
 
 FORMAT = "4"
@@ -221,6 +223,19 @@ class Cache:
 
     def _dir(self, slug: str) -> Path:
         return self.folder / "articles" / slug
+
+    def describes_store(self, inputs: str) -> bool:
+        """Whether the index's store manifest and corpus findings are those of a build with ``inputs``: then
+        the store is current exactly when every graph's key (``graph_keys``) is the one it holds."""
+        index = self.index
+        return bool(index.manifest) and index.inputs == inputs and index.findings_graphs == len(index.held)
+
+    def graph_keys(self, data_dir: str | os.PathLike[str], names: list[str], inputs: str) -> dict[str, str]:
+        """Every graph's key as the files give it: each mapping's in ``names`` (``key``), and the shared graphs'."""
+        graph, folder = str(article_graph_iri("")), os.path.join(data_dir, ARTICLES_DIR)  # strings: 10,000 of them
+        wanted = {f"{graph}{n[:-5]}": self.key(os.path.join(folder, n), inputs) for n in names}
+        wanted[str(REGISTRY_GRAPH)] = wanted[str(ONTOLOGY_GRAPH)] = inputs[:32]
+        return wanted
 
     def key(self, mapping: str | os.PathLike[str], inputs: str) -> str:
         """``article_key``, reusing the recorded digest while both files' size, mtime and inode hold."""

@@ -182,9 +182,9 @@ def _recorded(cache: Cache, mine: Path, names: list[str], data_dir: Path, cache_
     index = cache.index
     inputs = inputs_fingerprint(data_dir / REGISTRY_FILE, default_ontology_dir(), default_shapes_dir(),
                                 default_checks_dir())
-    held = index.held
-    if not index.manifest or index.inputs != inputs or index.findings_graphs != len(held):
+    if not cache.describes_store(inputs):
         return None
+    held = index.held
     wanted = _wanted(cache, names, data_dir, inputs, kept)
     name = str(article_graph_iri(mine.stem))
     if {n for n in set(held) | set(wanted) if held.get(n) != wanted.get(n)} - {name}:
@@ -202,19 +202,19 @@ def _recorded(cache: Cache, mine: Path, names: list[str], data_dir: Path, cache_
 
 def _wanted(cache: Cache, names: list[str], data_dir: Path, inputs: str, kept: Kept | None) -> dict[str, str]:
     """Every graph's key as the files give it; with ``kept`` keys, computed only for the mappings it names."""
-    graph, folder = str(article_graph_iri("")), os.path.join(data_dir, ARTICLES_DIR)  # strings: 10,000 of them
     prior = kept.keys if kept is not None and kept.inputs == inputs else None
     if prior is None:
-        wanted = {f"{graph}{n[:-5]}": cache.key(os.path.join(folder, n), inputs) for n in names}
+        wanted = cache.graph_keys(data_dir, names, inputs)
     else:
         assert kept is not None
+        graph, folder = str(article_graph_iri("")), os.path.join(data_dir, ARTICLES_DIR)
         wanted = {}
         for n in names:
             iri = f"{graph}{n[:-5]}"
             known = None if n in kept.changed else prior.get(iri)  # a mapping added since: not known
             # a changed file is hashed: ``cache.key`` would first decode every index row to find that out
             wanted[iri] = known if known is not None else article_key(inputs, content_digest(Path(folder, n))[0])
-    wanted[str(REGISTRY_GRAPH)] = wanted[str(ONTOLOGY_GRAPH)] = inputs[:32]
+        wanted[str(REGISTRY_GRAPH)] = wanted[str(ONTOLOGY_GRAPH)] = inputs[:32]
     if kept is not None:
         kept.keys, kept.inputs, kept.rescanned = wanted, inputs, prior is None
         kept.changed.clear()

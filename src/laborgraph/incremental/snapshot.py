@@ -14,14 +14,13 @@ refresh gives.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, TypeVar
 
 from ..checks import default_checks_dir
 from ..formats import QueryStore
-from ..load import ARTICLES_DIR, REGISTRY_FILE, article_names
+from ..load import REGISTRY_FILE, article_names
 from ..ontology import default_ontology_dir
 from ..validate import default_shapes_dir
 from ..vocab import ONTOLOGY_GRAPH, REGISTRY_GRAPH, article_graph_iri
@@ -92,21 +91,16 @@ def current_entries(data_dir: Path, cache_dir: Path) -> tuple[list[tuple[str, En
         return None
     cache = Cache(cache_dir)
     try:
-        index = cache.index
-        held = index.held
-        if not index.manifest or index.findings_graphs != len(held):
-            return None
         inputs = inputs_fingerprint(data_dir / REGISTRY_FILE, default_ontology_dir(), default_shapes_dir(),
                                     default_checks_dir())
-        if index.inputs != inputs:
+        if not cache.describes_store(inputs):
             return None
-        graph, folder = str(article_graph_iri("")), os.path.join(data_dir, ARTICLES_DIR)
-        slugs = {f"{graph}{name[:-5]}": name[:-5] for name in article_names(data_dir)}
-        wanted = {iri: cache.key(os.path.join(folder, f"{slug}.yaml"), inputs) for iri, slug in slugs.items()}
-        slugs.update(SHARED)
-        wanted.update(dict.fromkeys(SHARED, inputs[:32]))
-        if wanted != held:
+        names = article_names(data_dir)
+        wanted = cache.graph_keys(data_dir, names, inputs)
+        if wanted != cache.index.held:
             return None
+        graph = str(article_graph_iri(""))
+        slugs = {**{f"{graph}{name[:-5]}": name[:-5] for name in names}, **SHARED}
         ordered = [(iri, cache.get(slugs[iri], key)) for iri, key in sorted(wanted.items())]
         if cache.damaged:
             damaged_notice(cache.damaged, cache_dir)
