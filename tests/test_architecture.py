@@ -22,7 +22,7 @@ LAYERS: list[tuple[str, set[str]]] = [
               "triples"}),
     ("load", {"load"}),
     ("build", {"build"}),
-    ("validate", {"validate", "checks", "corroboration", "shaclfast"}),
+    ("validate", {"validate", "findings", "checks", "corroboration", "shaclfast"}),
     ("export", {"export"}),
     ("authoring", {"authoring"}),
     ("query", {"query"}),

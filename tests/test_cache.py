@@ -280,6 +280,14 @@ def test_auto_layout_splits_large_corpora(corpus_dir, tmp_path, monkeypatch):
     assert build(corpus_dir, tmp_path / "a").layout == "split"
 
 
+def test_the_cache_bulk_loads_as_many_graphs_at_a_time_as_export_does():
+    """cache.py spells BULK_GRAPHS out rather than import it (export.rdf imports rdflib; `query` reads the cache)."""
+    from laborgraph.export import rdf
+    from laborgraph.incremental import cache as cache_module
+
+    assert cache_module.BULK_GRAPHS == rdf.BULK_GRAPHS
+
+
 def test_a_new_store_is_bulk_loaded_with_what_a_load_per_graph_gives(corpus_dir, tmp_path, monkeypatch):
     import pyoxigraph as ox
 

@@ -71,3 +71,42 @@ def test_declared_terms_are_class_attributes_and_undeclared_ones_still_fail():
             assert vars(ns)[name] == URIRef(str(ns._NS) + name) and type(vars(ns)[name]) is URIRef
     with pytest.raises(AttributeError):
         _ = LG.notATermOfTheOntology
+
+
+def test_the_plain_strings_are_the_terms_namespaces():
+    """``NAMESPACE_IRIS`` and the graph IRIs (read without rdflib by `laborgraph query`) are the namespaces
+    and IRIs of rdflib's terms: the standard ones as rdflib spells them, ours as PREFIXES binds them."""
+    from rdflib.namespace import DCTERMS, ORG, PROV, SDO, TIME, XSD
+
+    from laborgraph.vocab import (
+        ARTICLE_GRAPH_BASE,
+        NAMESPACE_IRIS,
+        OA,
+        ONTOLOGY_GRAPH,
+        ONTOLOGY_GRAPH_IRI,
+        PREFIXES,
+        REGISTRY_GRAPH,
+        REGISTRY_GRAPH_IRI,
+        article_graph_iri,
+    )
+
+    standard = {"rdf": RDF, "rdfs": RDFS, "owl": OWL, "xsd": XSD, "skos": SKOS, "prov": PROV, "schema": SDO,
+                "org": ORG, "time": TIME, "dcterms": DCTERMS}
+    assert {p: NAMESPACE_IRIS[p] for p in standard} == {p: str(ns) for p, ns in standard.items()}
+    assert {p: str(ns) for p, ns in PREFIXES.items()} == NAMESPACE_IRIS and list(PREFIXES) == list(NAMESPACE_IRIS)
+    assert (PREFIXES["lg"], PREFIXES["oa"]) == (LG._NS, OA._NS)
+    assert (str(REGISTRY_GRAPH), str(ONTOLOGY_GRAPH)) == (REGISTRY_GRAPH_IRI, ONTOLOGY_GRAPH_IRI)
+    assert str(article_graph_iri("x")) == f"{ARTICLE_GRAPH_BASE}x"
+
+
+def test_importing_the_vocabulary_imports_no_rdflib():
+    """The plain strings need no rdflib; the first rdflib-valued name loads it, with the same terms."""
+    import os
+    import subprocess
+    import sys
+
+    code = ("import sys, laborgraph.vocab as v; v.sparql_prefixes(); light = 'rdflib' not in sys.modules; "
+            "print(light, str(v.LG.Claim), 'rdflib' in sys.modules)")
+    ran = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         env={**os.environ, "PYTHONPATH": str(ROOT / "src")})
+    assert ran.stdout.split() == ["True", str(LG.Claim), "True"]

@@ -18,7 +18,7 @@ below it (``tests/test_architecture.py`` checks this)::
     base         errors, formats, vocab, resources, model, ontology, rdfinput, tables, progress, triples
     load         load/         mapping files -> model
     build        build         model -> rdflib Dataset
-    validate     validate, checks
+    validate     validate, findings, checks
     export       export/       RDF syntaxes, networks, the deployment view, counts
     authoring    authoring/    tools for writing mappings (scaffold, entity search, hints)
     query        query/        SPARQL safety, engines, results, library, endpoint, push

@@ -20,7 +20,7 @@ import functools
 import re
 import unicodedata
 
-from .vocab import PREFIXES
+from .vocab import NAMESPACE_IRIS
 
 ELLIPSIS = "…"
 NEWLINE_MARK = "⏎"
@@ -28,7 +28,7 @@ SEPARATOR = " | "
 MIN_COLUMN = 6
 
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
-_BY_LENGTH = sorted(((p, str(ns)) for p, ns in PREFIXES.items()), key=lambda kv: (-len(kv[1]), kv[0]))
+_BY_LENGTH = sorted(NAMESPACE_IRIS.items(), key=lambda kv: (-len(kv[1]), kv[0]))
 
 
 def prefixed(iri: str) -> str:

@@ -5,9 +5,15 @@ and a test checks that ``LG`` and ``ontology/laborgraph.ttl`` list the same
 terms. Data IRIs are minted only by the helpers below, from article slugs and
 mapping ids, so re-building the same mappings gives the same IRIs.
 
+Importing this module imports no rdflib: the namespaces and graph IRIs are plain strings
+(``NAMESPACE_IRIS`` ...), and the rdflib-valued names (``LG``, ``PREFIXES``, the IRI helpers'
+``URIRef``) are made from them when first used, so ``laborgraph query`` on an up-to-date
+cache never pays for rdflib's import.
+
 Long: the closed ``LG`` namespace lists every ontology term, one per line, so that a
 diff shows each term added or removed.
 
+>>> from laborgraph.vocab import LG  # made on first use (a doctest's globals are copied before)
 >>> str(LG.Claim)
 'https://w3id.org/laborgraph/ns#Claim'
 >>> str(claim_iri("2024-07-15-dailynk-x", "c01-deployment"))
@@ -17,36 +23,60 @@ diff shows each term added or removed.
 from __future__ import annotations
 
 import hashlib
+import threading
+from typing import TYPE_CHECKING, Any
 
-from rdflib import Graph, Namespace, URIRef
-from rdflib.namespace import (
-    DCTERMS,
-    ORG,
-    OWL,
-    PROV,
-    RDF,
-    RDFS,
-    SDO,
-    SKOS,
-    TIME,
-    XSD,
-    DefinedNamespace,
-)
+if TYPE_CHECKING:
+    from rdflib import Graph, Namespace, URIRef
+    from rdflib.namespace import (
+        DCTERMS,
+        ORG,
+        OWL,
+        PROV,
+        RDF,
+        RDFS,
+        SDO,
+        SKOS,
+        TIME,
+        XSD,
+        DefinedNamespace,
+    )
 
 __all__ = [
     "DCTERMS", "LG", "LGC", "OA", "ORG", "OWL", "PREFIXES", "PROV", "RDF", "RDFS",
     "SDO", "SKOS", "TIME", "XSD",
 ]
 
-ONTOLOGY_IRI = URIRef("https://w3id.org/laborgraph/ns")
 ID = "https://w3id.org/laborgraph/id/"
 
+# The namespaces as plain strings. Importing this module imports no rdflib: `laborgraph query`
+# reads only these strings, and rdflib's import (about 0.08 s) was a third of that command's
+# fixed cost. rdflib's terms (LG, PREFIXES, URIRef constants ...) are made from them on first use.
+NAMESPACE_IRIS: dict[str, str] = {
+    "lg": "https://w3id.org/laborgraph/ns#",
+    "lgc": "https://w3id.org/laborgraph/concept/",
+    "lgid": ID,
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "owl": "http://www.w3.org/2002/07/owl#",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "prov": "http://www.w3.org/ns/prov#",
+    "schema": "https://schema.org/",
+    "org": "http://www.w3.org/ns/org#",
+    "time": "http://www.w3.org/2006/time#",
+    "oa": "http://www.w3.org/ns/oa#",
+    "dcterms": "http://purl.org/dc/terms/",
+}
+ONTOLOGY_IRI_TEXT = "https://w3id.org/laborgraph/ns"
+WIKIDATA_IRI = "http://www.wikidata.org/entity/"
+REGISTRY_GRAPH_IRI = f"{ID}graph/registry"
+ONTOLOGY_GRAPH_IRI = f"{ID}graph/ontology"
+ARTICLE_GRAPH_BASE = f"{ID}graph/article/"
 
-class LG(DefinedNamespace):
-    """laborgraph's own terms (ontology/laborgraph.ttl)."""
 
-    _NS = Namespace("https://w3id.org/laborgraph/ns#")
-    _fail = True
+class _LGTerms:
+    """laborgraph's own terms (ontology/laborgraph.ttl); ``LG`` is made from these names."""
 
     # classes
     Analyst: URIRef
@@ -250,11 +280,8 @@ class LG(DefinedNamespace):
     workHours: URIRef
 
 
-class OA(DefinedNamespace):
-    """The W3C Web Annotation terms laborgraph uses to locate quotes."""
-
-    _NS = Namespace("http://www.w3.org/ns/oa#")
-    _fail = True
+class _OATerms:
+    """The W3C Web Annotation terms laborgraph uses to locate quotes; ``OA`` is made from these names."""
 
     SpecificResource: URIRef
     TextQuoteSelector: URIRef
@@ -268,98 +295,144 @@ class OA(DefinedNamespace):
     end: URIRef
 
 
-def _terms_as_attributes(ns: type[DefinedNamespace]) -> None:
-    """Each declared term stored on the class: rdflib resolves a ``DefinedNamespace`` term in its
-    metaclass's ``__getattr__`` on every use, minting a new, IRI-checked URIRef each time (the
-    builder looks up hundreds an article). Undeclared names still go there, and still fail."""
-    for name in ns.__annotations__:
-        setattr(ns, name, ns._NS[name])
+if TYPE_CHECKING:
+    class LG(_LGTerms, DefinedNamespace):
+        """laborgraph's own terms (ontology/laborgraph.ttl)."""
+
+    class OA(_OATerms, DefinedNamespace):
+        """The W3C Web Annotation terms laborgraph uses to locate quotes."""
+
+    LGC: Namespace  # concepts are data (ontology/concepts.ttl), so their namespace stays open
+    WIKIDATA: Namespace
+    PREFIXES: dict[str, Namespace]
+    ENTITY_TYPES: dict[str, URIRef]  # entity types an analyst may write in a mapping, by name
+    REUSED_PROPERTIES: dict[str, tuple[URIRef, str]]  # standard properties a mapping may state, with their values
+    BUILDER_PROPERTIES: frozenset[URIRef]  # lg properties the builder writes itself; `states` may not use them
+    ONTOLOGY_IRI: URIRef
+    REGISTRY_GRAPH: URIRef
+    ONTOLOGY_GRAPH: URIRef
+    ENTITY_BASE: URIRef  # registry entities; validated once, with the registry
+else:
+    def URIRef(value: str) -> Any:
+        """Stands in for rdflib's class until the first IRI is made, which loads rdflib's terms and this name."""
+        _load_terms()
+        return URIRef(value)
+
+    def __getattr__(name: str) -> Any:
+        """rdflib's terms, made on first use (PEP 562): ``from .vocab import LG`` loads rdflib; reading
+        the plain strings above does not."""
+        if name in _RDFLIB_NAMES:
+            _load_terms()
+            return globals()[name]
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-_terms_as_attributes(LG)
-_terms_as_attributes(OA)
-
-# Concepts are data (ontology/concepts.ttl), so their namespace stays open.
-LGC = Namespace("https://w3id.org/laborgraph/concept/")
-
-PREFIXES: dict[str, Namespace] = {
-    "lg": LG._NS,
-    "lgc": LGC,
-    "lgid": Namespace(ID),
-    "rdf": Namespace(str(RDF)),
-    "rdfs": Namespace(str(RDFS)),
-    "owl": Namespace(str(OWL)),
-    "xsd": Namespace(str(XSD)),
-    "skos": Namespace(str(SKOS)),
-    "prov": Namespace(str(PROV)),
-    "schema": Namespace(str(SDO)),
-    "org": Namespace(str(ORG)),
-    "time": Namespace(str(TIME)),
-    "oa": OA._NS,
-    "dcterms": Namespace(str(DCTERMS)),
-}
-
-# Entity types an analyst may write in a mapping, by name. Standard classes first.
-ENTITY_TYPES: dict[str, URIRef] = {
-    "Country": SDO.Country,
-    "Place": SDO.Place,
-    "Person": SDO.Person,
-    "Organization": ORG.Organization,
-    "Event": SDO.Event,
-    "Product": SDO.Product,
-    "MedicalCondition": SDO.MedicalCondition,
-    "Outlet": LG.Outlet,
-    "StateAuthority": LG.StateAuthority,
-    "Company": LG.Company,
-    "PersonGroup": LG.PersonGroup,
-    "WorkerGroup": LG.WorkerGroup,
-    "Deployment": LG.Deployment,
-    "WorkforcePresence": LG.WorkforcePresence,
-    "BorderClosure": LG.BorderClosure,
-    "ControlMeasure": LG.ControlMeasure,
-    "Prohibition": LG.Prohibition,
-    "Permission": LG.Permission,
-    "Penalty": LG.Penalty,
-    "Earnings": LG.Earnings,
-    "Price": LG.Price,
-    "Practice": LG.Practice,
-    "Attitude": LG.Attitude,
-    "Brokerage": LG.Brokerage,
-    "Situation": LG.Situation,
-    "SourceNetwork": LG.SourceNetwork,
-    "SanctionsProvision": LG.SanctionsProvision,
-    "JourneyLeg": LG.JourneyLeg,
-    "Employment": LG.Employment,
-    "Payment": LG.Payment,
-    "Deduction": LG.Deduction,
-    "Exit": LG.Exit,
-    "OfficialReport": LG.OfficialReport,
-}
-
-# Standard properties an analyst may state, with the kind of value each takes.
-REUSED_PROPERTIES: dict[str, tuple[URIRef, str]] = {
-    "schema:attendee": (SDO.attendee, "entity"),
-    "schema:location": (SDO.location, "entity"),
-    "schema:containedInPlace": (SDO.containedInPlace, "entity"),
-    "schema:publisher": (SDO.publisher, "entity"),
-    "schema:datePublished": (SDO.datePublished, "datetime"),
-    "schema:startDate": (SDO.startDate, "date"),
-}
-
-# lg properties the builder writes itself; a mapping's `states` may not use them.
-BUILDER_PROPERTIES: frozenset[URIRef] = frozenset({
-    LG.about, LG.approximate, LG.before, LG.cites, LG.claimId, LG.earliest, LG.hedge,
-    LG.hedgeWording, LG.inferred, LG.latest, LG.mappedBy, LG.mappedOn, LG.mappingFile,
-    LG.mappingLine, LG.per, LG.precision, LG.quotationKind, LG.quote, LG.quoteSpan,
-    LG.relativeTo, LG.supports, LG.textLength, LG.wording, LG.sourceKind, LG.informed,
-    LG.identifiedAs, LG.coding, LG.indicator, LG.statistic, LG.datePrecision, LG.translation,
-    LG.translatedBy, LG.isicCode,
-    # corroboration (ontology/corroboration.ttl): written from article/source/claim keys, not `states`
-    LG.citesOriginal, LG.republishes, LG.textDigest, LG.grading, LG.reliability, LG.credibility,
-    LG.gradeCode,
+_RDFLIB_NAMES = frozenset({
+    "DCTERMS", "ORG", "OWL", "PROV", "RDF", "RDFS", "SDO", "SKOS", "TIME", "XSD", "Namespace",
+    "LG", "OA", "LGC", "WIKIDATA", "PREFIXES", "ENTITY_TYPES", "REUSED_PROPERTIES", "BUILDER_PROPERTIES",
+    "ONTOLOGY_IRI", "REGISTRY_GRAPH", "ONTOLOGY_GRAPH", "ENTITY_BASE",
 })
 
-WIKIDATA = Namespace("http://www.wikidata.org/entity/")
+
+def _load_terms() -> None:
+    """Import rdflib and make this module's rdflib-valued names (once; the same values as ever)."""
+    if _made:
+        return
+    with _making:
+        if not _made:
+            _make_terms()
+            _made.append(True)
+
+
+_made: list[bool] = []  # [True] once the names are made
+_making = threading.Lock()  # a thread of `serve` never sees half of them
+
+
+def _make_terms() -> None:
+    from rdflib import Namespace, URIRef
+    from rdflib import namespace as std
+
+    g = globals()
+    g.update(URIRef=URIRef, Namespace=Namespace, DCTERMS=std.DCTERMS, ORG=std.ORG, OWL=std.OWL, PROV=std.PROV,
+             RDF=std.RDF, RDFS=std.RDFS, SDO=std.SDO, SKOS=std.SKOS, TIME=std.TIME, XSD=std.XSD,
+             LGC=Namespace(NAMESPACE_IRIS["lgc"]), WIKIDATA=Namespace(WIKIDATA_IRI),
+             ONTOLOGY_IRI=URIRef(ONTOLOGY_IRI_TEXT), REGISTRY_GRAPH=URIRef(REGISTRY_GRAPH_IRI),
+             ONTOLOGY_GRAPH=URIRef(ONTOLOGY_GRAPH_IRI), ENTITY_BASE=URIRef(f"{ID}entity/"))
+    oa = _defined("OA", _OATerms, NAMESPACE_IRIS["oa"])
+    g["OA"] = oa
+    g["LG"] = _defined("LG", _LGTerms, NAMESPACE_IRIS["lg"])
+    g["PREFIXES"] = {**{p: Namespace(iri) for p, iri in NAMESPACE_IRIS.items()},
+                     "lg": LG._NS, "lgc": g["LGC"], "oa": oa._NS}
+    g["ENTITY_TYPES"] = {
+        "Country": SDO.Country,
+        "Place": SDO.Place,
+        "Person": SDO.Person,
+        "Organization": ORG.Organization,
+        "Event": SDO.Event,
+        "Product": SDO.Product,
+        "MedicalCondition": SDO.MedicalCondition,
+        "Outlet": LG.Outlet,
+        "StateAuthority": LG.StateAuthority,
+        "Company": LG.Company,
+        "PersonGroup": LG.PersonGroup,
+        "WorkerGroup": LG.WorkerGroup,
+        "Deployment": LG.Deployment,
+        "WorkforcePresence": LG.WorkforcePresence,
+        "BorderClosure": LG.BorderClosure,
+        "ControlMeasure": LG.ControlMeasure,
+        "Prohibition": LG.Prohibition,
+        "Permission": LG.Permission,
+        "Penalty": LG.Penalty,
+        "Earnings": LG.Earnings,
+        "Price": LG.Price,
+        "Practice": LG.Practice,
+        "Attitude": LG.Attitude,
+        "Brokerage": LG.Brokerage,
+        "Situation": LG.Situation,
+        "SourceNetwork": LG.SourceNetwork,
+        "SanctionsProvision": LG.SanctionsProvision,
+        "JourneyLeg": LG.JourneyLeg,
+        "Employment": LG.Employment,
+        "Payment": LG.Payment,
+        "Deduction": LG.Deduction,
+        "Exit": LG.Exit,
+        "OfficialReport": LG.OfficialReport,
+    }
+    g["REUSED_PROPERTIES"] = {
+        "schema:attendee": (SDO.attendee, "entity"),
+        "schema:location": (SDO.location, "entity"),
+        "schema:containedInPlace": (SDO.containedInPlace, "entity"),
+        "schema:publisher": (SDO.publisher, "entity"),
+        "schema:datePublished": (SDO.datePublished, "datetime"),
+        "schema:startDate": (SDO.startDate, "date"),
+    }
+    g["BUILDER_PROPERTIES"] = frozenset({
+        LG.about, LG.approximate, LG.before, LG.cites, LG.claimId, LG.earliest, LG.hedge,
+        LG.hedgeWording, LG.inferred, LG.latest, LG.mappedBy, LG.mappedOn, LG.mappingFile,
+        LG.mappingLine, LG.per, LG.precision, LG.quotationKind, LG.quote, LG.quoteSpan,
+        LG.relativeTo, LG.supports, LG.textLength, LG.wording, LG.sourceKind, LG.informed,
+        LG.identifiedAs, LG.coding, LG.indicator, LG.statistic, LG.datePrecision, LG.translation,
+        LG.translatedBy, LG.isicCode,
+        # corroboration (ontology/corroboration.ttl): written from article/source/claim keys, not `states`
+        LG.citesOriginal, LG.republishes, LG.textDigest, LG.grading, LG.reliability, LG.credibility,
+        LG.gradeCode,
+    })
+
+
+def _defined(name: str, terms: type, iri: str) -> Any:
+    """A closed rdflib ``DefinedNamespace`` of ``terms``' names, each term stored on the class: rdflib
+    resolves a term in its metaclass's ``__getattr__`` on every use, minting a new, IRI-checked URIRef
+    each time (the builder looks up hundreds an article). Undeclared names still go there, and still fail."""
+    from rdflib import Namespace
+    from rdflib.namespace import DefinedNamespace, DefinedNamespaceMeta
+
+    names = dict(terms.__annotations__)
+    ns = DefinedNamespaceMeta(name, (DefinedNamespace,), {
+        "__doc__": (terms.__doc__ or "").split(";")[0] + ".", "__module__": __name__, "__qualname__": name,
+        "__annotations__": names, "_NS": Namespace(iri), "_fail": True})
+    for term in names:
+        setattr(ns, term, ns._NS[term])
+    return ns
 
 
 def article_iri(slug: str) -> URIRef:
@@ -367,11 +440,7 @@ def article_iri(slug: str) -> URIRef:
 
 
 def article_graph_iri(slug: str) -> URIRef:
-    return URIRef(f"{ID}graph/article/{slug}")
-
-
-REGISTRY_GRAPH = URIRef(f"{ID}graph/registry")
-ONTOLOGY_GRAPH = URIRef(f"{ID}graph/ontology")
+    return URIRef(f"{ARTICLE_GRAPH_BASE}{slug}")
 
 
 def claim_iri(slug: str, claim_id: str) -> URIRef:
@@ -474,24 +543,23 @@ def as_iri(node: object) -> URIRef:
     >>> as_iri(URIRef("http://e/a"))
     rdflib.term.URIRef('http://e/a')
     """
+    _load_terms()  # URIRef is rdflib's class from here on
     if not isinstance(node, URIRef):
         raise TypeError(f"expected an IRI, got {node!r}")
     return node
 
 
-ENTITY_BASE = URIRef(f"{ID}entity/")  # registry entities; validated once, with the registry
-
-
 def bind_prefixes(graph: Graph) -> None:
     """Bind the project's prefixes on a graph, replacing rdflib's defaults."""
-    for prefix, ns in PREFIXES.items():
+    _load_terms()
+    for prefix, ns in globals()["PREFIXES"].items():
         graph.bind(prefix, ns, override=True, replace=True)
 
 
 def sparql_prefixes(*names: str) -> str:
     """PREFIX lines for SPARQL text written in code (all project prefixes when no names are given)."""
-    chosen = names or tuple(sorted(PREFIXES))
-    return "".join(f"PREFIX {n}: <{PREFIXES[n]}>\n" for n in chosen)
+    chosen = names or tuple(sorted(NAMESPACE_IRIS))
+    return "".join(f"PREFIX {n}: <{NAMESPACE_IRIS[n]}>\n" for n in chosen)
 
 
 def check_iri(name: str) -> URIRef:

@@ -38,14 +38,10 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import LaborgraphError, MappingError
-from ..export.rdf import BULK_GRAPHS, bulk_load_graphs
-from ..load.context import ARTICLES_DIR
-from ..load.files import read_bytes, text_limit
-from ..load.mapping import mapping_text_name, text_file_refusal
-from ..load.yamlsrc import MAX_BYTES
+from ..findings import Finding
+from ..load.files import ARTICLES_DIR, read_bytes, text_limit
 from ..resources import package_dir
-from ..validate import Finding
-from ..vocab import ONTOLOGY_GRAPH, REGISTRY_GRAPH, article_graph_iri
+from ..vocab import ARTICLE_GRAPH_BASE, ONTOLOGY_GRAPH_IRI, REGISTRY_GRAPH_IRI
 from .index import Index, finding_row
 
 FORMAT = "4"
@@ -91,6 +87,9 @@ def content_digest(mapping: Path) -> tuple[str, str | None]:
     loader reads it; a file the loader would refuse or cannot read is hashed as a
     marker, so the article misses and the loader reports why.
     """
+    from ..load.mapping import mapping_text_name, text_file_refusal  # the loader (and rdflib): only for a changed file
+    from ..load.yamlsrc import MAX_BYTES
+
     h = hashlib.sha256()
     try:
         data = read_bytes(mapping, MAX_BYTES)
@@ -232,9 +231,9 @@ class Cache:
 
     def graph_keys(self, data_dir: str | os.PathLike[str], names: list[str], inputs: str) -> dict[str, str]:
         """Every graph's key as the files give it: each mapping's in ``names`` (``key``), and the shared graphs'."""
-        graph, folder = str(article_graph_iri("")), os.path.join(data_dir, ARTICLES_DIR)  # strings: 10,000 of them
+        graph, folder = ARTICLE_GRAPH_BASE, os.path.join(data_dir, ARTICLES_DIR)  # strings: 10,000 of them
         wanted = {f"{graph}{n[:-5]}": self.key(os.path.join(folder, n), inputs) for n in names}
-        wanted[str(REGISTRY_GRAPH)] = wanted[str(ONTOLOGY_GRAPH)] = inputs[:32]
+        wanted[REGISTRY_GRAPH_IRI] = wanted[ONTOLOGY_GRAPH_IRI] = inputs[:32]
         return wanted
 
     def key(self, mapping: str | os.PathLike[str], inputs: str) -> str:
@@ -466,6 +465,16 @@ def damaged_notice(slugs: list[str], cache_dir: Path) -> None:
     """The notice for entries whose files no longer matched their checksums (removed; rebuilt next)."""
     notice(f"{len(slugs)} damaged cache entr{'y' if len(slugs) == 1 else 'ies'} in {cache_dir} "
            f"rebuilt ({', '.join(sorted(slugs)[:3])}{' ...' if len(slugs) > 3 else ''})")
+
+
+BULK_GRAPHS = 250  # export.rdf.BULK_GRAPHS, not imported from there: that imports rdflib (test_cache keeps them equal)
+
+
+def bulk_load_graphs(store: Any, graphs: list[tuple[str, str]]) -> None:
+    """``export.rdf.bulk_load_graphs``, imported when first called: reading the cache (`query`) needs no rdflib."""
+    from ..export.rdf import bulk_load_graphs as load
+
+    load(store, graphs)
 
 
 class BulkFeed:

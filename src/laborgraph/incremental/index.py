@@ -33,7 +33,7 @@ from operator import attrgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..validate import Finding, Report
+from ..findings import Finding, Report
 
 if TYPE_CHECKING:
     from rdflib import Graph

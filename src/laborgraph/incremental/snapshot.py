@@ -18,18 +18,16 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, TypeVar
 
-from ..checks import default_checks_dir
 from ..formats import QueryStore
-from ..load import REGISTRY_FILE, article_names
-from ..ontology import default_ontology_dir
-from ..validate import default_shapes_dir
-from ..vocab import ONTOLOGY_GRAPH, REGISTRY_GRAPH, article_graph_iri
+from ..load.files import REGISTRY_FILE, article_names
+from ..resources import checks_dir, ontology_dir, shapes_dir
+from ..vocab import ARTICLE_GRAPH_BASE, ONTOLOGY_GRAPH_IRI, REGISTRY_GRAPH_IRI
 from .cache import Cache, Entry, damaged_notice, inputs_fingerprint
 from .lock import locked
 
 T = TypeVar("T")
 MEMORY_QUERY_TRIPLES = 10_000_000  # above this, `query` stays on disk: the snapshot would need several GB
-SHARED = {str(REGISTRY_GRAPH): "_registry", str(ONTOLOGY_GRAPH): "_ontology"}
+SHARED = {REGISTRY_GRAPH_IRI: "_registry", ONTOLOGY_GRAPH_IRI: "_ontology"}
 
 
 def with_query_store(data_dir: Path, fn: Callable[[Any], T], *, cache_dir: Path,
@@ -91,15 +89,15 @@ def current_entries(data_dir: Path, cache_dir: Path) -> tuple[list[tuple[str, En
         return None
     cache = Cache(cache_dir)
     try:
-        inputs = inputs_fingerprint(data_dir / REGISTRY_FILE, default_ontology_dir(), default_shapes_dir(),
-                                    default_checks_dir())
+        # the folders refresh fingerprints (``default_*_dir`` are these); read without importing rdflib
+        inputs = inputs_fingerprint(data_dir / REGISTRY_FILE, ontology_dir(), shapes_dir(), checks_dir())
         if not cache.describes_store(inputs):
             return None
         names = article_names(data_dir)
         wanted = cache.graph_keys(data_dir, names, inputs)
         if wanted != cache.index.held:
             return None
-        graph = str(article_graph_iri(""))
+        graph = ARTICLE_GRAPH_BASE
         slugs = {**{f"{graph}{name[:-5]}": name[:-5] for name in names}, **SHARED}
         ordered = [(iri, cache.get(slugs[iri], key)) for iri, key in sorted(wanted.items())]
         if cache.damaged:

@@ -1,14 +1,35 @@
 """Stage 1: mapping files -> model. Every input error is raised here, naming file and line.
 
+Names are imported on first use (PEP 562): ``laborgraph query`` reads ``files`` alone (file
+names, the safe reader), without the loader's modules and the rdflib they import.
+
 >>> from pathlib import Path
 >>> corpus = load_corpus(Path("tests/fixtures/seed"))
 >>> len(corpus.registry.entities) > 0
 True
 """
 
-from .context import ARTICLES_DIR, REGISTRY_FILE
-from .mapping import article_names, article_paths, load_article, load_corpus
-from .registry import load_registry
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .files import ARTICLES_DIR, REGISTRY_FILE, article_names
+    from .mapping import article_paths, load_article, load_corpus
+    from .registry import load_registry
+
+_HOME = {**dict.fromkeys(("ARTICLES_DIR", "REGISTRY_FILE", "article_names"), "files"),
+         **dict.fromkeys(("article_paths", "load_article", "load_corpus"), "mapping"), "load_registry": "registry"}
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _HOME:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{_HOME[name]}", __name__), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = ["ARTICLES_DIR", "REGISTRY_FILE", "article_names", "article_paths", "load_article", "load_corpus",
            "load_registry"]

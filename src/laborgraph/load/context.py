@@ -13,11 +13,11 @@ from rdflib import URIRef
 from ..errors import MappingError
 from ..model import Where
 from ..ontology import Terms
+from .files import ARTICLES_DIR as ARTICLES_DIR  # defined beside the file reader, which needs no rdflib
+from .files import REGISTRY_FILE as REGISTRY_FILE
 from .hints import see, see_for
 from .yamlsrc import LDict
 
-REGISTRY_FILE = "entities.yaml"
-ARTICLES_DIR = "articles"
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 # The file name starts with the publication date at the precision known: 2024-07-15, 2019-03 or 2019.
 SLUG_RE = re.compile(r"^(\d{4}(?:-\d{2}(?:-\d{2})?)?)-([a-z0-9]+)-([a-z0-9][a-z0-9-]*)$")

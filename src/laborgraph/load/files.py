@@ -23,8 +23,19 @@ from pathlib import Path
 
 from ..errors import LaborgraphError, MappingError
 
+REGISTRY_FILE = "entities.yaml"
+ARTICLES_DIR = "articles"
 TEXT_LIMIT_ENV = "LABORGRAPH_MAX_TEXT_BYTES"
 DEFAULT_TEXT_LIMIT = 20 * 2**20  # 20 MB: a long report is ~100 KB; the quote search is linear in the text
+
+
+def article_names(data_dir: Path) -> list[str]:
+    """The mapping files' names in ``data_dir/articles``, in name order (``article_paths`` without
+    a pathlib object each: 10,000 of them cost 0.05 s of an edit)."""
+    try:
+        return sorted(n for n in os.listdir(data_dir / ARTICLES_DIR) if n.endswith(".yaml") and not n.startswith("."))
+    except OSError:
+        return []
 
 
 def text_limit() -> int:

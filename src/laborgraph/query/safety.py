@@ -35,7 +35,7 @@ from importlib import resources
 from typing import Any
 
 from ..errors import LaborgraphError
-from ..vocab import PREFIXES
+from ..vocab import NAMESPACE_IRIS
 
 
 class QuerySyntaxError(LaborgraphError):
@@ -56,7 +56,7 @@ _ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 
 def init_ns() -> dict[str, str]:
     """The project's prefixes, predeclared for every query."""
-    return {prefix: str(ns) for prefix, ns in PREFIXES.items()}
+    return dict(NAMESPACE_IRIS)
 
 
 def prefix_header() -> str:
