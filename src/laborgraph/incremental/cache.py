@@ -158,16 +158,17 @@ class Entry:
 
 
 class Cache:
-    def __init__(self, folder: Path, *, whole_rows: bool = True) -> None:
+    def __init__(self, folder: Path, *, whole_rows: bool = True, rows: bool = True) -> None:
         """``whole_rows`` false: ``key`` decodes only each index row's "files", and ``get`` only its own row
-        (`check`, which reads one entry; a watched build, which reads those of the changed articles)."""
+        (`check`, which reads one entry; a watched build, which reads those of the changed articles).
+        ``rows`` false: the index's rows are read from it one at a time too (``Index.row``: a watched build's)."""
         self.folder = folder
         self._whole = whole_rows
         self._articles = os.path.join(folder, "articles")  # entries' folders, as a string (``get``)
         self.hits = 0
         self.misses = 0
         self._clean_temps()
-        self.index = Index(folder, FORMAT)
+        self.index = Index(folder, FORMAT, rows=rows or whole_rows)
         if self.index.damaged:
             notice(f"the cache index in {folder} was damaged; rebuilt it (the cache is safe to delete)")
         self._rows: dict[str, dict[str, Any]] = {}  # index rows decoded so far
@@ -186,8 +187,8 @@ class Cache:
         Without ``whole_rows``, rows are decoded one at a time (`check` and a watched build read a few)."""
         if not self._whole and not self._rows:
             if slug not in self._single:
-                row = self.index.entries.get(slug)
-                found = _decoded(row[2]) if row is not None else None
+                text = self.index.row(slug)
+                found = _decoded(text) if text is not None else None
                 self._single[slug] = found if type(found) is dict else None
             return self._single[slug]
         if not self._rows and self.index.entries:  # all rows in one decoding: 10x fewer calls into json
@@ -411,7 +412,7 @@ class Cache:
             loaded = {}  # a feed is only taken for a store without a manifest, of graphs still wanted
         if not index.manifest and not loaded:
             store.clear()
-        changed = sorted(n for n in set(held) | set(wanted) if held.get(n) != wanted.get(n))
+        changed = sorted([n for n, k in wanted.items() if held.get(n) != k] + [n for n in held if n not in wanted])
         recorded = index.inputs == inputs and index.findings_graphs == len(held)
         findings = index.findings if recorded and read_findings else None
         incremental = recorded and len(changed) * FULL_SHARE <= max(len(wanted), FULL_SHARE)

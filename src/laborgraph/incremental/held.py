@@ -11,7 +11,9 @@ Whenever it cannot say what changed (the first rebuild, the articles folder itse
 another command wrote the cache or the outputs in between, the shared inputs changed, a
 rebuild stopped half-way), ``entries`` is None and the next rebuild computes every key,
 exactly as a build does (``job._refresh``). A key depends on the files and the shared inputs
-alone, so an entry kept for an unchanged mapping is the one a build would look up.
+alone, so an entry kept for an unchanged mapping is the one a build would look up. Its chunks are
+trusted as the last rebuild found or wrote them, as long as no other command wrote the cache (a
+build checks each chunk's size, mtime and inode; one damaged by hand is caught by the next build).
 """
 
 from __future__ import annotations

@@ -86,7 +86,7 @@ def build(data_dir: Path, out_dir: Path, *, cache_dir: Path | None = None, jobs:
         raise LaborgraphError(f"{data_dir / ARTICLES_DIR}: no article mappings (*.yaml); refusing to replace "
                               "the outputs with an empty graph (use --allow-empty to build one anyway)")
     with locked(cache_dir, out_dir):
-        recover(out_dir)
+        recover(out_dir, temps=held is None or held.split.known is None)
         checked = refresh(data_dir, cache_dir=cache_dir, jobs=jobs, progress=progress, reference=reference, held=held)
         lookalikes = cached_findings(data_dir, cache_dir, checked.signatures,
                                      only=checked.signatures if checked.partial else None)
@@ -212,7 +212,7 @@ def _refresh(data_dir: Path, cache_dir: Path, jobs: int | None, keep_store: list
     keyed = hashlib.sha256(f"pyshacl {inputs}".encode()).hexdigest() if reference else inputs
     parsed = _parsed(data_dir, keyed, held)
     watched = held is not None and held.usable(keyed)
-    cache = Cache(cache_dir, whole_rows=not watched)
+    cache = Cache(cache_dir, whole_rows=not watched, rows=not watched)
     if held is not None and watched:
         found = find_changed(held, cache, data_dir, keyed)
         gone: set[str] | None = set(held.entries or ()) - set(found.entries)

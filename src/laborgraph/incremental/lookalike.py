@@ -168,9 +168,14 @@ def _update(db: sqlite3.Connection, data_dir: Path, only: Collection[str] | None
     registry = registry_entities(data_dir)
     if [_entity(r) for r in _rows(db, REGISTRY)] != registry:
         changed[REGISTRY] = registry
-    known = {r[0]: r[1:] for r in db.execute("SELECT name, size, mtime, ino, at FROM ent_files")}
-    if only is not None and not known:  # the tables were started again (other code, damage): scan every file
-        only, signatures = None, None
+    if only is not None and db.execute("SELECT 1 FROM ent_files LIMIT 1").fetchone() is None:
+        only, signatures = None, None  # the tables were started again (other code, damage): scan every file
+    if only is None:
+        rows = db.execute("SELECT name, size, mtime, ino, at FROM ent_files").fetchall()
+    else:  # 10,000 rows read for a few: 0.03 s of an edit
+        rows = [r for n in sorted(only) for r in db.execute(
+            "SELECT name, size, mtime, ino, at FROM ent_files WHERE name = ?", (n,))]
+    known = {r[0]: r[1:] for r in rows}
     scanned, present = [], set()
     if signatures is None:
         signatures = _signatures(data_dir, article_names(data_dir) if only is None else sorted(only))
