@@ -46,7 +46,7 @@ from ..load.yamlsrc import MAX_BYTES
 from ..resources import package_dir
 from ..validate import Finding
 from ..vocab import ONTOLOGY_GRAPH, REGISTRY_GRAPH, article_graph_iri
-from .index import Index, finding_row
+from .index import Index, Tables, finding_row
 
 FORMAT = "4"
 CHUNKS = ("trig", "ttl", "nt", "jsonld")
@@ -158,17 +158,18 @@ class Entry:
 
 
 class Cache:
-    def __init__(self, folder: Path, *, whole_rows: bool = True, rows: bool = True) -> None:
+    def __init__(self, folder: Path, *, whole_rows: bool = True, rows: bool = True, kept: Tables | None = None) -> None:
         """``whole_rows`` false: ``key`` decodes only each index row's "files", and ``get`` only its own row
         (`check`, which reads one entry; a watched build, which reads those of the changed articles).
-        ``rows`` false: the index's rows are read from it one at a time too (``Index.row``: a watched build's)."""
+        ``rows`` false: the index's rows are read from it one at a time too (``Index.row``: a watched build's);
+        ``kept``: the index's tables as this process left them (``Index``)."""
         self.folder = folder
         self._whole = whole_rows
         self._articles = os.path.join(folder, "articles")  # entries' folders, as a string (``get``)
         self.hits = 0
         self.misses = 0
         self._clean_temps()
-        self.index = Index(folder, FORMAT, rows=rows or whole_rows)
+        self.index = Index(folder, FORMAT, rows=rows or whole_rows, kept=kept)
         if self.index.damaged:
             notice(f"the cache index in {folder} was damaged; rebuilt it (the cache is safe to delete)")
         self._rows: dict[str, dict[str, Any]] = {}  # index rows decoded so far

@@ -28,6 +28,7 @@ from ..load import ARTICLES_DIR
 from ..model import Registry
 from ..ontology import Terms
 from .cache import Cache, Entry
+from .index import Tables
 from .layout import SplitIndex
 
 
@@ -56,12 +57,13 @@ class Held:
     parsed: Parsed | None = None
     changed: set[str] = field(default_factory=set)
     split: SplitIndex = field(default_factory=SplitIndex)  # the split layout's index as last written
+    tables: Tables | None = None  # the cache index's entries and store manifest as last left
     stamp: tuple[object, ...] | None = None  # the cache's and the outputs' index files as last left
     rescanned: bool = True  # the last rebuild computed every key
 
     def forget(self) -> None:
         """The next rebuild computes every key and reads the outputs' index again."""
-        self.entries = None
+        self.entries, self.tables = None, None
         self.split = SplitIndex()
 
     def usable(self, inputs: str) -> bool:

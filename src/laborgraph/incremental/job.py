@@ -212,7 +212,8 @@ def _refresh(data_dir: Path, cache_dir: Path, jobs: int | None, keep_store: list
     keyed = hashlib.sha256(f"pyshacl {inputs}".encode()).hexdigest() if reference else inputs
     parsed = _parsed(data_dir, keyed, held)
     watched = held is not None and held.usable(keyed)
-    cache = Cache(cache_dir, whole_rows=not watched, rows=not watched)
+    cache = Cache(cache_dir, whole_rows=not watched, rows=not watched,
+                  kept=held.tables if held is not None and watched else None)
     if held is not None and watched:
         found = find_changed(held, cache, data_dir, keyed)
         gone: set[str] | None = set(held.entries or ()) - set(found.entries)
@@ -253,6 +254,7 @@ def _refresh(data_dir: Path, cache_dir: Path, jobs: int | None, keep_store: list
     cache.close()  # on an error, the connection closes when collected (SQLite has rolled back what it began)
     if held is not None:
         held.kept(entries, found.names, keyed, rescanned=gone is None)
+        held.tables = cache.index.tables()
     return Checked(ordered, report, _stats(entries.values(), parsed.registry, parsed.reg_graph, len(onto)),
                    len(entries) - len(misses), len(misses), focus, found.signatures, found.partial)
 
