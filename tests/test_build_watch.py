@@ -213,3 +213,51 @@ def test_the_cli_rebuilds_on_each_save_and_ctrl_c_or_sigterm_exits_0(tmp_path, s
     assert f"built {len(list((data / 'articles').glob('*.yaml')))} article(s)" in text
     assert "(5 from cache, 1 rebuilt)" in text
     _as_fresh(out, data, tmp_path, "fresh")
+
+
+def test_a_held_rebuild_keys_only_the_named_mapping_and_equals_a_build(tmp_path, monkeypatch):
+    """``rebuild`` with what ``Held`` kept: one key computed (the named mapping's, hashed), the same outputs."""
+    from laborgraph.incremental.buildwatch import rebuild
+    from laborgraph.incremental.cache import Cache
+    from laborgraph.incremental.held import Held
+
+    data = _corpus(tmp_path)
+    out = tmp_path / "out"
+    held = Held()
+    first = rebuild(data, out, out / ".cache", held, Options(layout="split"))
+    assert first.result is not None and first.rescanned and held.entries is not None
+    keyed: list[tuple[str, bool]] = []
+    real = Cache.key
+
+    def key(self, mapping, inputs, *, rehash=False):
+        keyed.append((Path(mapping).name, rehash))
+        return real(self, mapping, inputs, rehash=rehash)
+
+    monkeypatch.setattr(Cache, "key", key)
+    mapping = sorted((data / "articles").glob("*.yaml"))[4]
+    _label(mapping, "held")
+    held.changed.add(mapping.name)
+    done = rebuild(data, out, out / ".cache", held, Options(layout="split"))
+    assert keyed == [(mapping.name, True)] and not done.rescanned and done.result.cache_misses == 1
+    _as_fresh(out, data, tmp_path, "fresh", "split")
+    (out / ".cache" / "index.sqlite-wal").touch()  # as another command's write looks
+    _edit(mapping, "SYNTHETIC held", "SYNTHETIC again")
+    held.changed.add(mapping.name)
+    keyed.clear()
+    again = rebuild(data, out, out / ".cache", held, Options(layout="split"))
+    assert again.rescanned and len(keyed) == 6 and not any(rehash for _, rehash in keyed)
+    _as_fresh(out, data, tmp_path, "fresh2", "split")
+
+
+def test_lookalike_tables_emptied_are_filled_from_every_file_even_when_told_of_one(tmp_path):
+    from laborgraph.authoring.entities import lookalike_findings
+    from laborgraph.incremental.lookalike import _drop, cached_findings
+
+    data = tmp_path / "corpus"
+    shutil.copytree(DATA, data)
+    mapping = data / "articles" / f"{SEED}.yaml"
+    _edit(mapping, "entities:\n", "entities:\n  russian-federation:\n    type: Country\n    label: russia\n")
+    cache = tmp_path / "cache"
+    assert cached_findings(data, cache) == lookalike_findings(data) != []
+    _drop(cache)
+    assert cached_findings(data, cache, only=[]) == lookalike_findings(data)
