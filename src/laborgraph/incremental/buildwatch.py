@@ -21,6 +21,7 @@ key once. Bad input is reported and the watch goes on.
 
 from __future__ import annotations
 
+import gc
 import os
 import time
 from collections.abc import Iterator
@@ -67,7 +68,8 @@ def watch_builds(data_dir: Path, out_dir: Path, *, cache_dir: Path | None = None
 
     ``options`` are ``job.build``'s. Runs until ``stop_event`` is set (checked every ``TIMEOUT_MS``)
     or the generator is closed; ``ready`` is told once changes are being watched (the first build
-    follows, so no save is missed while it runs).
+    follows, so no save is missed while it runs). What the process keeps is frozen for Python's cycle
+    collector between rebuilds (``_settle``), until the watch ends.
     """
     import watchfiles  # here: `laborgraph build` does not pay for it
 
@@ -75,33 +77,42 @@ def watch_builds(data_dir: Path, out_dir: Path, *, cache_dir: Path | None = None
     cache = Path(cache_dir).resolve() if cache_dir is not None else out / ".cache"
     options = options or Options()
     held, texts, started = Held(), TextReaders(data / ARTICLES_DIR), False
-    for changes in watchfiles.watch(data, watch_filter=None, stop_event=stop_event, yield_on_timeout=True,
-                                    rust_timeout=TIMEOUT_MS, step=STEP_MS, raise_interrupt=True):
-        if ready is not None:
-            ready.set()
-        if not started:
-            started = True
-            yield rebuild(data, out, cache, held, options)
-        if not changes:
-            continue
-        batch = sort_changes((p for _, p in changes), data, cache)
-        texts.changed(batch.mappings)
-        found = set().union(*(texts.readers(t) for t in batch.texts))
-        texts.changed(found - batch.mappings)  # a text that is a link may point elsewhere now
-        mappings = batch.mappings | found
-        if not mappings and not batch.others:
-            continue  # a file no build reads (an editor's swap file, one outside articles/)
-        held.changed |= mappings
-        if batch.rescan:
-            held.forget()
-        yield rebuild(data, out, cache, held, options)
+    try:
+        for changes in watchfiles.watch(data, watch_filter=None, stop_event=stop_event, yield_on_timeout=True,
+                                        rust_timeout=TIMEOUT_MS, step=STEP_MS, raise_interrupt=True):
+            if ready is not None:
+                ready.set()
+            if not started:
+                started = True
+                yield rebuild(data, out, cache, held, options, settle=True)
+            if changes:
+                yield from _changed([p for _, p in changes], data, out, cache, held, texts, options)
+    finally:
+        gc.unfreeze()
 
 
-def rebuild(data_dir: Path, out_dir: Path, cache_dir: Path, held: Held, options: Options = Options()) -> Rebuilt:
+def _changed(paths: list[str], data: Path, out: Path, cache: Path, held: Held, texts: TextReaders,
+             options: Options) -> Iterator[Rebuilt]:
+    """The rebuild one batch of changes calls for, if any."""
+    batch = sort_changes(paths, data, cache)
+    texts.changed(batch.mappings)
+    found = set().union(*(texts.readers(t) for t in batch.texts))
+    texts.changed(found - batch.mappings)  # a text that is a link may point elsewhere now
+    mappings = batch.mappings | found
+    if not mappings and not batch.others:
+        return  # a file no build reads (an editor's swap file, one outside articles/)
+    held.changed |= mappings
+    if batch.rescan:
+        held.forget()
+    yield rebuild(data, out, cache, held, options, settle=True)
+
+
+def rebuild(data_dir: Path, out_dir: Path, cache_dir: Path, held: Held, options: Options = Options(), *,
+            settle: bool = False) -> Rebuilt:
     """``job.build`` with what ``held`` kept, timed; bad input and violations are answered, not raised.
 
     The lock is held across the check that nothing else wrote the cache or the outputs since the last
-    rebuild (``stamp``), the build, and the new stamp.
+    rebuild (``stamp``), the build, and the new stamp. ``settle``: ``_settle`` after it (a watch's).
     """
     wall, cpu = time.perf_counter(), time.process_time()
     changed = tuple(sorted(held.changed))
@@ -121,8 +132,25 @@ def rebuild(data_dir: Path, out_dir: Path, cache_dir: Path, held: Held, options:
             held.forget()
             raise
         held.stamp = stamp(cache_dir, out_dir)  # every connection to the index is closed by now
+    if settle:
+        _settle(full=held.rescanned or held.entries is None)
     return Rebuilt(result, error, violations, changed, time.perf_counter() - wall, time.process_time() - cpu,
                    held.rescanned or held.entries is None)
+
+
+def _settle(full: bool) -> None:
+    """Collect a rebuild's garbage, then freeze what lives on (``gc.freeze``).
+
+    A process that keeps 10,000 entries has Python's cycle collector traverse them again and again
+    as a rebuild allocates (0.05 s of an edit at 10,000 articles); frozen, they are left alone (their
+    memory is still freed by reference counting). A collection then traverses only what was made
+    since the last freeze. After a rebuild that computed every key, everything is unfrozen and
+    collected first, so no garbage cycle stays frozen for long; the watch unfreezes when it ends.
+    """
+    if full:
+        gc.unfreeze()
+    gc.collect()
+    gc.freeze()
 
 
 def stamp(cache_dir: Path, out_dir: Path) -> tuple[object, ...]:
