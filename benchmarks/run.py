@@ -27,7 +27,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 import synth
-from watch_bench import watch_row
+from watch_bench import build_watch_row, watch_row
 
 from laborgraph.build import build_dataset
 from laborgraph.export import serialize
@@ -384,6 +384,10 @@ def bench(sizes: list[int], naive_up_to: int, rdflib_up_to: int, work: Path,
         watched = watch_row(data, out, n, cli)
         watched.pop("samples")
         rows.append(watched)
+        print(json.dumps(rows[-1]), flush=True)
+        rebuilt = build_watch_row(data, out, n, cli, one_build)
+        rebuilt.pop("samples")
+        rows.append(rebuilt)
         print(json.dumps(rows[-1]), flush=True)
         if growth_only:
             rows.append(growth_query_row(data, out, n, curve[-1]))

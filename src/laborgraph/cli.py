@@ -155,14 +155,23 @@ def validate(paths: tuple[Path, ...], fmt: str, strict: bool, cache_dir: Path, r
               help="Build even when articles/ holds no mappings (otherwise refused: it would replace the outputs "
                    "with an empty graph).")
 @REFERENCE
+@click.option("--watch", is_flag=True,
+              help="Stay up: build, then rebuild whenever a mapping, a text file or the registry is saved "
+                   "(only what changed); Ctrl-C stops.")
 @_fails_cleanly
 def build(data_dir: Path, out_dir: Path, cache_dir: Path | None, jobs: int | None, layout: str,
-          allow_empty: bool, reference: bool) -> None:
+          allow_empty: bool, reference: bool, watch: bool) -> None:
     """Build and validate the graph from mapping files; write TriG, Turtle, JSON-LD and N-Triples.
 
     Nothing is written when the graph has SHACL violations (exit 1). Rebuilds are
-    incremental: only changed articles are mapped and validated again.
+    incremental: only changed articles are mapped and validated again. With --watch,
+    prints the same after each save, and the time it took, until Ctrl-C (exit 0).
     """
+    if watch:
+        from .incremental.buildwatch import Options
+
+        _watch_builds(data_dir, out_dir, cache_dir, Options(jobs, layout, allow_empty, reference))
+        return
     from .incremental import build as run
 
     progress = _progress("building changed articles")
@@ -171,6 +180,11 @@ def build(data_dir: Path, out_dir: Path, cache_dir: Path | None, jobs: int | Non
                      allow_empty=allow_empty, reference=reference)
     finally:
         progress.done()
+    _built(result, out_dir)
+
+
+def _built(result: Any, out_dir: Path) -> None:
+    """What `build` says of a build (``BuildResult``): the look-alike warnings, the counts, the files written."""
     for finding in result.lookalikes:  # not report.findings: an edit's build reads the corpus findings only if asked
         click.echo(f"warning: {finding.location()}: {finding.message}", err=True)
     s = result.stats
@@ -515,6 +529,28 @@ def check(mappings: tuple[Path, ...], data_dir: Path | None, watch: bool, cache_
         click.echo(f"warning: {line}", err=True)
     click.echo(result.text, nl=False)
     sys.exit(0 if result.conforms else 1)
+
+
+def _watch_builds(data_dir: Path, out_dir: Path, cache_dir: Path | None, options: Any) -> None:
+    """`build --watch`: build's report and one timing line per rebuild, until Ctrl-C; bad input goes on."""
+    from .incremental.buildwatch import watch_builds
+    from .load import ARTICLES_DIR
+
+    if not (data_dir / ARTICLES_DIR).is_dir():
+        raise click.UsageError(f"{data_dir}: no articles/ folder to watch (give --data)")
+    ready = _Told(f"watching {data_dir} (Ctrl-C to stop)")
+    _stop_on_sigterm()
+    try:
+        for done in watch_builds(data_dir, out_dir, cache_dir=cache_dir, options=options, ready=ready):
+            if done.result is None:
+                click.echo(f"error: {done.error}", err=True)
+            else:
+                _built(done.result, out_dir)
+            what = f"{len(done.changed)} changed" if done.changed else "start"
+            click.echo(f"{'rebuilt' if done.result is not None else 'nothing written'} in {done.seconds:.3f} s "
+                       f"(CPU {done.cpu:.3f} s, {what}{', every key' if done.rescanned else ''})")
+    except KeyboardInterrupt:
+        pass  # the way to stop: exit 0
 
 
 def _watch_checks(mappings: tuple[Path, ...], data_dir: Path | None, cache_dir: Path) -> None:

@@ -12,6 +12,7 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from .buildwatch import watch_builds
     from .job import BuildResult, build, refresh, validate_paths, with_corpus_store, with_entries
     from .layout import graph_documents, stream_document, write_document
     from .snapshot import load_snapshot, memory_store, with_query_store
@@ -19,7 +20,8 @@ if TYPE_CHECKING:
 _HOME = {**dict.fromkeys(("BuildResult", "build", "refresh", "validate_paths", "with_corpus_store", "with_entries"),
                          "job"),
          **dict.fromkeys(("load_snapshot", "memory_store", "with_query_store"), "snapshot"),
-         **dict.fromkeys(("graph_documents", "stream_document", "write_document"), "layout")}
+         **dict.fromkeys(("graph_documents", "stream_document", "write_document"), "layout"),
+         "watch_builds": "buildwatch"}
 
 
 def __getattr__(name: str) -> Any:
@@ -31,4 +33,4 @@ def __getattr__(name: str) -> Any:
 
 
 __all__ = ["BuildResult", "build", "graph_documents", "load_snapshot", "memory_store", "refresh", "stream_document",
-           "validate_paths", "with_corpus_store", "with_entries", "with_query_store", "write_document"]
+           "validate_paths", "watch_builds", "with_corpus_store", "with_entries", "with_query_store", "write_document"]

@@ -115,7 +115,7 @@ def check_article(mapping: Path, data_dir: Path, *, cache_dir: Path, kept: Kept 
     from .job import refresh
 
     with locked(cache_dir):
-        if kept is not None and kept.stamp != _stamp(cache_dir):
+        if kept is not None and kept.stamp != index_stamp(cache_dir):
             kept.keys = None  # another command wrote to the cache
         changed = set(kept.changed) if kept is not None and kept.keys is not None else None
         report = _fast(mapping, data_dir, cache_dir, kept)
@@ -128,11 +128,11 @@ def check_article(mapping: Path, data_dir: Path, *, cache_dir: Path, kept: Kept 
             changed = None  # the look-alike tables too are brought up to date from every file's signature
         checked = Checked(report, fast, check_warnings(mapping, data_dir, cache_dir, changed))
         if kept is not None:
-            kept.stamp = _stamp(cache_dir)  # every connection to the index is closed by now
+            kept.stamp = index_stamp(cache_dir)  # every connection to the index is closed by now
         return checked
 
 
-def _stamp(cache_dir: Path) -> tuple[tuple[int, int, int] | None, ...]:
+def index_stamp(cache_dir: Path) -> tuple[tuple[int, int, int] | None, ...]:
     """The cache index's files' size, mtime and inode: a write by another command changes one of them."""
     out: list[tuple[int, int, int] | None] = []
     for suffix in ("", "-wal"):
@@ -298,4 +298,4 @@ def _parse_shared(data_dir: Path, inputs: str) -> Shared:
                   shapes_graph(corpus=True))
 
 
-__all__ = ["Checked", "Kept", "check_article"]
+__all__ = ["Checked", "Kept", "check_article", "index_stamp"]

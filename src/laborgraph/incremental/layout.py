@@ -15,6 +15,7 @@ import json
 import os
 import shutil
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -118,8 +119,11 @@ def _apply(out_dir: Path, renames: Iterable[tuple[Path, Path]], deletes: Iterabl
             path.unlink(missing_ok=True)
 
 
-def recover(out_dir: Path) -> None:
-    """Finish a set of renames a killed build began, then remove temporary files it left (under the lock)."""
+def recover(out_dir: Path, temps: bool = True) -> None:
+    """Finish a set of renames a killed build began, then remove temporary files it left (under the lock).
+
+    ``temps`` false: the journal alone (a build that stays up, that wrote the outputs last: listing
+    ``graphs/``, 40,000 names at 10,000 articles, cost an edit 0.04 s)."""
     journal = out_dir / JOURNAL
     try:
         plan = json.loads(journal.read_text(encoding="utf-8"))
@@ -130,7 +134,7 @@ def recover(out_dir: Path) -> None:
     except (OSError, ValueError, KeyError, TypeError):
         pass  # a journal we cannot read was never complete (it is written atomically): nothing was renamed
     journal.unlink(missing_ok=True)
-    for folder in (out_dir, out_dir / SPLIT_DIR):
+    for folder in (out_dir, out_dir / SPLIT_DIR) if temps else ():
         try:
             names = os.listdir(folder)
         except OSError:
@@ -143,20 +147,36 @@ def recover(out_dir: Path) -> None:
 SPLIT_DIR = "graphs"
 
 
-def write_split(out_dir: Path, entries: list[tuple[str, Entry]]) -> list[Path]:
+@dataclass
+class SplitIndex:
+    """``graphs/index.json``'s graphs and the folder's file names, as the last ``write_split`` left them
+    (a build that stays up keeps them: reading them back cost an edit 0.07 s at 10,000 articles)."""
+
+    known: dict[str, Any] | None = None  # None: read them from the folder; else as written by this process
+    present: set[str] = field(default_factory=set)
+    texts: dict[str, str] = field(default_factory=dict)  # each graph's '"slug": {row}' as index.json has it
+
+
+def write_split(out_dir: Path, entries: list[tuple[str, Entry]], held: SplitIndex | None = None) -> list[Path]:
     """One document per named graph and syntax in ``out_dir/graphs/``; only changed graphs are rewritten.
 
     ``graphs/index.json`` lists each graph's IRI, files and cache key; the changed
     documents, the index and the removals are committed as one set (``commit``).
+    ``held``: the index and names as the last call left them (read from the folder when it holds none),
+    and afterwards as this call leaves them.
     """
     folder = out_dir / SPLIT_DIR
     folder.mkdir(parents=True, exist_ok=True)
     index_path = folder / "index.json"
-    try:
-        known = json.loads(index_path.read_text(encoding="utf-8"))["graphs"]
-    except (OSError, ValueError, KeyError, TypeError):
-        known = {}
-    present = set(os.listdir(folder))
+    trusted = held is not None and held.known is not None  # rows and files this process wrote
+    if held is not None and held.known is not None:
+        known, present = held.known, held.present
+    else:
+        try:
+            known = json.loads(index_path.read_text(encoding="utf-8"))["graphs"]
+        except (OSError, ValueError, KeyError, TypeError):
+            known = {}
+        present = set(os.listdir(folder))
     renames: list[tuple[Path, Path]] = []
     current: dict[str, Any] = {}
     syntaxes, exts = list(SUFFIX), list(SUFFIX.values())
@@ -165,6 +185,9 @@ def write_split(out_dir: Path, entries: list[tuple[str, Entry]]) -> list[Path]:
             slug = entry.slug
             names = [slug + ext for ext in exts]
             old = known.get(slug)
+            if trusted and old is not None and old["key"] == entry.key and old["graph"] == name:
+                current[slug] = old  # written by this process: its files are the slug's
+                continue
             if (type(old) is dict and old.get("key") == entry.key and old.get("graph") == name and len(old) == 3
                     and old.get("files") == dict(zip(syntaxes, names, strict=True))
                     and present.issuperset(names)):
@@ -177,14 +200,37 @@ def write_split(out_dir: Path, entries: list[tuple[str, Entry]]) -> list[Path]:
         deletes = [folder / file for slug in sorted(set(known) - set(current))
                    for file in known[slug].get("files", {}).values()]
         if current != known or not index_path.is_file():
-            text = json.dumps({"graphs": current}, sort_keys=True) + "\n"  # no indent: the C encoder
+            text = _index_text(current, known, held)
             renames.append((temp_beside(index_path, lambda fh: fh.write(text.encode("utf-8"))), index_path))
         # never leave the other layout behind, stale
         commit(out_dir, renames, deletes + [out_dir / f"{BUILD_NAME}{ext}" for ext in SUFFIX.values()])
+        if held is not None:
+            if not trusted:
+                held.texts = {slug: _index_row(slug, row) for slug, row in current.items()}
+            held.known, held.present = current, (present - {p.name for p in deletes}) | {t.name for _, t in renames}
     finally:
         for tmp, _ in renames:
             tmp.unlink(missing_ok=True)
     return [target for _, target in renames if target != index_path]
+
+
+def _index_text(current: dict[str, Any], known: dict[str, Any], held: SplitIndex | None) -> str:
+    """``graphs/index.json``'s text: ``json.dumps({"graphs": current}, sort_keys=True)`` and a newline; with
+    ``held`` rows, each unchanged row's text is reused (encoding 10,000 rows cost an edit 0.08 s)."""
+    if held is None or held.known is None:
+        return json.dumps({"graphs": current}, sort_keys=True) + "\n"  # no indent: the C encoder
+    texts = held.texts
+    for slug in set(texts) - set(current):
+        del texts[slug]
+    for slug, row in current.items():
+        if row is not known.get(slug) or slug not in texts:
+            texts[slug] = _index_row(slug, row)
+    return '{"graphs": {' + ", ".join(texts[slug] for slug in sorted(current)) + "}}\n"
+
+
+def _index_row(slug: str, row: Any) -> str:
+    """One graph's member of ``graphs/index.json``, as ``json.dumps(..., sort_keys=True)`` writes it."""
+    return f"{json.dumps(slug)}: {json.dumps(row, sort_keys=True)}"
 
 
 def _split_temp(folder: Path, file: str, syntax: str, name: str, entry: Entry) -> Path:
