@@ -100,7 +100,10 @@ def test_the_scanning_forms_find_what_the_checks_find(seed_union, graphs):
                       x:note lg:supports x:st4 .
                       x:st5 a rdf:Statement ; rdf:subject x:s ; rdf:predicate x:q ; rdf:object x:o3 .
                       x:st6 a rdf:Statement ; rdf:subject x:s ; rdf:predicate x:q ; rdf:object x:o4 .
-                      x:note lg:supports x:st6 . }""")
+                      x:note lg:supports x:st6 .
+                      x:s a x:Kind . x:note lg:supports x:st7 , x:st8 .
+                      x:st7 a rdf:Statement ; rdf:subject x:s ; rdf:predicate rdf:type ; rdf:object x:Kind .
+                      x:st8 a rdf:Statement ; rdf:subject x:s ; rdf:predicate rdf:type ; rdf:object x:Other . }""")
     # claims without a quote, or with a quote span located by no position selector, in graphs of their own or not
     g.update("""PREFIX lg: <https://w3id.org/laborgraph/ns#> PREFIX prov: <http://www.w3.org/ns/prov#>
         PREFIX oa: <http://www.w3.org/ns/oa#> PREFIX x: <urn:x:>
@@ -122,3 +125,6 @@ def test_the_scanning_forms_find_what_the_checks_find(seed_union, graphs):
         expected = rows(checks[name].query)
         assert len(expected) >= 2, name  # the fixtures make it fire
         assert rows(scanning) == expected, name
+    orphans = {str(row[0]) for row in store.query(checks["orphan-statement-violation"].query,
+                                                  use_default_graph_as_union=True)}
+    assert {"<urn:x:st6>", "<urn:x:st8>"} <= orphans and not {"<urn:x:st2>", "<urn:x:st7>"} & orphans

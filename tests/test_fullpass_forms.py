@@ -40,7 +40,9 @@ def test_each_rules_full_and_scanning_forms_are_in_use_and_find_what_the_rule_fi
         return sorted(tuple(str(v) for v in row) for row in store.query(query, use_default_graph_as_union=True))
 
     scanned = set(SCANS) & set(constraints)
-    assert scanned  # some rule has a scanning form
+    assert "SingleAnonymousSource-uncorroborated" in scanned  # its chains read by scans, one article at a time
+    stale = [name for name in scanned if scanning_form(name, constraints[name].query) is None]
+    assert not stale, f"{stale}: the text no longer holds the fragments a scanning form replaces"
 
     def forms(name: str) -> list[str]:
         c = constraints[name]

@@ -23,14 +23,18 @@ SCANS = {
     "orphan-statement-violation": (
         ("?statement a rdf:Statement . FILTER NOT EXISTS { ?evidence lg:supports ?statement }",
          _STATEMENT + " MINUS { ?evidence lg:supports ?statement }"),
-        # the triple is still looked up per statement: as MINUS over the triples of the nodes statements are
-        # about (the only ones that can match) it took 1.5 s less CPU but 270 MB more memory (637 MB)
+        # the triples of the predicates statements have, but rdf:type, are one scan each and a MINUS: at 10,000
+        # synthetic articles 425,000 lookups of 14 us, 10.5 -> 5.2 s of CPU for 150 MB more (460 MB); a typed
+        # statement's triple (50,000; rdf:type has 15 times as many triples) is still looked up. As MINUS over
+        # every triple of those predicates it was 800 MB; over those of the nodes statements are about, 637 MB.
         ("?statement a rdf:Statement ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o . "
          "FILTER NOT EXISTS { ?s ?p ?o }",
          _STATEMENT + " { SELECT ?statement ?s WHERE { ?statement rdf:subject ?s } }"
          " { SELECT ?statement ?p WHERE { ?statement rdf:predicate ?p } }"
          " { SELECT ?statement ?o WHERE { ?statement rdf:object ?o } }"
-         " FILTER NOT EXISTS { ?s ?p ?o }")),
+         " MINUS { { SELECT DISTINCT ?p WHERE { ?stated rdf:predicate ?p FILTER (!sameTerm(?p, rdf:type)) } }"
+         " ?s ?p ?o }"
+         " FILTER (!sameTerm(?p, rdf:type) || NOT EXISTS { ?s ?p ?o })")),
     "fact-without-claim-violation": (
         ("OPTIONAL { ?st rdf:subject ?subject ; rdf:predicate ?predicate ; rdf:object ?object . "
          "?support lg:supports ?st . } FILTER (!BOUND(?support))",
@@ -76,6 +80,27 @@ FULL = {
 }
 
 
+# SingleAnonymousSource on disk: its full form with the chain block read by scans. The claims' three patterns
+# are sub-selects joined by hashing, and what the chain reads of an article (its original, the original's first
+# twin, outlet and citation) is found once an article, not once a claim (10,000 articles, 50,000 claims); the
+# sources' identities are one scan. The same rows: the article block projects all the rest of the chain reads.
+_CLAIM_PATTERNS = ("?claim a lg:Claim ; prov:wasDerivedFrom ?chainArticle ; prov:wasAttributedTo ?chainSource . "
+                   "?chainArticle lg:republishes* ?chainOriginal .")
+_CLAIM_SCANS = ("{ SELECT ?claim WHERE { ?claim a lg:Claim } } "
+                "{ SELECT ?claim ?chainArticle WHERE { ?claim prov:wasDerivedFrom ?chainArticle } } "
+                "{ SELECT ?claim ?chainSource WHERE { ?claim prov:wasAttributedTo ?chainSource } } "
+                "{ SELECT ?chainArticle ?chainEdition ?chainOutlet ?chainCited WHERE { "
+                "{ SELECT DISTINCT ?chainArticle WHERE { ?chainCopy prov:wasDerivedFrom ?chainArticle } } "
+                "?chainArticle lg:republishes* ?chainOriginal .")
+_VIA = ('BIND (IF(COALESCE(?chainFirst, "") != "", ?chainFirstCited, ?chainOwnCited) AS ?chainCited) '
+        "OPTIONAL { ?chainSource lg:identifiedAs|lg:informed ?chainVia .")
+_VIA_SCANS = ('BIND (IF(COALESCE(?chainFirst, "") != "", ?chainFirstCited, ?chainOwnCited) AS ?chainCited) } } '
+              "OPTIONAL { { SELECT ?chainSource ?chainVia WHERE "
+              "{ ?chainSource lg:identifiedAs|lg:informed ?chainVia } }")
+SCANS["SingleAnonymousSource-uncorroborated"] = (
+    *FULL["SingleAnonymousSource-uncorroborated"], (_CLAIM_PATTERNS, _CLAIM_SCANS), (_VIA, _VIA_SCANS))
+
+
 def _collapsed(query: str) -> str:
     """``query`` without its comment lines, its whitespace runs made one space."""
     return " ".join(" ".join(line for line in query.splitlines() if not line.lstrip().startswith("#")).split())
@@ -108,7 +133,8 @@ def scanning_form(name: str, query: str) -> str | None:
     Oxigraph joins a triple pattern to the rows before it by a lookup per row, and a
     lookup in RocksDB costs about 10 us: the orphan-statement and fact-without-claim
     checks made several per reified statement (15.5 and 16.4 s of CPU at 10,000 synthetic
-    articles, 9.4 and 5.2 s in these forms; hedgedSoleSupport 5.0 -> 3.1 s, claim-quote 3.5 -> 0.4 s). Each pattern
+    articles, 9.4 (now 6.9) and 5.2 s in these forms; hedgedSoleSupport 5.0 -> 3.1 s, claim-quote 3.5 -> 0.4 s,
+    SingleAnonymousSource in its full form 13.4 -> 7.5 s, its chains read once an article). Each pattern
     in a sub-select of its own is read by one scan and joined by hashing, and ``FILTER NOT
     EXISTS`` or ``OPTIONAL ... !BOUND`` over patterns whose variables the row binds is
     ``MINUS`` (the same rows: the row binds the variables they share). In memory a lookup

@@ -38,9 +38,10 @@ SCANS_UP_TO_BYTES = 1024 * 2**20  # N-Triples read by the scanning forms at most
 PARALLEL_FROM = 200  # graphs: below this a pass takes well under a second, less than forking costs
 
 # The longest tasks first, so that two processes finish together. CPU and peak RSS of each alone at 10,000
-# synthetic articles on the on-disk checkpoint (in their ``forms``): SingleAnonymousSource 11.5 s / 294 MB,
-# orphan-statement 9.4 s / 498 MB, fact-without-claim 5.2 s / 435 MB, hedgedSoleSupport 5.2 s / 365 MB and
-# claim-quote 0.4 s / 120 MB. Tasks not named here run last, in their own order.
+# synthetic articles on the on-disk checkpoint (in their ``forms``): SingleAnonymousSource 7.5 s / 265 MB,
+# orphan-statement 6.9 s / 683 MB, fact-without-claim 5.8 s / 435 MB, hedgedSoleSupport 4.9 s / 365 MB and
+# claim-quote 0.6 s / 120 MB: one process runs the first and the fourth, the other the second and the third
+# (about 13 s of CPU each). Tasks not named here run last, in their own order.
 LONGEST_FIRST = ("SingleAnonymousSource-uncorroborated", "orphan-statement-violation", "fact-without-claim-violation",
                  "Claim-hedgedSoleSupport", "claim-quote-violation")
 
