@@ -169,6 +169,17 @@ def _measured(texts: list[str]) -> tuple[list[str], list[int]]:
 
 
 def _fitted(texts: list[str], sizes: list[int], width: int) -> list[str]:
-    """Each cell cut to ``width`` columns if wider (:func:`truncate_middle`), then padded to it."""
-    return [t + " " * (width - n) if n <= width else _pad(truncate_middle(t, width), width)
+    """Each cell cut to ``width`` columns if wider (:func:`truncate_middle`), then padded to it.
+
+    An ASCII cell is cut by slicing, as truncate_middle cuts it (one column a character, so
+    the cut is exactly ``width`` wide): a library query's table at 10,000 articles cuts about
+    two million cells, and the general rule measured each one again, several seconds of CPU.
+    """
+    if width <= 1:
+        return [t + " " * (width - n) if n <= width else _pad(truncate_middle(t, width), width)
+                for t, n in zip(texts, sizes, strict=True)]
+    head = (width - 1) // 3
+    tail = width - 1 - head
+    return [t + " " * (width - n) if n <= width else
+            t[:head] + ELLIPSIS + t[len(t) - tail:] if t.isascii() else _pad(truncate_middle(t, width), width)
             for t, n in zip(texts, sizes, strict=True)]
