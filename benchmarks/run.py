@@ -485,6 +485,11 @@ def bench(sizes: list[int], naive_up_to: int, rdflib_up_to: int, work: Path,
             f"bare pyoxigraph Store in memory: Store.load of the built N-Triples + the same SPARQL + free (load "
             f"{fmt([r['load_s'] for r in base_runs])} s, queries {fmt([r['queries_s'] for r in base_runs])} s; "
             f"CPU {statistics.median(r['cpu'] for r in base_runs):.1f} s)", "<= 2x", ratio(ours, base) <= 2)
+        # the stricter reading, as rounds one to five measured it: the bare store loaded beforehand, its queries alone
+        alone = [r["queries_s"] for r in base_runs]
+        row(f"query library ({len(queries)} queries but cq14), default path as above, against the bare store's "
+            "queries alone", n, ours, alone, "the same bare runs' queries only (their load not counted)", "<= 2x",
+            ratio(ours, alone) <= 2)
         row(f"query library ({len(queries)} queries but cq14), `--store disk`", n, disk, same,
             "bare pyoxigraph on the same on-disk store", "<= 2x", ratio(disk, same) <= 2)
         cli_one = timed(lambda: subprocess.run([cli, "query", "--data", str(data), "--cache", str(out / ".cache"),

@@ -30,7 +30,7 @@ def test_full_benchmark_runs_to_the_end_on_tiny_corpora():
                      "edit one article, rebuild (`laborgraph build`", "), default path: refresh",
                      "), `--store disk`", "one library query through the CLI",
                      "`push` to Oxigraph server", "`push` to Virtuoso", "export", "`laborgraph check --watch`",
-                     "edit one article, `build --watch`"):
+                     "edit one article, `build --watch`", "against the bare store's queries alone"):
             assert any(kind in t for t in targets), (size, kind)
     (alone,) = [r for r in rows if " alone (" in r["target"]]  # cq14, timed apart at the first size
     assert alone["articles"] == 3 and alone["target"].startswith("cq14")
