@@ -450,6 +450,27 @@ def test_a_feed_loads_a_share_of_the_expected_graphs_a_call_within_its_bounds(co
     assert held[0] == held[1]
 
 
+def test_a_feeds_last_stretch_goes_in_small_loads(tmp_path, monkeypatch):
+    """What is left to load after the last graph comes stays at most ``BULK_GRAPHS`` graphs."""
+    from laborgraph.incremental import cache
+    from laborgraph.incremental.cache import BulkFeed, Cache
+
+    loads: list[list[str]] = []
+    monkeypatch.setattr(cache, "BULK_GRAPHS", 2)
+    monkeypatch.setattr(cache, "FEED_GRAPHS", 3)
+    monkeypatch.setattr(cache, "FEED_LOADS", 1)
+    monkeypatch.setattr(cache, "bulk_load_graphs", lambda store, graphs, per: loads.append([n for n, _ in graphs]))
+    store_cache = Cache(tmp_path / "c")
+    with BulkFeed(store_cache, True, 7) as feed:
+        for i in range(7):
+            feed.add(f"g{i}", f"k{i}", f"p{i}")
+        assert loads == [["g0", "g1", "g2"], ["g3", "g4"], ["g5", "g6"]]  # not 3, 3, then 1 at the end
+        store, loaded = feed.take()
+    assert loaded == {f"g{i}": f"k{i}" for i in range(7)}
+    del store
+    store_cache.close()
+
+
 def test_a_feed_cut_short_by_an_input_error_leaves_a_store_the_next_build_empties(corpus_dir, tmp_path, feeding):
     from laborgraph.errors import LaborgraphError
     from laborgraph.incremental import with_corpus_store

@@ -481,7 +481,9 @@ class BulkFeed:
     10,000 articles 250 graphs a load cost 72 s of CPU, 37 s of it compaction, and
     1,000 a load 60 s, 20 s of it compaction (but 380 MB more at once). So a feed
     loads about an eighth of the expected graphs a call, within ``BULK_GRAPHS`` and
-    ``FEED_GRAPHS``: several loads still overlap the building. ``Cache.store`` takes
+    ``FEED_GRAPHS``: several loads still overlap the building. The last stretch goes in
+    loads of ``BULK_GRAPHS``, so what is left to load once the workers are done stays
+    small (a load starts only when its last graph has come). ``Cache.store`` takes
     the store over and loads only what the feed has not. The store is opened at the
     first graph, after the workers have forked (RocksDB's threads do not survive a fork);
     an interrupted feed leaves a store without a manifest, which the next build empties.
@@ -491,6 +493,7 @@ class BulkFeed:
     def __init__(self, cache: Cache, active: bool, graphs: int = 0) -> None:
         self.cache, self.active = cache, active
         self.per = max(BULK_GRAPHS, min(FEED_GRAPHS, graphs // FEED_LOADS))
+        self.left = graphs  # graphs still expected
         self.store: Any = None
         self.pending: list[tuple[str, str, str]] = []
         self.loaded: dict[str, str] = {}
@@ -508,7 +511,8 @@ class BulkFeed:
         if not self.active:
             return
         self.pending.append((name, key, path))
-        if len(self.pending) >= self.per:
+        self.left -= 1
+        if len(self.pending) >= (self.per if self.left >= self.per else BULK_GRAPHS):
             self._load()
 
     def _load(self) -> None:
