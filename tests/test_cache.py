@@ -417,8 +417,8 @@ def feeding(monkeypatch):
     monkeypatch.setattr(job, "FEED_FROM", 0)
     monkeypatch.setattr(cache, "BULK_GRAPHS", 1)
     monkeypatch.setattr(workers, "BATCH", 1)
-    monkeypatch.setattr(cache, "bulk_load_graphs", lambda store, graphs: (loads.append(len(graphs)),
-                                                                          real(store, graphs)))
+    monkeypatch.setattr(cache, "bulk_load_graphs", lambda store, graphs, *per: (loads.append(len(graphs)),
+                                                                                real(store, graphs, *per)))
     return loads
 
 
@@ -434,6 +434,49 @@ def test_a_store_fed_while_articles_are_built_holds_what_a_load_after_them_holds
             for name in ("fed", "plain")]
     assert held[0] == held[1]
     assert len(held[0]) == 5
+
+
+def test_a_feed_loads_a_share_of_the_expected_graphs_a_call_within_its_bounds(corpus_dir, tmp_path, feeding,
+                                                                              monkeypatch):
+    """Fewer, larger bulk loads for a large build (RocksDB compacts each load's files into the rest),
+    with the same quads as a store loaded after the build."""
+    from laborgraph.incremental import cache, with_corpus_store
+    from laborgraph.incremental.cache import BulkFeed, Cache
+
+    monkeypatch.setattr(cache, "FEED_GRAPHS", 2)
+    monkeypatch.setattr(cache, "FEED_LOADS", 1)
+    unused = Cache(tmp_path / "c")
+    assert [BulkFeed(unused, True, n).per for n in (0, 1, 2, 3, 50)] == [1, 1, 2, 2, 2]
+    unused.close()
+    fed = build(corpus_dir, tmp_path / "fed", jobs=2)
+    assert feeding[:2] == [2, 1]  # three articles expected: two a load, then the last as the feed is taken
+    plain = build(corpus_dir, tmp_path / "plain", jobs=1)
+    assert outputs(tmp_path / "fed") == outputs(tmp_path / "plain")
+    assert _all(fed.report.findings) == _all(plain.report.findings)
+    held = [with_corpus_store(corpus_dir, _quads, cache_dir=tmp_path / name / ".cache", jobs=1)
+            for name in ("fed", "plain")]
+    assert held[0] == held[1]
+
+
+def test_a_feeds_last_stretch_goes_in_small_loads(tmp_path, monkeypatch):
+    """What is left to load after the last graph comes stays at most ``BULK_GRAPHS`` graphs."""
+    from laborgraph.incremental import cache
+    from laborgraph.incremental.cache import BulkFeed, Cache
+
+    loads: list[list[str]] = []
+    monkeypatch.setattr(cache, "BULK_GRAPHS", 2)
+    monkeypatch.setattr(cache, "FEED_GRAPHS", 3)
+    monkeypatch.setattr(cache, "FEED_LOADS", 1)
+    monkeypatch.setattr(cache, "bulk_load_graphs", lambda store, graphs, per: loads.append([n for n, _ in graphs]))
+    store_cache = Cache(tmp_path / "c")
+    with BulkFeed(store_cache, True, 7) as feed:
+        for i in range(7):
+            feed.add(f"g{i}", f"k{i}", f"p{i}")
+        assert loads == [["g0", "g1", "g2"], ["g3", "g4"], ["g5", "g6"]]  # not 3, 3, then 1 at the end
+        store, loaded = feed.take()
+    assert loaded == {f"g{i}": f"k{i}" for i in range(7)}
+    del store
+    store_cache.close()
 
 
 def test_a_feed_cut_short_by_an_input_error_leaves_a_store_the_next_build_empties(corpus_dir, tmp_path, feeding):

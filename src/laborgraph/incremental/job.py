@@ -226,7 +226,7 @@ def _refresh(data_dir: Path, cache_dir: Path, jobs: int | None, keep_store: list
     WORKER_INPUTS.update(registry=parsed.registry, terms=parsed.terms, data_dir=data_dir, reg_graph=parsed.reg_graph,
                          onto=parsed.onto, reference=reference)
     jobs = jobs or os.cpu_count() or 1
-    with cache.bulk_feed(jobs > 1 and len(misses) > FEED_FROM) as feed:
+    with cache.bulk_feed(jobs > 1 and len(misses) > FEED_FROM, len(misses)) as feed:
         try:
             for done, built in enumerate(build_changed(misses, jobs), 1):
                 entry = cache.put(Entry(built.slug, built.key, built.graph, built.findings, built.stats,
