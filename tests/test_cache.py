@@ -280,25 +280,17 @@ def test_auto_layout_splits_large_corpora(corpus_dir, tmp_path, monkeypatch):
     assert build(corpus_dir, tmp_path / "a").layout == "split"
 
 
-def test_the_cache_bulk_loads_as_many_graphs_at_a_time_as_export_does():
-    """cache.py spells BULK_GRAPHS out rather than import it (export.rdf imports rdflib; `query` reads the cache)."""
-    from laborgraph.export import rdf
-    from laborgraph.incremental import cache as cache_module
-
-    assert cache_module.BULK_GRAPHS == rdf.BULK_GRAPHS
-
-
 def test_a_new_store_is_bulk_loaded_with_what_a_load_per_graph_gives(corpus_dir, tmp_path, monkeypatch):
     import pyoxigraph as ox
 
-    from laborgraph.export import rdf
     from laborgraph.incremental import cache as cache_module
     from laborgraph.incremental import with_corpus_store
 
     calls: list[int] = []
-    monkeypatch.setattr(rdf, "BULK_GRAPHS", 2)  # several bulk loads, not one
-    monkeypatch.setattr(cache_module, "bulk_load_graphs", lambda store, graphs: (calls.append(len(graphs)),
-                                                                               rdf.bulk_load_graphs(store, graphs)))
+    real = cache_module.bulk_load_graphs
+    monkeypatch.setattr(cache_module, "BULK_GRAPHS", 2)  # several bulk loads, not one
+    monkeypatch.setattr(cache_module, "bulk_load_graphs", lambda store, graphs, *per: (calls.append(len(graphs)),
+                                                                                     real(store, graphs, *per)))
     cache_dir = tmp_path / "cache"
 
     def quads_by_graph(store):

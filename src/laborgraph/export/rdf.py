@@ -295,27 +295,6 @@ def serialize(ds: Dataset, fmt: Format) -> str:
     return g.serialize(format="turtle")
 
 
-BULK_GRAPHS = 250  # graphs per bulk load (about 18 MB of N-Quads for synthetic articles)
-
-
-def bulk_load_graphs(store: Any, graphs: list[tuple[str, str]], per: int | None = None) -> None:
-    """Named graphs from N-Triples files into an empty Oxigraph store by its bulk loader,
-    ``per`` graphs a call (``BULK_GRAPHS`` by default).
-
-    About half the CPU of one ``load`` per graph (1,000 synthetic articles: 8.0 s
-    against 17-19 s). Each file becomes N-Quads by naming the graph before every
-    line's final `` .``, which N-Triples writes nowhere else (newlines in literals
-    are escaped).
-    """
-    import pyoxigraph
-
-    per = per or BULK_GRAPHS
-    for i in range(0, len(graphs), per):
-        quads = b"".join(Path(path).read_bytes().replace(b" .\n", f" <{name}> .\n".encode())
-                         for name, path in graphs[i:i + per])
-        store.bulk_load(quads, format=pyoxigraph.RdfFormat.N_QUADS)
-
-
 def write_atomic(path: Path, text: str) -> None:
     """Write via a temporary file and rename, so readers never see half a file."""
     if not isinstance(text, str):
@@ -359,7 +338,6 @@ def write_atomic_bytes(path: Path, data: bytes) -> None:
 __all__ = [
     "JSONLD_FOOTER",
     "Format",
-    "bulk_load_graphs",
     "jsonld_chunk",
     "jsonld_dataset",
     "jsonld_header",
