@@ -372,6 +372,8 @@ def article_graph_iri(slug: str) -> URIRef:
 
 REGISTRY_GRAPH = URIRef(f"{ID}graph/registry")
 ONTOLOGY_GRAPH = URIRef(f"{ID}graph/ontology")
+# Only in the compiled shapes' scratch store: every node's rdf:type/rdfs:subClassOf* classes
+INSTANCES_GRAPH = URIRef(f"{ID}graph/instances")
 
 
 def claim_iri(slug: str, claim_id: str) -> URIRef:
