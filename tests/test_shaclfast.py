@@ -239,3 +239,12 @@ def test_without_the_instances_graph_the_same_findings(seed_graph, monkeypatch):
     assert {"Facts-range", "Facts-domain"} <= {f.shape.rsplit("#", 1)[-1] for f in fast}
     monkeypatch.setattr(shaclfast._Data, "instances", lambda self: None)
     assert shaclfast.validate(graphs, store).findings == fast
+
+
+def test_documents_parsed_already_load_the_same_store(seed_graph):
+    """``store_of(..., parsed=...)`` (a worker's article graphs, loaded without the parser's checks)
+    holds the quads a strict load of the same documents holds."""
+    docs = [ntriples(seed_graph), ntriples(ontology_graph())]
+    strict = shaclfast.store_of(docs)
+    assert len(strict) > len(seed_graph)
+    assert set(shaclfast.store_of(docs[1:], parsed=docs[:1])) == set(strict)

