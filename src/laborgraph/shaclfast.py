@@ -457,17 +457,19 @@ class _Data:
                 lines += [head + end for end in ends[t]]
         return "".join(lines)
 
-    def focus_nodes(self, targets: tuple[URIRef, ...]) -> list[Any]:
+    # Sets, not sorted lists: ``validate`` sorts the findings, and two it could not tell
+    # apart are equal in every field (sorting the values compared rdflib terms in Python).
+    def focus_nodes(self, targets: tuple[URIRef, ...]) -> set[Any]:
         classes, todo = set(targets), list(targets)
         while todo:
             for sub in self.subjects(RDFS.subClassOf, todo.pop()):
                 if sub not in classes:
                     classes.add(sub)
                     todo.append(sub)
-        return sorted({node for cls in classes for node in self.subjects(RDF.type, cls)})
+        return {node for cls in classes for node in self.subjects(RDF.type, cls)}
 
-    def values(self, focus: Any, predicates: tuple[URIRef, ...]) -> list[Any]:
-        return sorted({v for p in predicates for v in self.objects(focus, p)})
+    def values(self, focus: Any, predicates: tuple[URIRef, ...]) -> set[Any]:
+        return {v for p in predicates for v in self.objects(focus, p)}
 
 
 def _value_failures(data: _Data, check: PropertyCheck, v: Any) -> Iterator[URIRef]:
