@@ -201,3 +201,50 @@ def test_cli_reference_gives_the_same_report(tmp_path):
     assert [r.exit_code for r in runs] == [0, 0], [r.output[-300:] for r in runs]
     assert runs[0].output == runs[1].output
     assert '"findings": [' in runs[0].output
+
+
+def test_instance_paths_read_the_instances_graph():
+    """``S rdf:type/rdfs:subClassOf* O`` becomes one lookup in the instances graph, in either spelling;
+    a pattern in a ``;`` list, or a query that could count repeated rows, is left as written."""
+    from laborgraph.vocab import INSTANCES_GRAPH
+
+    prefixes = "PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>\n" \
+               "PREFIX s: <http://www.w3.org/2000/01/rdf-schema#>\n"
+    rewritten = shaclfast._instance_paths(prefixes + "SELECT ?x WHERE { ?x a/s:subClassOf* ?c . "
+                                          "?y rdf:type/s:subClassOf* <urn:k> }")
+    for s, o in (("?x", "?c"), ("?y", "<urn:k>")):
+        triple = f"{s} <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> {o}"
+        assert f"{{ {triple} }} UNION {{ GRAPH <{INSTANCES_GRAPH}> {{ {triple} }} }}" in rewritten
+    assert "subClassOf" not in rewritten.split("SELECT", 1)[1]
+    kept = [prefixes + "SELECT ?x WHERE { ?x s:label ?l ; a/s:subClassOf* ?c }",
+            prefixes + "SELECT ?x WHERE { ?x a/s:subClassOf* ?c ; s:label ?l }",
+            prefixes + "SELECT ?x (COUNT(?c) AS ?n) WHERE { ?x a/s:subClassOf* ?c } GROUP BY ?x",
+            "SELECT ?x WHERE { ?x a/<urn:other>* ?c }"]
+    assert [shaclfast._instance_paths(q) for q in kept] == kept
+
+
+def test_without_the_instances_graph_the_same_findings(seed_graph, monkeypatch):
+    """The instances graph changes no finding (the facts shapes' range and domain tests use it),
+    and validation leaves the store it was given as it was."""
+    g = Graph()
+    for triple in seed_graph:
+        g.add(triple)
+    for name in ("invalid-facts-range.ru", "invalid-facts-domain.ru"):
+        g.update((SHAPE_FIXTURES / name).read_text())
+    graphs = [g, ontology_graph()]
+    store = shaclfast.store_of([x.serialize(format="nt", encoding="utf-8") for x in graphs])
+    assert shaclfast._Data(graphs).instances()  # the instances graph is used
+    fast = shaclfast.validate(graphs, store).findings
+    assert list(store.named_graphs()) == []
+    assert {"Facts-range", "Facts-domain"} <= {f.shape.rsplit("#", 1)[-1] for f in fast}
+    monkeypatch.setattr(shaclfast._Data, "instances", lambda self: None)
+    assert shaclfast.validate(graphs, store).findings == fast
+
+
+def test_documents_parsed_already_load_the_same_store(seed_graph):
+    """``store_of(..., parsed=...)`` (a worker's article graphs, loaded without the parser's checks)
+    holds the quads a strict load of the same documents holds."""
+    docs = [ntriples(seed_graph), ntriples(ontology_graph())]
+    strict = shaclfast.store_of(docs)
+    assert len(strict) > len(seed_graph)
+    assert set(shaclfast.store_of(docs[1:], parsed=docs[:1])) == set(strict)

@@ -73,6 +73,8 @@ WIKIDATA_IRI = "http://www.wikidata.org/entity/"
 REGISTRY_GRAPH_IRI = f"{ID}graph/registry"
 ONTOLOGY_GRAPH_IRI = f"{ID}graph/ontology"
 ARTICLE_GRAPH_BASE = f"{ID}graph/article/"
+# only in the compiled shapes' scratch store: every typed node's rdf:type/rdfs:subClassOf* classes
+INSTANCES_GRAPH = f"{ID}graph/instances"
 
 
 class _LGTerms:

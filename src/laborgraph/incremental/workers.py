@@ -96,7 +96,10 @@ def _build_batch(items: list[tuple[Path, str]]) -> list[Built]:
 
 
 def _findings(graphs: Mapping[str, Graph | Triples], docs: list[str]) -> list[Finding]:
-    """Per-article findings of a batch: the compiled shapes, or pySHACL with ``reference``."""
+    """Per-article findings of a batch: the compiled shapes, or pySHACL with ``reference``.
+
+    ``docs``: the graphs' N-Triples, each parsed strictly already (``graph_chunks``).
+    """
     parts = [WORKER_INPUTS["reg_graph"], WORKER_INPUTS["onto"], *graphs.values()]
     if WORKER_INPUTS.get("reference"):
         data = Graph()
@@ -106,7 +109,7 @@ def _findings(graphs: Mapping[str, Graph | Triples], docs: list[str]) -> list[Fi
         return validate_graph(data, with_ontology=False).findings
     if "shared_nt" not in WORKER_INPUTS:  # once per process: registry and ontology as N-Triples
         WORKER_INPUTS["shared_nt"] = (ntriples(WORKER_INPUTS["reg_graph"]) + ntriples(WORKER_INPUTS["onto"])).encode()
-    return shaclfast.validate(parts, shaclfast.store_of([WORKER_INPUTS["shared_nt"], *docs]),
+    return shaclfast.validate(parts, shaclfast.store_of([WORKER_INPUTS["shared_nt"]], parsed=docs),
                               shapes=WORKER_INPUTS.get("shapes")).findings  # `check` passes them unpickled
 
 
