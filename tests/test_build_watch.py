@@ -18,7 +18,7 @@ import pytest
 from laborgraph.incremental import build
 from laborgraph.incremental.buildwatch import Options, Rebuilt, watch_builds
 
-from .conftest import DATA, SEED
+from .conftest import DATA, ROOT, SEED
 from .test_shaclfast import _synth
 from .test_watch import ENV, VIOLATION, _edit, _python, _save
 
@@ -261,3 +261,52 @@ def test_lookalike_tables_emptied_are_filled_from_every_file_even_when_told_of_o
     assert cached_findings(data, cache) == lookalike_findings(data) != []
     _drop(cache)
     assert cached_findings(data, cache, only=[]) == lookalike_findings(data)
+
+
+EXTRA_SHAPE = """
+<urn:x:Extra> a <http://www.w3.org/ns/shacl#NodeShape> ;
+  <http://www.w3.org/ns/shacl#targetClass> <https://w3id.org/laborgraph/ns#Claim> ;
+  <http://www.w3.org/ns/shacl#severity> <http://www.w3.org/ns/shacl#Warning> ;
+  <http://www.w3.org/ns/shacl#sparql> [ a <http://www.w3.org/ns/shacl#SPARQLConstraint> ;
+     <http://www.w3.org/ns/shacl#message> "extra" ;
+     <http://www.w3.org/ns/shacl#select> "SELECT $this WHERE { $this a ?t }" ] .
+"""
+
+
+def test_a_shapes_change_between_rebuilds_validates_with_the_new_shapes(tmp_path, monkeypatch):
+    """A process that stays up parses the shapes again when their fingerprint changes, rather than validating
+    every article with the old ones and caching that under the new key."""
+    from laborgraph.incremental.buildwatch import rebuild
+    from laborgraph.incremental.held import Held
+
+    shutil.copytree(ROOT / "shapes", tmp_path / "shapes")
+    monkeypatch.setenv("LABORGRAPH_SHAPES", str(tmp_path / "shapes"))
+    data, out, held = _corpus(tmp_path, 3), tmp_path / "out", Held()
+    first = rebuild(data, out, out / ".cache", held, Options(jobs=1))
+    assert first.result is not None and not any(f.message == "extra" for f in first.result.report.findings)
+    (tmp_path / "shapes" / "extra.ttl").write_text(EXTRA_SHAPE)
+    held.changed.add(sorted(p.name for p in (data / "articles").glob("*.yaml"))[0])
+    done = rebuild(data, out, out / ".cache", held, Options(jobs=1))
+    assert done.result is not None and done.result.cache_misses == 3
+    assert sum(f.message == "extra" for f in done.result.report.findings) == 15  # one a claim: 3 articles x 5
+
+
+def test_a_layout_switch_and_a_hand_deleted_output_are_written_again(tmp_path):
+    """After a combined write (which removes graphs/) and after an output deleted by hand, the next split
+    rebuild writes every file a fresh build writes, not only the changed graph's."""
+    from laborgraph.incremental.buildwatch import rebuild
+    from laborgraph.incremental.held import Held
+
+    data, out, held = _corpus(tmp_path), tmp_path / "out", Held()
+    mappings = sorted((data / "articles").glob("*.yaml"))
+    for mapping, layout in zip(mappings, ("split", "combined", "split"), strict=False):
+        _label(mapping, "switched")
+        held.changed.add(mapping.name)
+        assert rebuild(data, out, out / ".cache", held, Options(jobs=1, layout=layout)).result is not None
+    deleted = out / "graphs" / f"{mappings[5].stem}.ttl"  # a graph the next edit does not touch
+    deleted.unlink()
+    _label(mappings[3], "deleted")
+    held.changed.add(mappings[3].name)
+    assert rebuild(data, out, out / ".cache", held, Options(jobs=1, layout="split")).result is not None
+    assert deleted.is_file()
+    _as_fresh(out, data, tmp_path, "fresh", "split")

@@ -248,3 +248,24 @@ def test_documents_parsed_already_load_the_same_store(seed_graph):
     strict = shaclfast.store_of(docs)
     assert len(strict) > len(seed_graph)
     assert set(shaclfast.store_of(docs[1:], parsed=docs[:1])) == set(strict)
+
+
+def test_a_typed_blank_node_gets_the_findings_of_the_path(monkeypatch):
+    """Oxigraph labels blank nodes anew in each load, so an instances graph would join none of the data's:
+    with a typed blank node the shapes read the path itself, and give pySHACL's findings."""
+    label, sub = "<http://www.w3.org/2000/01/rdf-schema#label>", "<http://www.w3.org/2000/01/rdf-schema#subClassOf>"
+    shapes = Graph().parse(format="turtle", data=f'''
+        @prefix sh: <http://www.w3.org/ns/shacl#> . @prefix ex: <http://ex/> .
+        ex:S a sh:NodeShape ; sh:targetClass ex:Super ; sh:sparql [ a sh:SPARQLConstraint ; sh:message "no label" ;
+            sh:select """SELECT $this WHERE {{ FILTER NOT EXISTS {{ $this {label} ?l }} }}""" ] .
+        ex:T a sh:NodeShape ; sh:targetClass ex:Thing ; sh:sparql [ a sh:SPARQLConstraint ; sh:message "typed thing" ;
+            sh:select """SELECT $this WHERE {{ ?x a/{sub}* <http://ex/Super> . ?x {label} ?l }}""" ] .''')
+    data = Graph().parse(format="turtle", data='''
+        @prefix ex: <http://ex/> . @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+        ex:Sub rdfs:subClassOf ex:Super . [] a ex:Sub ; rdfs:label "b" . ex:n a ex:Thing .''')
+    compiled = shaclfast.compile_shapes(shapes)
+    store = shaclfast.store_of([data.serialize(format="nt", encoding="utf-8")])
+    fast = shaclfast.validate([data], store, shapes=compiled).findings
+    assert [f.message for f in fast] == ["typed thing"]  # the blank node has its label: only ex:n's finding
+    monkeypatch.setattr(shaclfast._Data, "instances", lambda self: None)
+    assert shaclfast.validate([data], store, shapes=compiled).findings == fast

@@ -13,10 +13,11 @@ from collections import Counter
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING
 
+from .vocab import SHACL
+
 if TYPE_CHECKING:
     from rdflib import Graph, Literal, URIRef
 
-SHACL = "http://www.w3.org/ns/shacl#"
 SEVERITY_ORDER = {"Violation": 0, "Warning": 1, "Info": 2}
 
 

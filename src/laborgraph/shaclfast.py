@@ -436,8 +436,9 @@ class _Data:
         """N-Triples of ``node rdf:type class`` for every node and proper superclass of one of its types.
 
         With the rdf:type triples themselves, the pairs rdf:type/rdfs:subClassOf* joins (a
-        pair may be in both). None when a typed node or one of its classes is a literal:
-        Oxigraph may store a typed literal in another form than the graphs hold.
+        pair may be in both). None when a typed node or one of its classes is a literal or a
+        blank node: Oxigraph may store a typed literal in another form than the graphs hold, and
+        it gives a blank node a new label in each load, so this graph's would join nothing.
         """
         rdf_type = RDF.type
         typed = [(s, t) for g in self.graphs for s, t in g.subject_objects(rdf_type)]
@@ -447,10 +448,10 @@ class _Data:
         for s, t in typed:
             if t not in ends:
                 classes = self._superclasses(t)
-                if any(isinstance(c, Literal) for c in classes):
+                if any(isinstance(c, (Literal, BNode)) for c in classes):
                     return None
                 ends[t] = [f" <{rdf_type}> {_nt(c)} .\n" for c in classes if c != t]
-            if isinstance(s, Literal):
+            if isinstance(s, (Literal, BNode)):
                 return None
             if ends[t]:
                 head = _nt(s)
@@ -580,7 +581,7 @@ def _instances_graph(store: Any, instances: str | None) -> Iterator[None]:
     if instances is None:
         yield
         return
-    graph = ox.NamedNode(str(INSTANCES_GRAPH))
+    graph = ox.NamedNode(INSTANCES_GRAPH)
     store.load(instances.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES, to_graph=graph)
     try:
         yield

@@ -23,13 +23,12 @@ from rdflib.term import Node
 
 from .errors import LaborgraphError
 from .findings import SEVERITY_ORDER as SEVERITY_ORDER  # these four lived here before findings.py:
-from .findings import SHACL
 from .findings import Finding as Finding  # callers still import them from validate
 from .findings import Report as Report
 from .findings import report_graph as report_graph
 from .ontology import ontology_graph
 from .resources import shapes_dir
-from .vocab import ENTITY_BASE, LG, ONTOLOGY_GRAPH, REGISTRY_GRAPH, as_iri, claim_of, local_id
+from .vocab import ENTITY_BASE, LG, ONTOLOGY_GRAPH, REGISTRY_GRAPH, SHACL, as_iri, claim_of, local_id
 
 SH = Namespace(SHACL)
 

@@ -70,6 +70,7 @@ NAMESPACE_IRIS: dict[str, str] = {
 }
 ONTOLOGY_IRI_TEXT = "https://w3id.org/laborgraph/ns"
 WIKIDATA_IRI = "http://www.wikidata.org/entity/"
+SHACL = "http://www.w3.org/ns/shacl#"  # SHACL's namespace, for validation reports
 REGISTRY_GRAPH_IRI = f"{ID}graph/registry"
 ONTOLOGY_GRAPH_IRI = f"{ID}graph/ontology"
 ARTICLE_GRAPH_BASE = f"{ID}graph/article/"

@@ -69,7 +69,8 @@ def watch_builds(data_dir: Path, out_dir: Path, *, cache_dir: Path | None = None
     ``options`` are ``job.build``'s. Runs until ``stop_event`` is set (checked every ``TIMEOUT_MS``)
     or the generator is closed; ``ready`` is told once changes are being watched (the first build
     follows, so no save is missed while it runs). What the process keeps is frozen for Python's cycle
-    collector between rebuilds (``_settle``), until the watch ends.
+    collector between rebuilds (``_settle``), until the watch ends: all the process's objects, a
+    notebook's own included (they are still freed as usual when no longer referenced).
     """
     import watchfiles  # here: `laborgraph build` does not pay for it
 
@@ -154,13 +155,16 @@ def _settle(full: bool) -> None:
 
 
 def stamp(cache_dir: Path, out_dir: Path) -> tuple[object, ...]:
-    """The cache's index files and the outputs' split index: a write by another command changes one of them."""
-    try:
-        st = os.stat(out_dir / SPLIT_DIR / "index.json")
-        split: tuple[int, int, int] | None = (st.st_size, st.st_mtime_ns, st.st_ino)
-    except OSError:
-        split = None
-    return (*index_stamp(cache_dir), split)
+    """The cache's index files, the outputs' split index and their folder: a write by another command, or
+    an output file deleted or added by hand, changes one of them (the next rebuild then checks every file)."""
+    split: list[tuple[int, int, int] | None] = []
+    for path in (out_dir / SPLIT_DIR / "index.json", out_dir / SPLIT_DIR):
+        try:
+            st = os.stat(path)
+            split.append((st.st_size, st.st_mtime_ns, st.st_ino))
+        except OSError:
+            split.append(None)
+    return (*index_stamp(cache_dir), *split)
 
 
 __all__ = ["Options", "Rebuilt", "rebuild", "stamp", "watch_builds"]

@@ -124,4 +124,23 @@ def find_changed(held: Held, cache: Cache, data_dir: Path, inputs: str) -> Found
     return Found(entries, misses, sorted(present), cache.signatures(folder, changed), partial=True)
 
 
-__all__ = ["Found", "Held", "Parsed", "find_all", "find_changed"]
+
+
+_LAST_INPUTS: list[str] = []  # the shared inputs' fingerprint this process last parsed them for
+
+
+def forget_stale_inputs(inputs: str) -> None:
+    """Drop what this process cached of the ontology, shapes and JSON-LD context when their fingerprint
+    changed since it last built: a watch, or a notebook building twice, would otherwise validate and write
+    with the old ones and cache the results under the new key."""
+    if _LAST_INPUTS and _LAST_INPUTS[0] != inputs:
+        from .. import ontology, shaclfast, validate
+        from ..export import rdf
+
+        for cached in (ontology.ontology_graph, ontology.load_terms, validate.shapes_graph, shaclfast.compiled,
+                       rdf._context, rdf._parsed_context, rdf._shrink):
+            cached.cache_clear()
+    _LAST_INPUTS[:] = [inputs]
+
+
+__all__ = ["Found", "Held", "Parsed", "find_all", "find_changed", "forget_stale_inputs"]

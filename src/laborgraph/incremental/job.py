@@ -42,9 +42,9 @@ from ..vocab import ONTOLOGY_GRAPH, REGISTRY_GRAPH
 from .cache import BulkFeed, Cache, Entry, StoreState, damaged_notice, inputs_fingerprint, notice
 from .corpus import affected, ontology_subset, run_checks, run_constraints
 from .fullpass import full_findings
-from .held import Held, Parsed, find_all, find_changed
+from .held import Held, Parsed, find_all, find_changed, forget_stale_inputs
 from .index import LazyReport
-from .layout import choose_layout, recover, write_combined, write_split
+from .layout import SplitIndex, choose_layout, recover, write_combined, write_split
 from .lock import locked
 from .lookalike import cached_findings
 from .workers import WORKER_INPUTS, build_changed, graph_chunks
@@ -99,6 +99,8 @@ def build(data_dir: Path, out_dir: Path, *, cache_dir: Path | None = None, jobs:
             written = write_split(out_dir, checked.ordered, None if held is None else held.split)
         else:
             written = write_combined(out_dir, checked.ordered)
+            if held is not None:  # write_combined removed graphs/: nothing of it is as the held index says
+                held.split = SplitIndex()
     return BuildResult(checked.stats, report, written, chosen, checked.hits, checked.misses,
                        checked.corpus_focus, lookalikes)
 
@@ -264,6 +266,7 @@ def _parsed(data_dir: Path, keyed: str, held: Held | None) -> Parsed:
     """The registry, the terms and the graphs validation reads: parsed now, or as ``held`` keeps them."""
     if held is not None and held.parsed is not None and held.parsed.inputs == keyed:
         return held.parsed
+    forget_stale_inputs(keyed)
     registry: Registry = load_corpus(data_dir, registry_only=True).registry
     parsed = Parsed(keyed, registry, load_terms(), registry_graph(registry), ontology_subset(ontology_graph()))
     if held is not None:
