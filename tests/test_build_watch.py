@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import queue
 import shutil
 import signal
 import subprocess
@@ -20,7 +19,7 @@ from laborgraph.incremental.buildwatch import Options, Rebuilt, watch_builds
 
 from .conftest import DATA, ROOT, SEED
 from .test_shaclfast import _synth
-from .test_watch import ENV, VIOLATION, _edit, _python, _save
+from .test_watch import ENV, VIOLATION, Watching, _edit, _python, _save, running
 
 WAIT = 60.0  # seconds a rebuild may take on a busy machine (the first, a full build, included)
 
@@ -43,52 +42,15 @@ def _as_fresh(out: Path, data: Path, tmp_path: Path, name: str, layout: str = "a
     assert _outputs(out) == _outputs(fresh) != {}
 
 
-class Watching:
-    """``watch_builds`` in a thread: each rebuild, or the thread's exception, arrives on a queue."""
-
-    def __init__(self, data: Path, out: Path, options: Options) -> None:
-        self.stop, self.ready, self.out = threading.Event(), threading.Event(), queue.Queue[object]()
-        self.thread = threading.Thread(target=self._run, args=(data, out, options), daemon=True)
-
-    def _run(self, data: Path, out: Path, options: Options) -> None:
-        try:
-            for done in watch_builds(data, out, options=options, stop_event=self.stop, ready=self.ready):
-                self.out.put(done)
-        except BaseException as exc:
-            self.out.put(exc)
-            self.ready.set()
-
-    def next(self, refused: bool = False) -> Rebuilt:
-        """The next rebuild: one that wrote the outputs, or (``refused``) one that wrote nothing."""
-        got = self.out.get(timeout=WAIT)
-        if isinstance(got, BaseException):
-            raise got
-        assert isinstance(got, Rebuilt)
-        assert (got.result is None) == refused, got.error
-        return got
-
-    def quiet(self) -> bool:
-        """No further rebuild comes within a second."""
-        try:
-            self.out.get(timeout=1.0)
-        except queue.Empty:
-            return True
-        return False
-
-
 @contextlib.contextmanager
 def watching(data: Path, out: Path, layout: str = "auto") -> Iterator[Watching]:
-    w = Watching(data, out, Options(layout=layout))
-    w.thread.start()
-    assert w.ready.wait(WAIT), "the watcher did not start"
-    try:
+    def watch(stop: threading.Event, ready: threading.Event) -> Iterator[Rebuilt]:
+        return watch_builds(data, out, options=Options(layout=layout), stop_event=stop, ready=ready)
+
+    with running(Watching(watch, lambda got: isinstance(got, Rebuilt) and got.result is None)) as w:
         first = w.next()  # the build when the watch starts
         assert first.changed == () and first.rescanned
         yield w
-    finally:
-        w.stop.set()
-        w.thread.join(WAIT)
-    assert not w.thread.is_alive(), "the stop event did not end the watch"
 
 
 def _label(mapping: Path, new: str) -> None:

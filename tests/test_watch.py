@@ -10,8 +10,9 @@ import signal
 import subprocess
 import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -49,31 +50,33 @@ ENV = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), *sys.path
 
 
 class Watching:
-    """``watch_checks`` in a thread: each report, or the thread's exception, arrives on a queue."""
+    """A watch (``watch_checks`` or ``watch_builds``) in a thread: each result, or the thread's exception,
+    arrives on a queue. ``refused`` tells a result that answered bad input from one that went through."""
 
-    def __init__(self, data: Path, cache: Path, files: tuple[Path, ...]) -> None:
+    def __init__(self, watch: Callable[[threading.Event, threading.Event], Iterator[Any]],
+                 refused: Callable[[Any], bool]) -> None:
         self.stop, self.ready, self.out = threading.Event(), threading.Event(), queue.Queue[object]()
-        self.thread = threading.Thread(target=self._run, args=(data, cache, files), daemon=True)
+        self.refused = refused
+        self.thread = threading.Thread(target=self._run, args=(watch,), daemon=True)
 
-    def _run(self, data: Path, cache: Path, files: tuple[Path, ...]) -> None:
+    def _run(self, watch: Callable[[threading.Event, threading.Event], Iterator[Any]]) -> None:
         try:
-            for done in watch_checks(data, cache_dir=cache, files=files, stop_event=self.stop, ready=self.ready):
+            for done in watch(self.stop, self.ready):
                 self.out.put(done)
         except BaseException as exc:
             self.out.put(exc)
             self.ready.set()
 
-    def next(self, refused: bool = False) -> Rechecked:
-        """The next report: a check's, or (``refused``) the bad input's."""
+    def next(self, refused: bool = False) -> Any:
+        """The next result: one that went through, or (``refused``) the bad input's."""
         got = self.out.get(timeout=WAIT)
         if isinstance(got, BaseException):
             raise got
-        assert isinstance(got, Rechecked)
-        assert (got.checked is None) == refused, got.error
+        assert self.refused(got) == refused, got.error
         return got
 
     def quiet(self) -> bool:
-        """No further report comes within a second."""
+        """No further result comes within a second."""
         try:
             self.out.get(timeout=1.0)
         except queue.Empty:
@@ -82,8 +85,8 @@ class Watching:
 
 
 @contextlib.contextmanager
-def watching(data: Path, cache: Path, *files: Path) -> Iterator[Watching]:
-    w = Watching(data, cache, files)
+def running(w: Watching) -> Iterator[Watching]:
+    """``w``'s thread started and watching; stopped (and checked to stop) when the block ends."""
     w.thread.start()
     assert w.ready.wait(WAIT), "the watcher did not start"
     try:
@@ -92,6 +95,15 @@ def watching(data: Path, cache: Path, *files: Path) -> Iterator[Watching]:
         w.stop.set()
         w.thread.join(WAIT)
     assert not w.thread.is_alive(), "the stop event did not end the watch"
+
+
+@contextlib.contextmanager
+def watching(data: Path, cache: Path, *files: Path) -> Iterator[Watching]:
+    def watch(stop: threading.Event, ready: threading.Event) -> Iterator[Rechecked]:
+        return watch_checks(data, cache_dir=cache, files=files, stop_event=stop, ready=ready)
+
+    with running(Watching(watch, lambda got: isinstance(got, Rechecked) and got.checked is None)) as w:
+        yield w
 
 
 def _save(path: Path, text: str) -> None:
