@@ -272,3 +272,22 @@ def test_a_layout_switch_and_a_hand_deleted_output_are_written_again(tmp_path):
     assert rebuild(data, out, out / ".cache", held, Options(jobs=1, layout="split")).result is not None
     assert deleted.is_file()
     _as_fresh(out, data, tmp_path, "fresh", "split")
+
+
+def test_a_shapes_change_between_checks_of_a_process_that_stays_up(tmp_path, monkeypatch):
+    """`check --watch`'s path: after a shapes change the next check validates with the new shapes, even
+    when this process's first check came after a build it did not run (its fingerprint not yet seen)."""
+    from laborgraph.incremental import held as held_module
+    from laborgraph.incremental.check import Kept, check_article
+
+    shutil.copytree(ROOT / "shapes", tmp_path / "shapes")
+    monkeypatch.setenv("LABORGRAPH_SHAPES", str(tmp_path / "shapes"))
+    data, out = _corpus(tmp_path, 3), tmp_path / "out"
+    build(data, out, jobs=1)
+    monkeypatch.setattr(held_module, "_LAST_INPUTS", [])  # as a watcher started after that build
+    mapping, kept = sorted((data / "articles").glob("*.yaml"))[0], Kept()
+    first = check_article(mapping, data, cache_dir=out / ".cache", kept=kept)
+    assert not any(f.message == "extra" for f in first.report.findings)
+    (tmp_path / "shapes" / "extra.ttl").write_text(EXTRA_SHAPE)
+    again = check_article(mapping, data, cache_dir=out / ".cache", kept=kept)
+    assert sum(f.message == "extra" for f in again.report.findings) == 15  # one a claim: 3 articles x 5

@@ -259,7 +259,14 @@ def _rebuild_one(cache: Cache, path: Path, wanted: dict[str, str], inputs: str, 
 
 
 def _shared(cache_dir: Path, data_dir: Path, inputs: str, kept: Kept | None = None) -> Shared:
-    """The parsed shared inputs: those ``kept`` holds, else the cache's pickle, else parsed now and pickled."""
+    """The parsed shared inputs: those ``kept`` holds, else the cache's pickle, else parsed now and pickled.
+
+    A process that stays up (`check --watch`) drops what it cached of the ontology and shapes when
+    their fingerprint changes (``held.forget_stale_inputs``), so neither it nor the pickle keeps old ones.
+    """
+    from .held import forget_stale_inputs  # here: check's module is imported on the query path, held's not
+
+    forget_stale_inputs(inputs)
     if kept is not None and kept.shared is not None and kept.shared.inputs == inputs:
         use_parsed_ontology(kept.shared.ontology)
         return kept.shared

@@ -132,8 +132,9 @@ _LAST_INPUTS: list[str] = []  # the shared inputs' fingerprint this process last
 def forget_stale_inputs(inputs: str) -> None:
     """Drop what this process cached of the ontology, shapes and JSON-LD context when their fingerprint
     changed since it last built: a watch, or a notebook building twice, would otherwise validate and write
-    with the old ones and cache the results under the new key."""
-    if _LAST_INPUTS and _LAST_INPUTS[0] != inputs:
+    with the old ones and cache the results under the new key. At the first call of a process they are
+    dropped too: a notebook may have filled them (``validate_graph``, ``shapes_graph``) before any build."""
+    if not _LAST_INPUTS or _LAST_INPUTS[0] != inputs:
         from .. import ontology, shaclfast, validate
         from ..export import rdf
 
