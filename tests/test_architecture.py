@@ -19,7 +19,7 @@ ROOT = PACKAGE.parents[1]
 
 LAYERS: list[tuple[str, set[str]]] = [
     ("base", {"errors", "formats", "vocab", "resources", "model", "ontology", "rdfinput", "tables", "progress",
-              "triples"}),
+              "triples", "lazy"}),
     ("load", {"load"}),
     ("build", {"build"}),
     ("validate", {"validate", "findings", "checks", "corroboration", "shaclfast"}),

@@ -15,7 +15,7 @@ thin layer over these functions::
 The package is layered; a module imports only from its own layer or those
 below it (``tests/test_architecture.py`` checks this)::
 
-    base         errors, formats, vocab, resources, model, ontology, rdfinput, tables, progress, triples
+    base         errors, formats, vocab, resources, model, ontology, rdfinput, tables, progress, triples, lazy
     load         load/         mapping files -> model
     build        build         model -> rdflib Dataset
     validate     validate, findings, checks

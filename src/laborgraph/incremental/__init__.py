@@ -8,8 +8,9 @@ alone and should not pay for the build job's and the layouts' modules.
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from ..lazy import lazy_names
 
 if TYPE_CHECKING:
     from .buildwatch import watch_builds
@@ -24,12 +25,7 @@ _HOME = {**dict.fromkeys(("BuildResult", "build", "refresh", "validate_paths", "
          "watch_builds": "buildwatch"}
 
 
-def __getattr__(name: str) -> Any:
-    if name not in _HOME:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(f".{_HOME[name]}", __name__), name)
-    globals()[name] = value
-    return value
+__getattr__ = lazy_names(__name__, _HOME)
 
 
 __all__ = ["BuildResult", "build", "graph_documents", "load_snapshot", "memory_store", "refresh", "stream_document",

@@ -36,7 +36,7 @@ from .held import Held
 from .job import BuildResult, build
 from .layout import SPLIT_DIR
 from .lock import locked
-from .watch import STEP_MS, TIMEOUT_MS, Event, Ready, TextReaders, sort_changes
+from .watch import Event, Ready, TextReaders, sort_changes, watched
 
 
 @dataclass(frozen=True)
@@ -72,22 +72,16 @@ def watch_builds(data_dir: Path, out_dir: Path, *, cache_dir: Path | None = None
     collector between rebuilds (``_settle``), until the watch ends: all the process's objects, a
     notebook's own included (they are still freed as usual when no longer referenced).
     """
-    import watchfiles  # here: `laborgraph build` does not pay for it
-
     data, out = Path(data_dir).resolve(), Path(out_dir).resolve()
     cache = Path(cache_dir).resolve() if cache_dir is not None else out / ".cache"
     options = options or Options()
-    held, texts, started = Held(), TextReaders(data / ARTICLES_DIR), False
+    held, texts = Held(), TextReaders(data / ARTICLES_DIR)
     try:
-        for changes in watchfiles.watch(data, watch_filter=None, stop_event=stop_event, yield_on_timeout=True,
-                                        rust_timeout=TIMEOUT_MS, step=STEP_MS, raise_interrupt=True):
-            if ready is not None:
-                ready.set()
-            if not started:
-                started = True
+        for changes in watched(data, stop_event, ready):
+            if changes is None:
                 yield rebuild(data, out, cache, held, options, settle=True)
-            if changes:
-                yield from _changed([p for _, p in changes], data, out, cache, held, texts, options)
+            else:
+                yield from _changed(changes, data, out, cache, held, texts, options)
     finally:
         gc.unfreeze()
 

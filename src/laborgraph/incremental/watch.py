@@ -135,6 +135,24 @@ class TextReaders:
         return {m for m, names in self._of.items() if text in names}
 
 
+def watched(data: Path, stop_event: Event | None, ready: Ready | None) -> Iterator[list[str] | None]:
+    """The paths changed under ``data``, a batch at a time, once ``ready`` is told changes are watched;
+    first None, when the watch has started (what a watcher does at its start follows it, so no save is
+    missed while it runs). Ends when ``stop_event`` is set (looked at every ``TIMEOUT_MS``)."""
+    import watchfiles  # here: a command that does not watch does not pay for it
+
+    started = False
+    for changes in watchfiles.watch(data, watch_filter=None, stop_event=stop_event, yield_on_timeout=True,
+                                    rust_timeout=TIMEOUT_MS, step=STEP_MS, raise_interrupt=True):
+        if ready is not None:
+            ready.set()
+        if not started:
+            started = True
+            yield None
+        if changes:
+            yield [p for _, p in changes]
+
+
 def watch_checks(data_dir: Path, *, cache_dir: Path, files: Iterable[Path] = (), stop_event: Event | None = None,
                  ready: Ready | None = None) -> Iterator[Rechecked]:
     """Check the changed articles after each batch of changes under ``data_dir``.
@@ -144,24 +162,16 @@ def watch_checks(data_dir: Path, *, cache_dir: Path, files: Iterable[Path] = (),
     ``TIMEOUT_MS``) or the generator is closed; ``ready`` is told once changes are being
     watched. The first check computes every key.
     """
-    import watchfiles  # here: `laborgraph check FILE` does not pay for it
-
     data, named = _absolute(data_dir), [_absolute(f) for f in files]
     cache = _absolute(cache_dir)
     articles = data / ARTICLES_DIR
     kept, view, texts = Kept(), list(named), TextReaders(articles)
-    started = False
-    for changes in watchfiles.watch(data, watch_filter=None, stop_event=stop_event, yield_on_timeout=True,
-                                    rust_timeout=TIMEOUT_MS, step=STEP_MS, raise_interrupt=True):
-        if ready is not None:
-            ready.set()
-        if not started:
-            started = True
+    for changes in watched(data, stop_event, ready):
+        if changes is None:
             for mapping in named:  # the state they are in when the watch starts
                 yield _timed(mapping, data, cache, kept)
-        if not changes:
             continue
-        batch = sort_changes((p for _, p in changes), data, cache)
+        batch = sort_changes(changes, data, cache)
         texts.changed(batch.mappings)
         found = set().union(*(texts.readers(t) for t in batch.texts))
         texts.changed(found - batch.mappings)  # a text that is a link may point elsewhere now: its target read again
@@ -194,4 +204,4 @@ def _timed(mapping: Path, data_dir: Path, cache_dir: Path, kept: Kept) -> Rechec
     return Rechecked(mapping, checked, error, time.perf_counter() - wall, time.process_time() - cpu, kept.rescanned)
 
 
-__all__ = ["Batch", "Rechecked", "sort_changes", "watch_checks"]
+__all__ = ["Batch", "Rechecked", "sort_changes", "watch_checks", "watched"]

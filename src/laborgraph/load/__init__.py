@@ -11,8 +11,9 @@ True
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from ..lazy import lazy_names
 
 if TYPE_CHECKING:
     from .files import ARTICLES_DIR, REGISTRY_FILE, article_names
@@ -23,12 +24,7 @@ _HOME = {**dict.fromkeys(("ARTICLES_DIR", "REGISTRY_FILE", "article_names"), "fi
          **dict.fromkeys(("article_paths", "load_article", "load_corpus"), "mapping"), "load_registry": "registry"}
 
 
-def __getattr__(name: str) -> Any:
-    if name not in _HOME:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(f".{_HOME[name]}", __name__), name)
-    globals()[name] = value
-    return value
+__getattr__ = lazy_names(__name__, _HOME)
 
 
 __all__ = ["ARTICLES_DIR", "REGISTRY_FILE", "article_names", "article_paths", "load_article", "load_corpus",
